@@ -1,0 +1,2 @@
+export * from './secrets.ts';
+export * from './tokens.ts';

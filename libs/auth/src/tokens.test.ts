@@ -1,0 +1,84 @@
+import { decodeProtectedHeader, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { bearerToken, TokenError, TokenService } from './tokens.ts';
+import { constantTimeEqual, generateApiKey, generateApiSecret, hashSecret, secretMatchesHash } from './secrets.ts';
+
+const SECRET = 'unit-test-secret-0123456789abcdef0123456789';
+const settings = { keys: [{ kid: 'k1', secret: SECRET }], issuer: 'heyyo', audience: 'heyyo', ttlSeconds: 60 };
+const claims = { appId: 'app-1', userId: 'user-1', externalId: 'ext-1' };
+
+describe('TokenService', () => {
+  it('round-trips claims and names its key', async () => {
+    const tokens = new TokenService(settings);
+    const token = await tokens.sign(claims);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', kid: 'k1', typ: 'JWT' });
+    expect(await tokens.verify(token)).toEqual(claims);
+  });
+
+  it('verifies tokens of a previous key after rotation, and signs with the new one', async () => {
+    const old = await new TokenService(settings).sign(claims);
+    const rotated = new TokenService({ ...settings, keys: [{ kid: 'k2', secret: `${SECRET}-new` }, ...settings.keys] });
+    expect(await rotated.verify(old)).toEqual(claims);
+    expect(decodeProtectedHeader(await rotated.sign(claims)).kid).toBe('k2');
+  });
+
+  it('reports expiry apart from other failures', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const expired = await new SignJWT({ app_id: 'a', ext: 'e' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject('u')
+      .setIssuer('heyyo')
+      .setAudience('heyyo')
+      .setIssuedAt(1_000)
+      .setExpirationTime(2_000)
+      .sign(key);
+    await expect(new TokenService(settings).verify(expired)).rejects.toMatchObject({ reason: 'expired' });
+    await expect(new TokenService(settings).verify('a.b.c')).rejects.toBeInstanceOf(TokenError);
+  });
+
+  it('refuses a token without the app claim', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const token = await new SignJWT({ ext: 'e' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject('u')
+      .setIssuer('heyyo')
+      .setAudience('heyyo')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(key);
+    await expect(new TokenService(settings).verify(token)).rejects.toMatchObject({ reason: 'invalid' });
+  });
+});
+
+describe('bearerToken', () => {
+  it.each([
+    ['Bearer abc', 'abc'],
+    ['bearer   abc ', 'abc'],
+    ['Basic abc', undefined],
+    ['Bearer', undefined],
+    ['Bearer a b', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (header, expected) => {
+    expect(bearerToken(header)).toBe(expected);
+  });
+});
+
+describe('secrets', () => {
+  it('generates distinct prefixed keys and secrets', () => {
+    expect(generateApiKey()).toMatch(/^cb_[A-Za-z0-9_-]{32}$/);
+    expect(generateApiSecret()).toMatch(/^cbs_[A-Za-z0-9_-]{43}$/);
+    expect(generateApiSecret()).not.toBe(generateApiSecret());
+  });
+
+  it('matches a secret only against its own hash', () => {
+    const secret = generateApiSecret();
+    expect(secretMatchesHash(secret, hashSecret(secret))).toBe(true);
+    expect(secretMatchesHash(`${secret}x`, hashSecret(secret))).toBe(false);
+    expect(hashSecret(secret)).not.toContain(secret);
+  });
+
+  it('compares strings of different lengths without throwing', () => {
+    expect(constantTimeEqual('a', 'a')).toBe(true);
+    expect(constantTimeEqual('a', 'ab')).toBe(false);
+  });
+});

@@ -1,0 +1,97 @@
+import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JwtKey } from '@heyyo/config';
+
+/** What a user JWT proves: who the user is, in which app. */
+export interface UserClaims {
+  /** Application (tenant) id. */
+  appId: string;
+  /** Internal user UUID (`sub`). */
+  userId: string;
+  /** The tenant's own user id. */
+  externalId: string;
+}
+
+export interface TokenSettings {
+  keys: readonly JwtKey[];
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+export type TokenFailure = 'missing' | 'invalid' | 'expired';
+
+export class TokenError extends Error {
+  constructor(readonly reason: TokenFailure) {
+    super(reason === 'expired' ? 'Token expired' : 'Invalid token');
+    this.name = 'TokenError';
+  }
+}
+
+const ALGORITHM = 'HS256';
+
+/** Signs and verifies user JWTs with the configured HS256 keys. */
+export class TokenService {
+  private readonly signingKey: { kid: string; bytes: Uint8Array };
+  private readonly keyResolver: JWTVerifyGetKey;
+
+  constructor(private readonly settings: TokenSettings) {
+    const [first] = settings.keys;
+    if (!first) throw new Error('TokenService needs at least one key');
+    const encoder = new TextEncoder();
+    const byKid = new Map(settings.keys.map((key) => [key.kid, encoder.encode(key.secret)]));
+    this.signingKey = { kid: first.kid, bytes: byKid.get(first.kid)! };
+    this.keyResolver = (header) => {
+      const bytes = header.kid ? byKid.get(header.kid) : undefined;
+      if (!bytes) throw new TokenError('invalid');
+      return bytes;
+    };
+  }
+
+  get ttlSeconds(): number {
+    return this.settings.ttlSeconds;
+  }
+
+  /** @param ttlSeconds lifetime of this token; the configured default when omitted. */
+  async sign(claims: UserClaims, ttlSeconds = this.settings.ttlSeconds): Promise<string> {
+    return new SignJWT({ app_id: claims.appId, ext: claims.externalId })
+      .setProtectedHeader({ alg: ALGORITHM, kid: this.signingKey.kid, typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.signingKey.bytes);
+  }
+
+  /**
+   * Verifies signature, algorithm (HS256 only: `none` and RS/ES confusion are refused),
+   * issuer, audience and a required `exp`.
+   * @throws TokenError
+   */
+  async verify(token: string): Promise<UserClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keyResolver, {
+        algorithms: [ALGORITHM],
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new TokenError('expired');
+      throw new TokenError('invalid');
+    }
+    const { app_id: appId, ext: externalId, sub: userId } = payload;
+    if (typeof appId !== 'string' || typeof externalId !== 'string' || typeof userId !== 'string') {
+      throw new TokenError('invalid');
+    }
+    return { appId, userId, externalId };
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,61 @@
+import type { TokenRequest, TokenResponse } from '@heyyo/contracts';
+import { hashSecret, secretMatchesHash, TokenError, type TokenService } from '@heyyo/auth';
+import { verifiedAppId, type AppId, type Repositories } from '@heyyo/database';
+import type { Actor } from './actor.ts';
+import { Errors } from './errors.ts';
+
+// Compared against when the api_key is unknown, so both failures take the same time.
+const UNKNOWN_APP_HASH = hashSecret('heyyo-unknown-app');
+
+export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'users'>; tokens: TokenService }) {
+  const { repos, tokens } = deps;
+
+  /**
+   * The app whose credentials these are. Both failures take the same time and
+   * give the same answer, so neither reveals whether an api_key exists.
+   */
+  async function authenticateApp(apiKey: string | undefined, apiSecret: string | undefined): Promise<AppId> {
+    if (!apiKey || !apiSecret) throw Errors.authRequired();
+    const app = await repos.apps.findByApiKey(apiKey);
+    const secretMatches = secretMatchesHash(apiSecret, app?.apiSecretHash ?? UNKNOWN_APP_HASH);
+    if (!app || !secretMatches) throw Errors.invalidCredentials();
+    return verifiedAppId(app.id);
+  }
+
+  return {
+    authenticateApp,
+
+    /**
+     * Exchanges app credentials and the tenant's user id for a user JWT,
+     * creating the user or updating the profile fields given.
+     */
+    async issueUserToken(request: TokenRequest): Promise<TokenResponse> {
+      const appId = await authenticateApp(request.api_key, request.api_secret);
+      const user = await repos.users.upsert(appId, {
+        externalId: request.user_id,
+        displayName: request.display_name,
+        avatarUrl: request.avatar_url,
+      });
+      const ttl = request.ttl ?? tokens.ttlSeconds;
+      const token = await tokens.sign({ appId, userId: user.id, externalId: user.externalId }, ttl);
+      return { token, expires_in: ttl, user_id: user.id };
+    },
+
+    /**
+     * The actor a bearer token proves.
+     * @throws HeyyoError 401 without a token, 403 for a bad or expired one (the seed's statuses).
+     */
+    async authenticate(token: string | undefined): Promise<Actor> {
+      if (!token) throw Errors.authRequired();
+      try {
+        const claims = await tokens.verify(token);
+        return { appId: verifiedAppId(claims.appId), userId: claims.userId, externalId: claims.externalId };
+      } catch (error) {
+        if (error instanceof TokenError && error.reason === 'expired') throw Errors.tokenExpired();
+        throw Errors.invalidToken();
+      }
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,153 @@
+import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState } from '@heyyo/contracts';
+import type { ChannelRecord, Page, Repositories } from '@heyyo/database';
+import type { Actor } from './actor.ts';
+import { Errors } from './errors.ts';
+import type { EventPublisher } from './events.ts';
+import type { JobQueue } from './jobs.ts';
+import { assertMetadataSize, type ContentLimits } from './message-content.ts';
+import type { PresenceReader } from './presence.ts';
+import {
+  presentChannel,
+  presentChannelDetails,
+  presentChannelListItem,
+  presentDiscoverChannel,
+} from './presenters.ts';
+
+export interface ChannelInput {
+  name: string;
+  type?: string;
+  description?: string | null;
+  metadata?: Record<string, unknown>;
+  /** Internal user ids to add besides the creator. */
+  members?: string[];
+}
+
+export interface ChannelsServiceDeps {
+  repos: Pick<Repositories, 'channels' | 'users'>;
+  presence: PresenceReader;
+  publisher: EventPublisher;
+  jobs: JobQueue;
+  limits: ContentLimits;
+}
+
+/** Most channel rooms one connection joins; beyond it a client syncs channels it opens. */
+export const MAX_ROOMS_PER_CONNECTION = 10_000;
+
+export function createChannelsService(deps: ChannelsServiceDeps) {
+  const { repos, presence, publisher, jobs, limits } = deps;
+
+  /** Live connections of the new member enter the room, the room hears of it, the worker recounts. */
+  async function announceMember(channelId: string, userId: string, externalId: string) {
+    await jobs.channelChanged(channelId);
+    publisher.joinChannel(userId, channelId);
+    publisher.toChannel(channelId, 'member.joined', { channelId, userId, externalId });
+  }
+
+  /**
+   * The channel, if the actor is a member.
+   * @throws 404 when it does not exist in the actor's app, 403 when the actor is not in it.
+   */
+  async function requireMembership(actor: Actor, channelId: string): Promise<ChannelRecord> {
+    const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
+    if (!access) throw Errors.channelNotFound();
+    if (!access.role) throw Errors.notMember();
+    return access.channel;
+  }
+
+  return {
+    requireMembership,
+
+    /** Creates a channel owned by the actor, with the listed users as members. */
+    async create(actor: Actor, input: ChannelInput): Promise<Channel> {
+      const name = input.name.trim();
+      if (!name) throw Errors.validation('name must not be empty');
+      const metadata = input.metadata ?? {};
+      assertMetadataSize(metadata, limits);
+      // UUIDs are case-insensitive; compare them the way Postgres prints them.
+      const memberIds = [...new Set((input.members ?? []).map((id) => id.toLowerCase()))].filter(
+        (id) => id !== actor.userId,
+      );
+      const known = await repos.users.existingIds(actor.appId, memberIds);
+      if (memberIds.some((id) => !known.has(id))) throw Errors.userNotFound();
+      const channel = await repos.channels.createWithMembers(
+        actor.appId,
+        {
+          name,
+          type: input.type ?? 'messaging',
+          description: input.description ?? null,
+          metadata,
+          createdBy: actor.userId,
+        },
+        memberIds,
+      );
+      for (const userId of [actor.userId, ...memberIds]) publisher.joinChannel(userId, channel.id);
+      return presentChannel(channel);
+    },
+
+    /**
+     * Moves the actor's read position in a channel forward and tells their other
+     * connections, so every device shows the same unread count.
+     */
+    async markRead(actor: Actor, channelId: string, seq?: number): Promise<ReadState> {
+      await requireMembership(actor, channelId);
+      const state = await repos.channels.markRead(actor.appId, channelId, actor.userId, seq);
+      if (!state) throw Errors.notMember();
+      const readState = { channelId, lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount };
+      publisher.toUser(actor.userId, 'channel.read', { ...readState, userId: actor.userId });
+      return readState;
+    },
+
+    async listMine(actor: Actor, page: Page): Promise<ChannelListItem[]> {
+      return (await repos.channels.listForMember(actor.appId, actor.userId, page)).map(presentChannelListItem);
+    },
+
+    async discover(actor: Actor, page: Page): Promise<DiscoverChannel[]> {
+      return (await repos.channels.listInApp(actor.appId, actor.userId, page)).map(presentDiscoverChannel);
+    },
+
+    /** Channel details with members; 404 for non-members too, as the seed says. */
+    async details(actor: Actor, channelId: string): Promise<ChannelDetails> {
+      const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
+      if (!access?.role) throw Errors.channelNotFound();
+      const members = await repos.channels.listMembers(actor.appId, channelId);
+      const online = await presence.onlineUserIds(
+        actor.appId,
+        members.map((member) => member.userId),
+      );
+      return presentChannelDetails(access.channel, members, online);
+    },
+
+    /** Adds the actor to a channel of its app. Joining twice is not an error. */
+    async join(actor: Actor, channelId: string): Promise<{ joined: boolean }> {
+      const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
+      if (!access) throw Errors.channelNotFound();
+      if (access.role) return { joined: false };
+      const joined = await repos.channels.addMember(actor.appId, channelId, actor.userId, 'member');
+      if (joined) await announceMember(channelId, actor.userId, actor.externalId);
+      return { joined };
+    },
+
+    /** A member adds another user of the app. Adding a member twice is not an error. */
+    async addMember(actor: Actor, channelId: string, userId: string): Promise<{ added: boolean }> {
+      await requireMembership(actor, channelId);
+      const user = await repos.users.findById(actor.appId, userId);
+      if (!user) throw Errors.userNotFound();
+      const added = await repos.channels.addMember(actor.appId, channelId, user.id, 'member');
+      if (added) await announceMember(channelId, user.id, user.externalId);
+      return { added };
+    },
+
+    /** The channels whose rooms a new connection of the actor joins. */
+    async memberChannelIds(actor: Actor): Promise<string[]> {
+      return repos.channels.channelIdsForMember(actor.appId, actor.userId, MAX_ROOMS_PER_CONNECTION);
+    },
+
+    /** Tells the channel's other members that the actor started or stopped typing. */
+    async typing(actor: Actor, channelId: string, event: 'typing.start' | 'typing.stop'): Promise<void> {
+      await requireMembership(actor, channelId);
+      publisher.toChannel(channelId, event, { channelId, userId: actor.userId, externalId: actor.externalId }, actor.userId);
+    },
+  };
+}
+
+export type ChannelsService = ReturnType<typeof createChannelsService>;

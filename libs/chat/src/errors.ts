@@ -1,0 +1,46 @@
+import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
+
+/**
+ * A failure the client caused or may see. The REST error handler and the socket
+ * ack wrapper turn it into `{ error, code }` with `status`.
+ */
+export class HeyyoError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'HeyyoError';
+  }
+}
+
+export function createError(code: ErrorCode, message: string, status: number): HeyyoError {
+  return new HeyyoError(code, message, status);
+}
+
+/** The catalogue: every error a domain service throws comes from here. */
+export const Errors = {
+  validation: (message: string) => createError(ErrorCodes.VALIDATION, message, 400),
+  authRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Authentication required', 401),
+  // The seed answers 403 for a token that fails verification.
+  invalidToken: () => createError(ErrorCodes.INVALID_TOKEN, 'Invalid token', 403),
+  tokenExpired: () => createError(ErrorCodes.TOKEN_EXPIRED, 'Token expired', 403),
+  invalidCredentials: () => createError(ErrorCodes.INVALID_CREDENTIALS, 'Invalid API credentials', 401),
+  adminTokenRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Admin token required', 401),
+  invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),
+  notMember: () => createError(ErrorCodes.NOT_MEMBER, 'Not a member of this channel', 403),
+  channelNotFound: () => createError(ErrorCodes.CHANNEL_NOT_FOUND, 'Channel not found', 404),
+  userNotFound: () => createError(ErrorCodes.USER_NOT_FOUND, 'User not found', 404),
+  messageNotFound: () => createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found', 404),
+  // The seed's wording: a stranger's message and a missing one look the same.
+  messageNotFoundOrUnauthorized: () =>
+    createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found or unauthorized', 404),
+  parentNotFound: () => createError(ErrorCodes.PARENT_NOT_FOUND, 'Parent message not found', 404),
+  resyncRequired: (behind: number, max: number) =>
+    createError(
+      ErrorCodes.RESYNC_REQUIRED,
+      `Too far behind to catch up (${behind} messages, at most ${max}): reload the channel history`,
+      410,
+    ),
+} as const;

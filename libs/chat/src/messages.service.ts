@@ -1,0 +1,139 @@
+import type { ListedMessage, Message, SyncResult } from '@heyyo/contracts';
+import type { Repositories } from '@heyyo/database';
+import type { Actor } from './actor.ts';
+import type { ChannelsService } from './channels.service.ts';
+import { Errors } from './errors.ts';
+import type { EventPublisher } from './events.ts';
+import { nextVersion, type JobQueue } from './jobs.ts';
+import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
+import { presentListedMessage, presentMessage } from './presenters.ts';
+
+export type HistoryQuery = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+
+export interface SyncLimits {
+  /** A catch-up further behind than this is told to reload instead. */
+  syncMaxBehind: number;
+}
+
+export interface MessagesServiceDeps {
+  repos: Pick<Repositories, 'messages' | 'reactions'>;
+  channels: Pick<ChannelsService, 'requireMembership'>;
+  publisher: EventPublisher;
+  jobs: JobQueue;
+  limits: ContentLimits & SyncLimits;
+}
+
+/** Largest catch-up page. */
+export const MAX_SYNC_PAGE = 100;
+
+export function createMessagesService(deps: MessagesServiceDeps) {
+  const { repos, channels, publisher, jobs, limits } = deps;
+
+  /** The channel, after checking that a catch-up from `afterSeq` is not too far behind. */
+  async function requireSyncable(actor: Actor, channelId: string, afterSeq: number) {
+    const channel = await channels.requireMembership(actor, channelId);
+    const behind = channel.lastSeq - afterSeq;
+    if (behind > limits.syncMaxBehind) throw Errors.resyncRequired(behind, limits.syncMaxBehind);
+    return channel;
+  }
+
+  async function requireLiveMessage(actor: Actor, channelId: string, messageId: string) {
+    const message = await repos.messages.findLive(actor.appId, channelId, messageId);
+    if (!message) throw Errors.messageNotFound();
+    return message;
+  }
+
+  /** The live message a reaction is for, after checking the actor may see its channel. */
+  async function findReactionTarget(actor: Actor, reaction: { messageId: string; channelId?: string }) {
+    if (reaction.channelId) {
+      await channels.requireMembership(actor, reaction.channelId);
+      const message = await requireLiveMessage(actor, reaction.channelId, reaction.messageId);
+      return { id: message.id, channelId: reaction.channelId };
+    }
+    const found = await repos.messages.findLiveInApp(actor.appId, reaction.messageId);
+    if (!found) throw Errors.messageNotFound();
+    await channels.requireMembership(actor, found.channelId);
+    return found;
+  }
+
+  return {
+    /**
+     * Stores a message with the channel's next seq.
+     * @returns created=false when `clientId` matched an earlier send (the original is returned).
+     */
+    async send(actor: Actor, channelId: string, input: MessageInput): Promise<{ message: Message; created: boolean }> {
+      const valid = validateMessageInput(input, limits);
+      await channels.requireMembership(actor, channelId);
+      if (valid.parentId && !(await repos.messages.findLive(actor.appId, channelId, valid.parentId))) {
+        throw Errors.parentNotFound();
+      }
+      const result = await repos.messages.insert(actor.appId, channelId, actor.userId, valid);
+      const message = presentMessage(result.message);
+      // A replayed clientId was announced (and counted) the first time.
+      if (result.created) {
+        publisher.toChannel(channelId, 'message.new', message);
+        await jobs.channelChanged(channelId);
+      }
+      return { message, created: result.created };
+    },
+
+    /** History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order. */
+    async history(actor: Actor, channelId: string, query: HistoryQuery): Promise<ListedMessage[]> {
+      if (query.afterSeq !== undefined) await requireSyncable(actor, channelId, query.afterSeq);
+      else await channels.requireMembership(actor, channelId);
+      return (await repos.messages.listPage(actor.appId, channelId, query)).map(presentListedMessage);
+    },
+
+    /** What a reconnecting client missed: messages after `afterSeq`, in seq order, without gaps. */
+    async sync(actor: Actor, channelId: string, afterSeq: number, limit: number): Promise<SyncResult> {
+      const channel = await requireSyncable(actor, channelId, afterSeq);
+      const pageSize = Math.min(limit, MAX_SYNC_PAGE);
+      const page = await repos.messages.listPage(actor.appId, channelId, { afterSeq, limit: pageSize + 1 });
+      return {
+        messages: page.slice(0, pageSize).map(presentMessage),
+        hasMore: page.length > pageSize,
+        lastSeq: Math.max(channel.lastSeq, page.at(-1)?.seq ?? 0),
+      };
+    },
+
+    /** Soft-deletes the actor's own message; anyone else's looks like a missing one. */
+    async delete(actor: Actor, channelId: string, messageId: string): Promise<void> {
+      const deleted = await repos.messages.softDeleteOwn(actor.appId, channelId, messageId, actor.userId);
+      if (!deleted) throw Errors.messageNotFoundOrUnauthorized();
+      await Promise.all([jobs.messageDeleted(channelId, deleted.seq), jobs.channelChanged(channelId)]);
+      publisher.toChannel(channelId, 'message.deleted', {
+        messageId,
+        channelId,
+        seq: deleted.seq,
+        deletedAt: deleted.deletedAt.toISOString(),
+      });
+    },
+
+    /**
+     * Accepts a reaction change: checked here (membership, live message), stored in
+     * the queue, and applied and announced by the worker. Adding the same reaction
+     * twice, or removing one that is not there, changes nothing.
+     */
+    async changeReaction(
+      actor: Actor,
+      op: 'add' | 'remove',
+      reaction: { messageId: string; type: string; channelId?: string },
+    ): Promise<void> {
+      const type = reaction.type.trim();
+      if (!type) throw Errors.validation('type must not be empty');
+      const target = await findReactionTarget(actor, reaction);
+      await jobs.reaction({
+        op,
+        appId: actor.appId,
+        channelId: target.channelId,
+        messageId: target.id,
+        userId: actor.userId,
+        externalId: actor.externalId,
+        type,
+        version: nextVersion(),
+      });
+    },
+  };
+}
+
+export type MessagesService = ReturnType<typeof createMessagesService>;

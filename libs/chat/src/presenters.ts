@@ -1,0 +1,165 @@
+/** Domain records → the wire shapes of @heyyo/contracts (snake_case, ISO strings). */
+import type {
+  AppSummary,
+  Attachment,
+  Channel,
+  ChannelDetails,
+  ChannelListItem,
+  ChannelMember,
+  DiscoverChannel,
+  JsonObject,
+  ListedMessage,
+  Message,
+  ReactionEntry,
+  User,
+} from '@heyyo/contracts';
+import type {
+  AppRecord,
+  ChannelRecord,
+  ListedMessageRecord,
+  MemberRecord,
+  MemberRole,
+  MessageRecord,
+  ReadStateRecord,
+  UserRecord,
+} from '@heyyo/database';
+
+const iso = (date: Date) => date.toISOString();
+const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function presentAppSummary(app: AppRecord): AppSummary {
+  return { id: app.id, name: app.name, api_key: app.apiKey, created_at: iso(app.createdAt) };
+}
+
+export function presentUser(user: UserRecord): User {
+  return {
+    id: user.id,
+    external_id: user.externalId,
+    display_name: user.displayName,
+    avatar_url: user.avatarUrl,
+    created_at: iso(user.createdAt),
+    updated_at: iso(user.updatedAt),
+  };
+}
+
+export function presentChannel(channel: ChannelRecord): Channel {
+  return {
+    id: channel.id,
+    app_id: channel.appId,
+    type: channel.type,
+    name: channel.name,
+    description: channel.description,
+    metadata: channel.metadata as JsonObject,
+    created_by: channel.createdBy,
+    created_at: iso(channel.createdAt),
+    updated_at: iso(channel.updatedAt),
+  };
+}
+
+export function presentChannelListItem(channel: ChannelRecord & ReadStateRecord & { role: MemberRole }): ChannelListItem {
+  return {
+    id: channel.id,
+    name: channel.name,
+    type: channel.type,
+    description: channel.description,
+    metadata: channel.metadata as JsonObject,
+    role: channel.role,
+    member_count: channel.memberCount,
+    message_count: channel.messageCount,
+    last_message_at: isoOrNull(channel.lastMessageAt),
+    last_read_seq: channel.lastReadSeq,
+    unread_count: channel.unreadCount,
+    last_seq: channel.lastSeq,
+    created_at: iso(channel.createdAt),
+    updated_at: iso(channel.updatedAt),
+  };
+}
+
+export function presentDiscoverChannel(channel: ChannelRecord & { isMember: boolean }): DiscoverChannel {
+  return {
+    id: channel.id,
+    name: channel.name,
+    type: channel.type,
+    description: channel.description,
+    member_count: channel.memberCount,
+    is_member: channel.isMember,
+    created_at: iso(channel.createdAt),
+  };
+}
+
+export function presentMember(member: MemberRecord, online: boolean): ChannelMember {
+  return {
+    id: member.userId,
+    external_id: member.externalId,
+    display_name: member.displayName,
+    avatar_url: member.avatarUrl,
+    is_online: online,
+    role: member.role,
+    joined_at: iso(member.joinedAt),
+  };
+}
+
+export function presentChannelDetails(
+  channel: ChannelRecord,
+  members: MemberRecord[],
+  online: Set<string>,
+): ChannelDetails {
+  return {
+    ...presentChannel(channel),
+    member_count: channel.memberCount,
+    message_count: channel.messageCount,
+    last_message_at: isoOrNull(channel.lastMessageAt),
+    members: members.map((member) => presentMember(member, online.has(member.userId))),
+  };
+}
+
+/** A deleted message keeps its place (id, seq, author, times) but shows no content. */
+function messageFields(message: MessageRecord): Omit<Message, 'user'> {
+  const deleted = message.deletedAt !== null;
+  return {
+    id: message.id,
+    channel_id: message.channelId,
+    user_id: message.userId,
+    seq: message.seq,
+    text: deleted ? null : message.text,
+    attachments: deleted ? [] : (message.attachments as Attachment[]),
+    metadata: deleted ? {} : (message.metadata as JsonObject),
+    parent_id: message.parentId,
+    client_id: message.clientId,
+    created_at: iso(message.createdAt),
+    updated_at: iso(message.updatedAt),
+    deleted_at: isoOrNull(message.deletedAt),
+  };
+}
+
+/** A message with its author nested: the POST response and the `message.new` payload. */
+export function presentMessage(message: MessageRecord): Message {
+  return {
+    ...messageFields(message),
+    user: {
+      external_id: message.author.externalId,
+      display_name: message.author.displayName,
+      avatar_url: message.author.avatarUrl,
+    },
+  };
+}
+
+/**
+ * A history entry: author flattened (the seed's list shape), one reaction entry per
+ * (type, user) from the rows, and the worker's per-type counts.
+ */
+export function presentListedMessage(message: ListedMessageRecord): ListedMessage {
+  const reactions: ReactionEntry[] = message.reactions.map((reaction) => ({
+    type: reaction.type,
+    user_id: reaction.userId,
+    count: 1,
+  }));
+  return {
+    ...messageFields(message),
+    user_external_id: message.author.externalId,
+    user_display_name: message.author.displayName,
+    user_avatar_url: message.author.avatarUrl,
+    reactions,
+    reaction_counts: message.reactionCounts,
+  };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const KEY = 'k1:0123456789abcdef0123456789abcdef';
+const dataDir = () => mkdtempSync(join(tmpdir(), 'heyyo-config-'));
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('has working local defaults', () => {
+    const config = loadConfig({ HEYYO_DATA_DIR: dataDir() });
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(4000);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/heyyo');
+    expect(config.database.createIfMissing).toBe(true);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.roles).toEqual(['api', 'gateway', 'worker']);
+    expect(config.realtime.heartbeatMs).toBeLessThan(config.realtime.presenceTtlMs);
+    expect(config.auth.tokenTtlSeconds).toBe(3600);
+    expect(config.limits.messageTextLength).toBe(4000);
+  });
+
+  it('generates one development JWT key per data folder and reuses it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ HEYYO_DATA_DIR: dir });
+    const second = loadConfig({ HEYYO_DATA_DIR: dir });
+    expect(first.auth.usingDevJwtKey).toBe(true);
+    expect(first.auth.jwtKeys).toEqual(second.auth.jwtKeys);
+    expect(first.auth.jwtKeys[0]!.secret).toBe(readFileSync(join(dir, 'dev-jwt-key'), 'utf8'));
+    expect(first.auth.jwtKeys[0]!.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('parses JWT keys in rotation order', () => {
+    const config = loadConfig({ HEYYO_JWT_KEYS: `${KEY}, k0:${'x'.repeat(40)}`, HEYYO_DATA_DIR: dataDir() });
+    expect(config.auth.jwtKeys.map((key) => key.kid)).toEqual(['k1', 'k0']);
+    expect(config.auth.usingDevJwtKey).toBe(false);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/x',
+      REDIS_URL: 'not a url',
+      HEYYO_ROLES: 'api,chef',
+      HEYYO_TOKEN_TTL_SECONDS: '5',
+      LOG_LEVEL: 'loud',
+      HEYYO_JWT_KEYS: 'k1:short',
+    });
+    expect(problems).toHaveLength(7);
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'HEYYO_ROLES', 'HEYYO_TOKEN_TTL_SECONDS', 'LOG_LEVEL', 'HEYYO_JWT_KEYS']) {
+      expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('refuses a heartbeat that is not below the presence TTL', () => {
+    expect(problemsOf({ HEYYO_PRESENCE_TTL_MS: '5000', HEYYO_PRESENCE_HEARTBEAT_MS: '5000' })).toEqual([
+      'HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS',
+    ]);
+  });
+
+  it('refuses production without an admin token and JWT keys', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      expect.stringContaining('HEYYO_ADMIN_TOKEN is required'),
+      expect.stringContaining('HEYYO_JWT_KEYS is required'),
+    ]);
+  });
+
+  it('starts in production with both set, and does not create databases there', () => {
+    const config = loadConfig({ NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: 'a'.repeat(32), HEYYO_JWT_KEYS: KEY });
+    expect(config.database.createIfMissing).toBe(false);
+  });
+
+  it('refuses a short admin token and duplicate kids', () => {
+    expect(problemsOf({ HEYYO_ADMIN_TOKEN: 'short', HEYYO_JWT_KEYS: `${KEY},${KEY}` })).toEqual([
+      'HEYYO_ADMIN_TOKEN must be at least 16 characters',
+      'HEYYO_JWT_KEYS has kid "k1" twice',
+    ]);
+  });
+
+  it('returns a frozen config', () => {
+    const config = loadConfig({ HEYYO_JWT_KEYS: KEY });
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(() => {
+      (config.http as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EnvReader } from './env-reader.ts';
+import { loadOrCreateDevJwtKey, parseJwtKeys, type JwtKey } from './jwt-keys.ts';
+
+export const ROLES = ['api', 'gateway', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  /** Roles this process runs (`HEYYO_ROLES`). */
+  roles: Role[];
+  http: {
+    /** @defaultValue 4000 */
+    port: number;
+    /** @defaultValue '0.0.0.0' */
+    host: string;
+    /** Trust X-Forwarded-* from a load balancer (client IPs for rate limits). @defaultValue false */
+    trustProxy: boolean;
+    /** Browser origins allowed to call the API; '*' for any (auth is a bearer token, not a cookie). @defaultValue ['*'] */
+    corsOrigins: string[];
+  };
+  database: {
+    url: string;
+    /** Connections per process. @defaultValue 10 */
+    poolMax: number;
+    /** Create the database named in the URL when it does not exist. @defaultValue true outside production */
+    createIfMissing: boolean;
+  };
+  redis: {
+    /** Event fan-out, presence and shared rate limits. @defaultValue 'redis://127.0.0.1:6379' */
+    url: string;
+    /** Prefix of every key Heyyo writes. @defaultValue 'heyyo:' */
+    keyPrefix: string;
+  };
+  auth: {
+    /** Bearer token for /api/apps. Required in production. */
+    adminToken: string | undefined;
+    /** First key signs; all verify. */
+    jwtKeys: JwtKey[];
+    /** True when the key was generated into the data folder for local development. */
+    usingDevJwtKey: boolean;
+    issuer: string;
+    audience: string;
+    /** @defaultValue 3600 */
+    tokenTtlSeconds: number;
+    /** Longest lifetime a token request may ask for (`ttl`). @defaultValue 86400 */
+    tokenMaxTtlSeconds: number;
+  };
+  limits: {
+    /** @defaultValue 262144 (256 KiB) */
+    bodyBytes: number;
+    /** @defaultValue 4000 */
+    messageTextLength: number;
+    /** @defaultValue 10 */
+    attachments: number;
+    /** Serialized size of a `metadata` object or one attachment. @defaultValue 8192 */
+    metadataBytes: number;
+    /** Requests per window per user (or per IP before auth). @defaultValue 600 */
+    rateLimitMax: number;
+    /** @defaultValue 60000 */
+    rateLimitWindowMs: number;
+  };
+  realtime: {
+    /** A connection not refreshed for this long counts as gone (a gateway died). @defaultValue 30000 */
+    presenceTtlMs: number;
+    /** How often a gateway refreshes its connections' presence; below the TTL. @defaultValue 10000 */
+    heartbeatMs: number;
+    /** How often a gateway looks for users whose connections all expired. @defaultValue 5000 */
+    sweepMs: number;
+    /** A catch-up further behind than this many messages is told to reload. @defaultValue 1000 */
+    syncMaxBehind: number;
+    /** Sustained client events per second per connection. @defaultValue 20 */
+    socketEventsPerSecond: number;
+    /** Client events a connection may send in a burst. @defaultValue 60 */
+    socketEventBurst: number;
+    /** On SIGTERM, time given to sockets to move away before the process closes. @defaultValue 10000 */
+    drainMs: number;
+  };
+  jobs: {
+    /** Counter changes within this window become one recount. @defaultValue 100 */
+    coalesceMs: number;
+    /** Jobs one worker process runs at once, per queue. @defaultValue 8 */
+    concurrency: number;
+    /** Tries of a failing job before it is kept as failed. @defaultValue 8 */
+    attempts: number;
+    /** First retry delay; doubles each try. @defaultValue 500 */
+    backoffMs: number;
+    /** A job whose worker stopped renewing its lock this long ago is retried (a killed worker). @defaultValue 30000 */
+    lockMs: number;
+    /** Failed jobs kept for inspection. @defaultValue 10000 */
+    keepFailed: number;
+  };
+  log: { level: LogLevel };
+  /** Local state (dev JWT key, embedded data). @defaultValue './.heyyo' */
+  dataDir: string;
+  version: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The product version, from the root package.json (what /health reports). */
+const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+).version;
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/heyyo';
+
+/**
+ * Builds the one typed, frozen Config from environment variables.
+ * The only place in Heyyo that reads `process.env`.
+ * @throws ConfigError naming every bad or missing variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const production = nodeEnv === 'production';
+  const dataDir = resolve(read.string('HEYYO_DATA_DIR', '.heyyo'));
+
+  const adminToken = read.optionalString('HEYYO_ADMIN_TOKEN', 16);
+  if (production && !adminToken) {
+    read.problems.push('HEYYO_ADMIN_TOKEN is required when NODE_ENV=production (it guards app creation)');
+  }
+
+  const jwtKeysValue = read.raw('HEYYO_JWT_KEYS');
+  if (production && !jwtKeysValue) {
+    read.problems.push('HEYYO_JWT_KEYS is required when NODE_ENV=production (e.g. "k1:<32+ random chars>")');
+  }
+  const jwtKeys = jwtKeysValue ? parseJwtKeys(jwtKeysValue, read.problems) : [];
+
+  const config: Config = {
+    env: nodeEnv,
+    roles: read.listOf('HEYYO_ROLES', ROLES, ROLES),
+    http: {
+      port: read.int('PORT', 4000, 0, 65535),
+      host: read.string('HOST', '0.0.0.0'),
+      trustProxy: read.bool('HEYYO_TRUST_PROXY', false),
+      corsOrigins: read.string('HEYYO_CORS_ORIGINS', '*').split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
+    database: {
+      url: read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']) ?? DEFAULT_DATABASE_URL,
+      poolMax: read.int('DATABASE_POOL_MAX', 10, 1, 500),
+      createIfMissing: read.bool('HEYYO_DATABASE_CREATE', !production),
+    },
+    redis: {
+      url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+      keyPrefix: read.string('HEYYO_REDIS_PREFIX', 'heyyo:', /^[A-Za-z0-9:_.-]{1,64}$/),
+    },
+    auth: {
+      adminToken,
+      jwtKeys,
+      usingDevJwtKey: false,
+      issuer: read.string('HEYYO_JWT_ISSUER', 'heyyo'),
+      audience: read.string('HEYYO_JWT_AUDIENCE', 'heyyo'),
+      tokenTtlSeconds: read.int('HEYYO_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
+      tokenMaxTtlSeconds: read.int('HEYYO_TOKEN_MAX_TTL_SECONDS', 86_400, 60, 30 * 24 * 3600),
+    },
+    limits: {
+      bodyBytes: read.int('HEYYO_MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+      messageTextLength: read.int('HEYYO_MAX_TEXT_LENGTH', 4000, 1, 100_000),
+      attachments: read.int('HEYYO_MAX_ATTACHMENTS', 10, 0, 100),
+      metadataBytes: read.int('HEYYO_MAX_METADATA_BYTES', 8192, 2, 1024 * 1024),
+      rateLimitMax: read.int('HEYYO_RATE_LIMIT_MAX', 600, 1, 10_000_000),
+      rateLimitWindowMs: read.int('HEYYO_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    },
+    realtime: {
+      presenceTtlMs: read.int('HEYYO_PRESENCE_TTL_MS', 30_000, 1000, 600_000),
+      heartbeatMs: read.int('HEYYO_PRESENCE_HEARTBEAT_MS', 10_000, 200, 300_000),
+      sweepMs: read.int('HEYYO_PRESENCE_SWEEP_MS', 5000, 100, 300_000),
+      syncMaxBehind: read.int('HEYYO_SYNC_MAX_BEHIND', 1000, 1, 1_000_000),
+      socketEventsPerSecond: read.int('HEYYO_WS_EVENTS_PER_SECOND', 20, 1, 100_000),
+      socketEventBurst: read.int('HEYYO_WS_EVENT_BURST', 60, 1, 1_000_000),
+      drainMs: read.int('HEYYO_SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
+    },
+    jobs: {
+      coalesceMs: read.int('HEYYO_COUNTER_COALESCE_MS', 100, 0, 60_000),
+      concurrency: read.int('HEYYO_WORKER_CONCURRENCY', 8, 1, 1000),
+      attempts: read.int('HEYYO_JOB_ATTEMPTS', 8, 1, 100),
+      backoffMs: read.int('HEYYO_JOB_BACKOFF_MS', 500, 10, 600_000),
+      lockMs: read.int('HEYYO_WORKER_LOCK_MS', 30_000, 1000, 600_000),
+      keepFailed: read.int('HEYYO_KEEP_FAILED_JOBS', 10_000, 0, 10_000_000),
+    },
+    log: {
+      level: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    },
+    dataDir,
+    version: PACKAGE_VERSION,
+  };
+
+  if (config.realtime.heartbeatMs >= config.realtime.presenceTtlMs) {
+    read.problems.push('HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS');
+  }
+  if (config.auth.tokenTtlSeconds > config.auth.tokenMaxTtlSeconds) {
+    read.problems.push('HEYYO_TOKEN_TTL_SECONDS must not exceed HEYYO_TOKEN_MAX_TTL_SECONDS');
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+
+  if (config.auth.jwtKeys.length === 0) {
+    config.auth.jwtKeys = [loadOrCreateDevJwtKey(dataDir)];
+    config.auth.usingDevJwtKey = true;
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

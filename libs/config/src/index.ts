@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, ROLES, type Config, type Role, type LogLevel } from './config.ts';
+export type { JwtKey } from './jwt-keys.ts';

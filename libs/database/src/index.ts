@@ -1,0 +1,48 @@
+export { createDb, pingDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './client.ts';
+export { createDatabaseIfMissing, runMigrations, MIGRATIONS_FOLDER } from './provision.ts';
+export { verifiedAppId, isUuid, type AppId } from './tenant.ts';
+export type * from './records.ts';
+export { createAppsRepository, type AppsRepository } from './repositories/apps.repository.ts';
+export { createUsersRepository, type UsersRepository, type UserProfile } from './repositories/users.repository.ts';
+export {
+  createChannelsRepository,
+  type ChannelsRepository,
+  type NewChannel,
+  type Page,
+  type ChannelAccess,
+} from './repositories/channels.repository.ts';
+export {
+  createMessagesRepository,
+  type MessagesRepository,
+  type NewMessage,
+  type HistoryPage,
+} from './repositories/messages.repository.ts';
+export {
+  createReactionsRepository,
+  type ReactionsRepository,
+  type ReactionChange,
+} from './repositories/reactions.repository.ts';
+export { createCountersRepository, type CountersRepository, type Drift } from './repositories/counters.repository.ts';
+export * as schema from './schema.ts';
+
+import type { Database } from './client.ts';
+import { createAppsRepository } from './repositories/apps.repository.ts';
+import { createChannelsRepository } from './repositories/channels.repository.ts';
+import { createMessagesRepository } from './repositories/messages.repository.ts';
+import { createCountersRepository } from './repositories/counters.repository.ts';
+import { createReactionsRepository } from './repositories/reactions.repository.ts';
+import { createUsersRepository } from './repositories/users.repository.ts';
+
+/** Every repository over one database handle. */
+export function createRepositories(db: Database) {
+  return {
+    apps: createAppsRepository(db),
+    users: createUsersRepository(db),
+    channels: createChannelsRepository(db),
+    messages: createMessagesRepository(db),
+    reactions: createReactionsRepository(db),
+    counters: createCountersRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

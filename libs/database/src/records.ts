@@ -1,0 +1,87 @@
+/** Rows as repositories return them (camelCase, Dates). */
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  apiKey: string;
+  apiSecretHash: string;
+  createdAt: Date;
+}
+
+export interface UserRecord {
+  id: string;
+  appId: string;
+  externalId: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type MemberRole = 'owner' | 'member';
+
+export interface ChannelRecord {
+  id: string;
+  appId: string;
+  type: string;
+  name: string;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  createdBy: string;
+  lastSeq: number;
+  lastSeqAt: Date | null;
+  lastMessageAt: Date | null;
+  memberCount: number;
+  messageCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface MemberRecord {
+  userId: string;
+  externalId: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  role: MemberRole;
+  joinedAt: Date;
+}
+
+export interface MessageAuthor {
+  externalId: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  appId: string;
+  channelId: string;
+  userId: string;
+  seq: number;
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  parentId: string | null;
+  clientId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  /** Per type, as the worker last counted them. */
+  reactionCounts: Record<string, number>;
+  author: MessageAuthor;
+}
+
+/** A member's read position in a channel. */
+export interface ReadStateRecord {
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+export interface ReactionRecord {
+  type: string;
+  userId: string;
+}
+
+export interface ListedMessageRecord extends MessageRecord {
+  reactions: ReactionRecord[];
+}

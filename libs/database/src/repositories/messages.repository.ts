@@ -1,0 +1,210 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
+import type { ListedMessageRecord, MessageRecord, ReactionRecord } from '../records.ts';
+import { isUuid, type AppId } from '../tenant.ts';
+
+export interface NewMessage {
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  parentId: string | null;
+  clientId: string | null;
+}
+
+/**
+ * A page of history: the newest `limit` live messages before an instant, or —
+ * for catching up — the first `limit` messages after a seq, deleted ones
+ * included as tombstones so the seqs have no gaps. Oldest first either way.
+ */
+export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+
+/** A message row plus its author's columns, as the raw statements below return it. */
+interface RawMessageRow {
+  id: string;
+  app_id: string;
+  channel_id: string;
+  user_id: string;
+  seq: string | number;
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  parent_id: string | null;
+  client_id: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  author_external_id: string;
+  author_display_name: string | null;
+  author_avatar_url: string | null;
+  reaction_counts: Record<string, number>;
+  reactions?: { type: string; user_id: string }[];
+}
+
+// drizzle hands timestamps of raw statements back as Postgres text ("2026-01-31 10:00:00.123+00").
+const toDate = (value: string) => new Date(value);
+
+function toMessageRecord(row: RawMessageRow): MessageRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    seq: Number(row.seq),
+    text: row.text,
+    attachments: row.attachments,
+    metadata: row.metadata,
+    parentId: row.parent_id,
+    clientId: row.client_id,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    deletedAt: row.deleted_at === null ? null : toDate(row.deleted_at),
+    reactionCounts: row.reaction_counts,
+    author: {
+      externalId: row.author_external_id,
+      displayName: row.author_display_name,
+      avatarUrl: row.author_avatar_url,
+    },
+  };
+}
+
+const AUTHOR_COLUMNS = sql.raw(
+  'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url',
+);
+
+export function createMessagesRepository(db: Database) {
+  const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
+
+  const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
+    const [row] = await rows(sql`
+      select m.*, ${AUTHOR_COLUMNS} from messages m join users u on u.id = m.user_id
+      where m.app_id = ${appId} and m.channel_id = ${channelId}
+        and m.user_id = ${userId} and m.client_id = ${clientId}`);
+    return row && toMessageRecord(row);
+  };
+
+  return {
+    findByClientId,
+
+    /**
+     * Inserts a message with the channel's next seq. One statement bumps
+     * channels.last_seq (its row lock orders concurrent senders) and inserts the
+     * message, so a failure rolls both back and seqs stay gap-free. Counters are
+     * the worker's job, not this hot path's. created_at is
+     * forced strictly increasing per channel, in whole milliseconds (the precision
+     * the API shows), so time order equals seq order and a `before` cursor copied
+     * from a response is exact. A burst above 1,000 messages/s in one channel runs
+     * its clock ahead briefly rather than reusing a millisecond.
+     * A retried clientId returns the message stored the first time.
+     */
+    async insert(
+      appId: AppId,
+      channelId: string,
+      userId: string,
+      message: NewMessage,
+    ): Promise<{ message: MessageRecord; created: boolean }> {
+      if (message.clientId) {
+        const existing = await findByClientId(appId, channelId, userId, message.clientId);
+        if (existing) return { message: existing, created: false };
+      }
+      try {
+        const [row] = await rows(sql`
+          with bumped as (
+            update channels
+               set last_seq = last_seq + 1,
+                   last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
+                     coalesce(last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
+             where id = ${channelId} and app_id = ${appId}
+            returning last_seq, last_seq_at
+          ), inserted as (
+            insert into messages (app_id, channel_id, user_id, seq, text, attachments, metadata,
+                                  parent_id, client_id, created_at, updated_at)
+            select ${appId}::uuid, ${channelId}::uuid, ${userId}::uuid, bumped.last_seq, ${message.text}::text,
+                   ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(message.metadata)}::jsonb,
+                   ${message.parentId}::uuid, ${message.clientId}::text, bumped.last_seq_at, bumped.last_seq_at
+              from bumped
+            returning *
+          )
+          select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`);
+        if (!row) throw new Error(`channel ${channelId} vanished during insert`);
+        return { message: toMessageRecord(row), created: true };
+      } catch (error) {
+        // Two sends with one clientId raced: the loser returns the winner's message.
+        if (message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION) {
+          const existing = await findByClientId(appId, channelId, userId, message.clientId);
+          if (existing) return { message: existing, created: false };
+        }
+        throw error;
+      }
+    },
+
+    /** A message of the channel that is not deleted, or undefined. */
+    async findLive(appId: AppId, channelId: string, messageId: string): Promise<{ id: string; userId: string } | undefined> {
+      if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
+      const [row] = (await db.execute(sql`
+        select id, user_id from messages
+        where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId} and deleted_at is null`)) as unknown as {
+        id: string;
+        user_id: string;
+      }[];
+      return row && { id: row.id, userId: row.user_id };
+    },
+
+    /** A live message anywhere in the app, with its channel. */
+    async findLiveInApp(appId: AppId, messageId: string): Promise<{ id: string; channelId: string } | undefined> {
+      if (!isUuid(messageId)) return undefined;
+      const [row] = (await db.execute(sql`
+        select id, channel_id from messages
+        where app_id = ${appId} and id = ${messageId} and deleted_at is null`)) as unknown as {
+        id: string;
+        channel_id: string;
+      }[];
+      return row && { id: row.id, channelId: row.channel_id };
+    },
+
+    /** A page of history with reactions, oldest first (see HistoryPage). */
+    async listPage(appId: AppId, channelId: string, page: HistoryPage): Promise<ListedMessageRecord[]> {
+      const window =
+        page.afterSeq !== undefined
+          ? sql`and seq > ${page.afterSeq} order by seq asc`
+          : page.before
+            ? sql`and deleted_at is null and created_at < ${page.before.toISOString()}::timestamptz order by created_at desc`
+            : sql`and deleted_at is null order by created_at desc`;
+      const found = await rows(sql`
+        select m.*, ${AUTHOR_COLUMNS},
+               coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id)
+                                         order by r.created_at, r.type, r.user_id)
+                           from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json) as reactions
+          from (select * from messages
+                 where app_id = ${appId} and channel_id = ${channelId} ${window}
+                 limit ${page.limit}) m
+          join users u on u.id = m.user_id
+         order by m.seq asc`);
+      return found.map((row) => ({
+        ...toMessageRecord(row),
+        reactions: (row.reactions ?? []).map((r): ReactionRecord => ({ type: r.type, userId: r.user_id })),
+      }));
+    },
+
+    /**
+     * Soft-deletes the sender's own live message (the worker recounts).
+     * @returns undefined when there is no such message of this sender.
+     */
+    async softDeleteOwn(
+      appId: AppId,
+      channelId: string,
+      messageId: string,
+      userId: string,
+    ): Promise<{ seq: number; deletedAt: Date } | undefined> {
+      if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
+      const [row] = (await db.execute(sql`
+        update messages set deleted_at = now(), updated_at = now()
+         where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
+           and user_id = ${userId} and deleted_at is null
+        returning seq, deleted_at`)) as unknown as { seq: string; deleted_at: string }[];
+      return row && { seq: Number(row.seq), deletedAt: toDate(row.deleted_at) };
+    },
+  };
+}
+
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import type { AppId } from '../tenant.ts';
+
+export interface ReactionChange {
+  messageId: string;
+  userId: string;
+  type: string;
+  /** true: the reaction should exist; false: it should not. */
+  present: boolean;
+  /** Applies only over an older version: a late or repeated change cannot undo a newer one. */
+  version: number;
+}
+
+export function createReactionsRepository(db: Database) {
+  return {
+    /**
+     * Applies an add or remove. Removal keeps a tombstone with its version, so an
+     * add that was requested earlier but arrives later is refused too. Changes to
+     * one reaction are serialized on its row, so exactly one of two racing jobs
+     * sees (and reports) the transition.
+     * @returns whether the reaction's presence changed, and whether it now exists.
+     */
+    async apply(appId: AppId, change: ReactionChange): Promise<{ changed: boolean; present: boolean }> {
+      const key = sql`message_id = ${change.messageId} and user_id = ${change.userId} and type = ${change.type}`;
+      return db.transaction(async (tx) => {
+        // A row to lock even for a reaction never seen: an absent one, older than any change.
+        await tx.execute(sql`
+          insert into reactions (message_id, user_id, type, app_id, version, removed_at)
+          values (${change.messageId}, ${change.userId}, ${change.type}, ${appId}, 0, now())
+          on conflict do nothing`);
+        const [current] = (await tx.execute(sql`
+          select removed_at is null as present, version from reactions where ${key} for update`)) as unknown as {
+          present: boolean;
+          version: string;
+        }[];
+        const wasPresent = current!.present;
+        if (Number(current!.version) >= change.version) return { changed: false, present: wasPresent };
+        await tx.execute(sql`
+          update reactions
+             set version = ${change.version},
+                 removed_at = case when ${change.present} then null else coalesce(removed_at, now()) end,
+                 -- A reaction that comes back is a new reaction: it sorts as the latest.
+                 created_at = case when ${change.present} and removed_at is not null then now() else created_at end
+           where ${key}`);
+        return { changed: wasPresent !== change.present, present: change.present };
+      });
+    },
+  };
+}
+
+export type ReactionsRepository = ReturnType<typeof createReactionsRepository>;

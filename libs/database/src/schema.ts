@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Tenants. The api_secret is never stored: only its SHA-256. */
+export const apps = pgTable('apps', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  apiKey: text('api_key').notNull().unique(),
+  apiSecretHash: text('api_secret_hash').notNull(),
+  createdAt: createdAt(),
+});
+
+/** End users, known by the tenant's own id (external_id), unique per app. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    avatarUrl: text('avatar_url'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('users_app_external_id_key').on(table.appId, table.externalId)],
+);
+
+export const channels = pgTable(
+  'channels',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    type: text('type').notNull().default('messaging'),
+    name: text('name').notNull(),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    /** Highest message seq handed out; bumped in the same statement that inserts a message. */
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    /** created_at of seq `last_seq`: the channel's clock, kept strictly increasing. */
+    lastSeqAt: timestamp('last_seq_at', { withTimezone: true, mode: 'date' }),
+    // Counters below are maintained by the worker (recounted from rows, never incremented blindly).
+    /** created_at of the newest message not deleted. */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }),
+    memberCount: integer('member_count').notNull().default(0),
+    /** Messages not deleted. */
+    messageCount: bigint('message_count', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('channels_app_created_idx').on(table.appId, table.createdAt)],
+);
+
+export const channelMembers = pgTable(
+  'channel_members',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    role: text('role').$type<'owner' | 'member'>().notNull().default('member'),
+    joinedAt: timestamp('joined_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The member has read every message up to this seq. */
+    lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+    /** Unread messages (not deleted, not their own) with seq in (last_read_seq, unread_through_seq]. */
+    unreadCount: integer('unread_count').notNull().default(0),
+    /** Watermark of the worker's unread counting: later messages are not counted yet. */
+    unreadThroughSeq: bigint('unread_through_seq', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.channelId, table.userId] }),
+    // "my channels" lookups go by user.
+    index('channel_members_user_idx').on(table.userId, table.channelId),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** 1, 2, 3 … per channel, gap-free: taken from channels.last_seq in the insert statement. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    text: text('text'),
+    attachments: jsonb('attachments').$type<Record<string, unknown>[]>().notNull().default([]),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    parentId: uuid('parent_id').references((): AnyPgColumn => messages.id),
+    /** Client idempotency key: a retried send returns the first message. */
+    clientId: text('client_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    /** Live reactions per type, recounted by the worker: `{ ":heart:": 2 }`. */
+    reactionCounts: jsonb('reaction_counts').$type<Record<string, number>>().notNull().default({}),
+  },
+  (table) => [
+    uniqueIndex('messages_channel_seq_key').on(table.channelId, table.seq),
+    // message_count = last_seq − deleted messages: this keeps the second term cheap.
+    index('messages_channel_deleted_idx').on(table.channelId, table.seq).where(sql`${table.deletedAt} IS NOT NULL`),
+    uniqueIndex('messages_channel_user_client_id_key')
+      .on(table.channelId, table.userId, table.clientId)
+      .where(sql`${table.clientId} IS NOT NULL`),
+    // History pages: newest-before-a-timestamp per channel.
+    index('messages_channel_created_idx').on(table.channelId, table.createdAt),
+    index('messages_parent_idx').on(table.parentId).where(sql`${table.parentId} IS NOT NULL`),
+  ],
+);
+
+export const reactions = pgTable(
+  'reactions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    /**
+     * When the request that last changed this reaction was made. A change applies only
+     * over an older version, so a retried or reordered add/remove cannot undo a newer one.
+     */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+    /** Set when removed: the row stays as a tombstone carrying its version. */
+    removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),
+  },
+  // The key makes a repeated (user, type) a no-op, as the seed says.
+  (table) => [primaryKey({ columns: [table.messageId, table.userId, table.type] })],
+);

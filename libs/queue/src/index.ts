@@ -1,0 +1,3 @@
+export { createProducer, coalescedJob, type Producer, type ProducerOptions } from './producer.ts';
+export { defaultJobOptions, type JobSettings } from './job-options.ts';
+export { queueStats, isIdle, type QueueStats } from './metrics.ts';

@@ -1,0 +1,38 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import { channelRoom, userRoom } from '@heyyo/contracts';
+import type { EventPublisher } from '@heyyo/chat';
+import type { Logger } from '@heyyo/logging';
+import type { RedisKeys } from './keys.ts';
+
+/**
+ * Publishes through @socket.io/redis-emitter, so any node (API or gateway) reaches
+ * sockets on every gateway through the Redis adapter. Each event is encoded once
+ * and published once, whatever the number of receivers.
+ */
+export function createRedisEventPublisher(redis: Redis, keys: RedisKeys, logger: Logger): EventPublisher {
+  // The emitter does not handle publish failures; an unhandled rejection would end the process.
+  const client = {
+    publish: (channel: string, message: string | Buffer) =>
+      redis.publish(channel, message).catch((error: unknown) => {
+        logger.warn({ err: error }, 'event publish failed; clients will catch up by seq');
+      }),
+  };
+  const emitter = new Emitter(client, { key: keys.socketIo });
+
+  return {
+    toChannel(channelId, event, payload, exceptUserId) {
+      const target = emitter.to(channelRoom(channelId));
+      (exceptUserId ? target.except(userRoom(exceptUserId)) : target).emit(event, payload);
+    },
+    toChannels(channelIds, event, payload) {
+      if (channelIds.length > 0) emitter.to(channelIds.map(channelRoom)).emit(event, payload);
+    },
+    toUser(userId, event, payload) {
+      emitter.to(userRoom(userId)).emit(event, payload);
+    },
+    joinChannel(userId, channelId) {
+      emitter.in(userRoom(userId)).socketsJoin(channelRoom(channelId));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { redisKeys, type RedisKeys } from './keys.ts';
+export { closeRedis } from './close-redis.ts';
+export { createRedisEventPublisher } from './event-publisher.ts';
+export {
+  createPresenceStore,
+  type PresenceStore,
+  type PresenceConnection,
+  type PresenceIdentity,
+  type PresenceStoreOptions,
+} from './presence-store.ts';

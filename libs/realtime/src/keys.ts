@@ -1,0 +1,17 @@
+/** Every Redis key and channel Heyyo uses, under one configurable prefix. */
+export function redisKeys(prefix: string) {
+  return {
+    /** Pub/sub channel prefix shared by the Socket.IO adapter and emitter. */
+    socketIo: `${prefix}socket.io`,
+    /** Sorted set: one user's live connections, scored by when they expire (ms). */
+    presenceUser: (userId: string) => `${prefix}presence:user:${userId}`,
+    /** Sorted set: every user announced online, scored by their latest connection expiry. */
+    presenceIndex: `${prefix}presence:online`,
+    /** Rate-limit counters (@fastify/rate-limit namespace). */
+    rateLimit: `${prefix}ratelimit:`,
+    /** BullMQ's prefix: its queues live under `<prefix>bull:<queue>:…`. */
+    bullPrefix: `${prefix}bull`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

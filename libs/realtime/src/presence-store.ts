@@ -1,0 +1,125 @@
+import type { Redis } from 'ioredis';
+import type { PresenceReader } from '@heyyo/chat';
+import type { AppId } from '@heyyo/database';
+import type { RedisKeys } from './keys.ts';
+import { REMOVE, SWEEP, TOUCH } from './presence-scripts.ts';
+
+/** Who a connection belongs to. */
+export interface PresenceIdentity {
+  appId: AppId;
+  userId: string;
+  externalId: string;
+}
+
+export interface PresenceConnection extends PresenceIdentity {
+  /** Unique across the cluster: node id + socket id. */
+  connectionId: string;
+}
+
+export interface PresenceStoreOptions {
+  /** A connection not refreshed for this long is gone. */
+  ttlMs: number;
+  /** Most expired users one sweep handles; the next sweep takes the rest. @defaultValue 500 */
+  sweepBatch?: number;
+}
+
+type PresenceRedis = Redis & {
+  heyyoPresenceTouch(user: string, index: string, connection: string, expiry: number, member: string): Promise<number>;
+  heyyoPresenceRemove(user: string, index: string, connection: string, now: number, member: string): Promise<number>;
+  heyyoPresenceSweep(user: string, index: string, now: number, member: string): Promise<number>;
+};
+
+// appId and userId are UUIDs (no ':'), so the external id may contain anything after them.
+const indexMember = (who: PresenceIdentity) => `${who.appId}:${who.userId}:${who.externalId}`;
+
+function parseIndexMember(member: string): PresenceIdentity {
+  const first = member.indexOf(':');
+  const second = member.indexOf(':', first + 1);
+  return {
+    appId: member.slice(0, first) as AppId,
+    userId: member.slice(first + 1, second),
+    externalId: member.slice(second + 1),
+  };
+}
+
+/**
+ * Presence in Redis with TTL heartbeats. Gateways touch their connections on
+ * connect and on every heartbeat, remove them on disconnect, and sweep for users
+ * whose connections all expired (a gateway that died without cleaning up).
+ */
+export function createPresenceStore(redis: Redis, keys: RedisKeys, options: PresenceStoreOptions) {
+  const client = redis as PresenceRedis;
+  if (!('heyyoPresenceTouch' in client)) {
+    redis.defineCommand('heyyoPresenceTouch', { numberOfKeys: 2, lua: TOUCH });
+    redis.defineCommand('heyyoPresenceRemove', { numberOfKeys: 2, lua: REMOVE });
+    redis.defineCommand('heyyoPresenceSweep', { numberOfKeys: 2, lua: SWEEP });
+  }
+  const sweepBatch = options.sweepBatch ?? 500;
+  const expiry = () => Date.now() + options.ttlMs;
+
+  const store = {
+    /** Records a live connection. @returns true when the user just came online. */
+    async connect(connection: PresenceConnection): Promise<boolean> {
+      const key = keys.presenceUser(connection.userId);
+      return (
+        (await client.heyyoPresenceTouch(key, keys.presenceIndex, connection.connectionId, expiry(), indexMember(connection))) === 1
+      );
+    },
+
+    /** Forgets a connection. @returns true when it was the user's last one. */
+    async disconnect(connection: PresenceConnection): Promise<boolean> {
+      const key = keys.presenceUser(connection.userId);
+      return (
+        (await client.heyyoPresenceRemove(key, keys.presenceIndex, connection.connectionId, Date.now(), indexMember(connection))) ===
+        1
+      );
+    },
+
+    /**
+     * Extends every given connection by a TTL in one pipeline.
+     * @returns users announced online by this refresh (a sweep had given them up).
+     */
+    async refresh(connections: readonly PresenceConnection[]): Promise<PresenceIdentity[]> {
+      if (connections.length === 0) return [];
+      const until = expiry();
+      const pipeline = client.pipeline() as unknown as PresenceRedis;
+      for (const connection of connections) {
+        void pipeline.heyyoPresenceTouch(
+          keys.presenceUser(connection.userId),
+          keys.presenceIndex,
+          connection.connectionId,
+          until,
+          indexMember(connection),
+        );
+      }
+      const results = (await (pipeline as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+      return connections.filter((_, index) => results[index]?.[1] === 1);
+    },
+
+    /** Announces offline the users whose connections all expired. @returns those users. */
+    async sweep(): Promise<PresenceIdentity[]> {
+      const now = Date.now();
+      const expired = await redis.zrangebyscore(keys.presenceIndex, '-inf', now, 'LIMIT', 0, sweepBatch);
+      if (expired.length === 0) return [];
+      const pipeline = client.pipeline() as unknown as PresenceRedis;
+      for (const member of expired) {
+        void pipeline.heyyoPresenceSweep(keys.presenceUser(parseIndexMember(member).userId), keys.presenceIndex, now, member);
+      }
+      const results = (await (pipeline as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+      return expired.filter((_, index) => results[index]?.[1] === 1).map(parseIndexMember);
+    },
+
+    /** Users among `userIds` with at least one live connection. */
+    async onlineUserIds(_appId: AppId, userIds: readonly string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const now = Date.now();
+      const pipeline = redis.pipeline();
+      for (const userId of userIds) pipeline.zcount(keys.presenceUser(userId), `(${now}`, '+inf');
+      const results = (await pipeline.exec()) ?? [];
+      return new Set(userIds.filter((_, index) => Number(results[index]?.[1] ?? 0) > 0));
+    },
+  } satisfies PresenceReader & Record<string, unknown>;
+  return store;
+}
+
+export type PresenceStore = ReturnType<typeof createPresenceStore>;

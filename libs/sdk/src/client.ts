@@ -1,0 +1,311 @@
+import type {
+  Attachment,
+  Channel,
+  ChannelDetails,
+  ChannelListItem,
+  DiscoverChannel,
+  JsonObject,
+  ListedMessage,
+  MarkReadResponse,
+  Message,
+  ReadState,
+  ServerToClientEvents,
+  SyncResult,
+} from '@heyyo/contracts';
+import { ErrorCodes } from '@heyyo/contracts';
+import { ChannelSequencer } from './channel-sequencer.ts';
+import { Connection, type ConnectionState } from './connection.ts';
+import { Emitter } from './emitter.ts';
+import { HeyyoError, WebSocketError } from './errors.ts';
+import { HttpClient, query } from './http.ts';
+import { TokenManager } from './tokens.ts';
+
+export interface HeyyoClientOptions {
+  /** The server origin, e.g. `https://chat.example.com` (REST under /api, Socket.IO on the same origin). */
+  apiUrl: string;
+  /** A user JWT. Optional when `tokenProvider` is given. */
+  token?: string;
+  /** Returns a fresh user JWT: called at start without `token`, before expiry, and after `Invalid token`. */
+  tokenProvider?: () => Promise<string>;
+  /** Socket.IO URLs when they differ from `apiUrl`; reconnects rotate through them. @defaultValue [apiUrl] */
+  socketUrls?: string[];
+  /**
+   * When to open the socket. Default: when you first subscribe to an event with
+   * `on()` (or call `connect()`), so a script that only makes REST calls ends by
+   * itself. `true`: at once. `false`: only on `connect()`.
+   */
+  autoConnect?: boolean;
+  /** @defaultValue ['websocket', 'polling'] */
+  transports?: ('websocket' | 'polling')[];
+  /** A fetch implementation (tests, older runtimes). @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export interface SendOptions {
+  attachments?: Attachment[];
+  metadata?: JsonObject;
+  parentId?: string | null;
+  /** Idempotency key; generated when omitted, so a retry never sends twice. */
+  clientId?: string;
+}
+
+/** Every event `on()` accepts: the server's events plus the client's own. */
+export type ClientEvents = ServerToClientEvents & {
+  /** The socket's state changed. */
+  'connection.changed': (event: { state: ConnectionState }) => void;
+  /** A channel was too far behind to catch up: reload it with `messages.list()`. */
+  reset: (event: { channelId: string }) => void;
+  /** A background failure (catch-up, token refresh, connection). */
+  error: (error: Error) => void;
+};
+
+const newClientId = () =>
+  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+const RELAYED_EVENTS = [
+  'message.deleted',
+  'typing.start',
+  'typing.stop',
+  'presence.changed',
+  'reaction.new',
+  'reaction.deleted',
+  'member.joined',
+  'channel.read',
+] as const;
+
+/**
+ * The Heyyo client for apps (browsers and Node): REST and Socket.IO with one
+ * token, and `message.new` delivered exactly once, in order, across reconnects.
+ */
+export class HeyyoClient {
+  private readonly events = new Emitter<ClientEvents>();
+  private readonly http: HttpClient;
+  private readonly tokens: TokenManager;
+  private readonly connection: Connection;
+  private readonly sequencer: ChannelSequencer;
+  private readonly syncing = new Map<string, Promise<void>>();
+  private readonly connectOnSubscribe: boolean;
+
+  constructor(options: HeyyoClientOptions) {
+    if (!options.token && !options.tokenProvider) throw new Error('HeyyoClient needs a token or a tokenProvider');
+    const apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.tokens = new TokenManager(options.token, options.tokenProvider);
+    this.http = new HttpClient({
+      baseUrl: apiUrl,
+      authorization: async () => `Bearer ${await this.tokens.current()}`,
+      ...(options.tokenProvider ? { refreshAuthorization: async () => void (await this.tokens.refresh()) } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.sequencer = new ChannelSequencer(
+      (message) => this.events.emit('message.new', message),
+      (channelId) => void this.catchUp(channelId),
+    );
+    this.connection = new Connection({
+      urls: options.socketUrls?.length ? options.socketUrls : [apiUrl],
+      tokens: this.tokens,
+      ...(options.transports ? { transports: options.transports } : {}),
+      onSocket: (socket) => {
+        socket.on('message.new', (message) => this.sequencer.receive(message));
+        for (const event of RELAYED_EVENTS) {
+          socket.on(event, ((payload: never) => this.events.emit(event, payload)) as never);
+        }
+      },
+      onConnected: () => this.catchUpAll(),
+      onState: (state) => this.events.emit('connection.changed', { state }),
+      onError: (error) => this.events.emit('error', error),
+    });
+    this.connectOnSubscribe = options.autoConnect === undefined;
+    // After the constructor returns, so listeners added right after it see 'connecting'.
+    if (options.autoConnect === true) queueMicrotask(() => this.startConnecting());
+  }
+
+  private startConnecting(): void {
+    this.connect().catch((error: unknown) => this.events.emit('error', error as Error));
+  }
+
+  /** Connects the socket (resolves once connected and caught up). */
+  connect(): Promise<void> {
+    this.tokens.resume();
+    return this.connection.connect();
+  }
+
+  /** Closes the socket and stops refreshing the token. */
+  disconnect(): void {
+    this.connection.disconnect();
+    this.tokens.stop();
+  }
+
+  /** True while the socket is connected. */
+  get connected(): boolean {
+    return this.connection.connected;
+  }
+
+  /**
+   * Subscribes to an event. The first subscription opens the socket (unless
+   * `autoConnect` said otherwise); on connecting the client catches up, so a
+   * message sent before you subscribed still arrives.
+   */
+  on<E extends keyof ClientEvents>(event: E, handler: ClientEvents[E]): this {
+    this.events.on(event, handler);
+    if (this.connectOnSubscribe && event !== 'error' && !this.connection.started) this.startConnecting();
+    return this;
+  }
+
+  off<E extends keyof ClientEvents>(event: E, handler: ClientEvents[E]): this {
+    this.events.off(event, handler);
+    return this;
+  }
+
+  readonly channels = {
+    create: async (
+      name: string,
+      options: { type?: string; description?: string; metadata?: JsonObject; members?: string[] } = {},
+    ) => {
+      const channel = await this.http.request<Channel>('POST', '/api/channels', { name, ...options });
+      // Tracked from its first message, so one that races the room join is caught up, not lost.
+      this.sequencer.observe(channel.id, 0);
+      return channel;
+    },
+    list: async (page: { limit?: number; offset?: number } = {}) => {
+      const channels = await this.http.request<ChannelListItem[]>('GET', `/api/channels${query(page)}`);
+      // Positions to catch up from after a reconnect.
+      for (const channel of channels) this.sequencer.observe(channel.id, channel.last_seq);
+      return channels;
+    },
+    discover: (page: { limit?: number; offset?: number } = {}) =>
+      this.http.request<DiscoverChannel[]>('GET', `/api/channels/discover${query(page)}`),
+    get: (channelId: string) => this.http.request<ChannelDetails>('GET', `/api/channels/${encodeURIComponent(channelId)}`),
+    join: (channelId: string) =>
+      this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/join`),
+    addMember: (channelId: string, userId: string) =>
+      this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/members`, {
+        user_id: userId,
+      }),
+    /** Marks the channel read up to `seq` (the newest when omitted); the user's other devices hear of it. */
+    markRead: async (channelId: string, seq?: number): Promise<ReadState> => {
+      if (this.connection.connected) return this.connection.request<ReadState>('channel.read', { channelId, seq });
+      const result = await this.http.request<MarkReadResponse>(
+        'POST',
+        `/api/channels/${encodeURIComponent(channelId)}/read`,
+        seq === undefined ? {} : { seq },
+      );
+      return { channelId, lastReadSeq: result.last_read_seq, unreadCount: result.unread_count };
+    },
+  };
+
+  readonly messages = {
+    /**
+     * Sends over the socket when connected, over REST otherwise or when the ack does
+     * not come, with one `clientId` either way: a retry never sends twice.
+     */
+    send: async (channelId: string, text: string | null, options: SendOptions = {}): Promise<Message> => {
+      const message = await this.sendOnce(channelId, text, options);
+      // Its broadcast (or a catch-up after connecting) delivers it to message.new.
+      this.sequencer.observe(channelId, message.seq - 1);
+      return message;
+    },
+    /** History, oldest first: the newest `limit` before `before`, or with `afterSeq` what follows a seq. */
+    list: async (channelId: string, options: { limit?: number; before?: string; afterSeq?: number } = {}) => {
+      const messages = await this.http.request<ListedMessage[]>(
+        'GET',
+        `/api/channels/${encodeURIComponent(channelId)}/messages${query({
+          limit: options.limit,
+          before: options.before,
+          after_seq: options.afterSeq,
+        })}`,
+      );
+      const newest = messages.at(-1);
+      if (newest && !options.before && options.afterSeq === undefined) this.sequencer.observe(channelId, newest.seq);
+      return messages;
+    },
+    delete: (channelId: string, messageId: string) =>
+      this.http.request<{ message: string }>(
+        'DELETE',
+        `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`,
+      ),
+  };
+
+  readonly reactions = {
+    add: (channelId: string, messageId: string, type: string) => this.changeReaction('add', channelId, messageId, type),
+    remove: (channelId: string, messageId: string, type: string) =>
+      this.changeReaction('remove', channelId, messageId, type),
+  };
+
+  /** Typing indicators are best effort: nothing is sent while disconnected. */
+  readonly typing = {
+    start: (channelId: string) => this.connection.send('typing.start', { channelId }),
+    stop: (channelId: string) => this.connection.send('typing.stop', { channelId }),
+  };
+
+  /**
+   * Sends over the socket when connected (acknowledged after it is stored), over
+   * REST otherwise or when the ack does not come. The same `clientId` travels both
+   * ways, so a fallback after a lost ack never sends the message twice.
+   */
+  private async sendOnce(channelId: string, text: string | null, options: SendOptions): Promise<Message> {
+    const clientId = options.clientId ?? newClientId();
+    const { attachments, metadata, parentId } = options;
+    if (this.connection.connected) {
+      try {
+        const ack = await this.connection.request<{ message: Message }>('message.send', {
+          channelId,
+          text,
+          clientId,
+          ...(attachments ? { attachments } : {}),
+          ...(metadata ? { metadata } : {}),
+          ...(parentId !== undefined ? { parentId } : {}),
+        });
+        return ack.message;
+      } catch (error) {
+        if (!(error instanceof WebSocketError)) throw error;
+      }
+    }
+    return this.http.request<Message>('POST', `/api/channels/${encodeURIComponent(channelId)}/messages`, {
+      text,
+      client_id: clientId,
+      ...(attachments ? { attachments } : {}),
+      ...(metadata ? { metadata } : {}),
+      ...(parentId !== undefined ? { parent_id: parentId } : {}),
+    });
+  }
+
+  private async changeReaction(op: 'add' | 'remove', channelId: string, messageId: string, type: string): Promise<void> {
+    const path = `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}/reactions`;
+    if (op === 'add') await this.http.request('POST', path, { type });
+    else await this.http.request('DELETE', `${path}/${encodeURIComponent(type)}`);
+  }
+
+  /** Catches up every channel the client has a position in. */
+  private async catchUpAll(): Promise<void> {
+    await Promise.all(this.sequencer.channels().map((channelId) => this.catchUp(channelId)));
+  }
+
+  /** Fetches what follows the channel's position until nothing more; one run per channel at a time. */
+  private catchUp(channelId: string): Promise<void> {
+    const running = this.syncing.get(channelId);
+    if (running) return running;
+    const run = (async () => {
+      try {
+        for (let hasMore = true; hasMore; ) {
+          const afterSeq = this.sequencer.position(channelId);
+          if (afterSeq === undefined) return;
+          const page = await this.connection.request<SyncResult>('messages.sync', { channelId, afterSeq });
+          page.messages.forEach((message) => this.sequencer.receive(message));
+          hasMore = page.hasMore;
+        }
+      } catch (error) {
+        if (error instanceof HeyyoError && error.code === ErrorCodes.RESYNC_REQUIRED) {
+          this.sequencer.forget(channelId);
+          this.events.emit('reset', { channelId });
+        } else if (!(error instanceof WebSocketError)) {
+          // A socket failure is retried by the next connect's catch-up.
+          this.events.emit('error', error as Error);
+        }
+      } finally {
+        this.syncing.delete(channelId);
+      }
+    })();
+    this.syncing.set(channelId, run);
+    return run;
+  }
+}

@@ -1,0 +1,42 @@
+export { HeyyoClient, type HeyyoClientOptions, type SendOptions, type ClientEvents } from './client.ts';
+export {
+  HeyyoServerClient,
+  HeyyoAdminClient,
+  type HeyyoServerClientOptions,
+  type TokenOptions,
+} from './server-client.ts';
+export type { ConnectionState } from './connection.ts';
+export {
+  HeyyoError,
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  WebSocketError,
+} from './errors.ts';
+export { ErrorCodes } from '@heyyo/contracts';
+export type {
+  Attachment,
+  Channel,
+  ChannelDetails,
+  ChannelListItem,
+  ChannelMember,
+  DiscoverChannel,
+  ErrorCode,
+  ListedMessage,
+  MemberJoinedEvent,
+  Message,
+  MessageDeletedEvent,
+  PresenceEvent,
+  ReactionEvent,
+  ReadState,
+  TokenResponse,
+  TypingEvent,
+  User,
+  AppSummary,
+  CreatedApp,
+} from '@heyyo/contracts';

@@ -1,0 +1,80 @@
+import type { AppSummary, CreatedApp, TokenResponse, User } from '@heyyo/contracts';
+import { HttpClient, query } from './http.ts';
+
+export interface HeyyoServerClientOptions {
+  apiUrl: string;
+  /** The app's `cb_…` key. */
+  apiKey: string;
+  /** The app's `cbs_…` secret. Server-side only: never ship it to a browser or a mobile app. */
+  apiSecret: string;
+  fetch?: typeof fetch;
+}
+
+export interface TokenOptions {
+  displayName?: string | null;
+  avatarUrl?: string | null;
+  /** Lifetime in seconds (the server caps it); the server's default when omitted. */
+  ttl?: number;
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * For your backend: mints user tokens and manages users with the app's
+ * credentials. Not for browsers — the secret must stay on your servers.
+ */
+export class HeyyoServerClient {
+  private readonly http: HttpClient;
+
+  constructor(private readonly options: HeyyoServerClientOptions) {
+    this.http = new HttpClient({
+      baseUrl: trimSlash(options.apiUrl),
+      headers: { 'x-api-key': options.apiKey, 'x-api-secret': options.apiSecret },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** A user JWT for your user `userId`, creating the user or updating the profile given. */
+  createToken(userId: string, options: TokenOptions = {}): Promise<TokenResponse> {
+    return this.http.request<TokenResponse>('POST', '/api/auth/token', {
+      api_key: this.options.apiKey,
+      api_secret: this.options.apiSecret,
+      user_id: userId,
+      ...(options.displayName !== undefined ? { display_name: options.displayName } : {}),
+      ...(options.avatarUrl !== undefined ? { avatar_url: options.avatarUrl } : {}),
+      ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
+    });
+  }
+
+  readonly users = {
+    /** Registers or updates a user without a token; its `id` is what channel `members` take. */
+    upsert: (userId: string, profile: { displayName?: string | null; avatarUrl?: string | null } = {}) =>
+      this.http.request<User>('POST', '/api/users', {
+        user_id: userId,
+        ...(profile.displayName !== undefined ? { display_name: profile.displayName } : {}),
+        ...(profile.avatarUrl !== undefined ? { avatar_url: profile.avatarUrl } : {}),
+      }),
+    list: (page: { limit?: number; offset?: number } = {}) => this.http.request<User[]>('GET', `/api/users${query(page)}`),
+    get: (id: string) => this.http.request<User>('GET', `/api/users/${encodeURIComponent(id)}`),
+  };
+}
+
+/** For operators: app (tenant) management with the server's admin token. */
+export class HeyyoAdminClient {
+  private readonly http: HttpClient;
+
+  constructor(options: { apiUrl: string; adminToken?: string; fetch?: typeof fetch }) {
+    this.http = new HttpClient({
+      baseUrl: trimSlash(options.apiUrl),
+      ...(options.adminToken ? { authorization: async () => `Bearer ${options.adminToken}` } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  readonly apps = {
+    /** Creates an app; `api_secret` is in this answer only. */
+    create: (name: string) => this.http.request<CreatedApp>('POST', '/api/apps', { name }),
+    list: (page: { limit?: number; offset?: number } = {}) =>
+      this.http.request<AppSummary[]>('GET', `/api/apps${query(page)}`),
+  };
+}

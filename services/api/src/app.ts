@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { ChatServices } from '@heyyo/chat';
+import type { Config } from '@heyyo/config';
+import type { Logger } from '@heyyo/logging';
+import { redisKeys } from '@heyyo/realtime';
+import { requireAppCredentials, requireUser } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerJsonBodyParser } from './plugins/json-body.ts';
+import { registerRateLimit } from './plugins/rate-limit.ts';
+import { validatorCompiler } from './plugins/validation.ts';
+import { appsRoutes } from './routes/apps/apps.routes.ts';
+import { authRoutes } from './routes/auth/auth.routes.ts';
+import { channelsRoutes } from './routes/channels/channels.routes.ts';
+import { healthRoutes } from './routes/health/health.routes.ts';
+import { messagesRoutes } from './routes/messages/messages.routes.ts';
+import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
+import { usersRoutes } from './routes/users/users.routes.ts';
+
+export interface ApiAppOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  services: ChatServices;
+  /** Dependencies /ready checks, by name. */
+  readinessChecks: Record<string, () => Promise<void>>;
+  /** What /metrics reports (Prometheus text). */
+  collectMetrics: () => Promise<string>;
+  /** Shared rate-limit counters. */
+  redis: Redis;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The REST API as a Fastify instance, not yet listening (tests use `inject`). */
+export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance> {
+  const { config, services } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: config.limits.bodyBytes,
+    trustProxy: config.http.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Keep a caller's request id when it is sane, so one id follows a request across services.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('tenant', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  registerJsonBodyParser(app);
+
+  await app.register(cors, {
+    origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    maxAge: 600,
+  });
+  await registerRateLimit(app, {
+    max: config.limits.rateLimitMax,
+    windowMs: config.limits.rateLimitWindowMs,
+    redis: options.redis,
+    nameSpace: redisKeys(config.redis.keyPrefix).rateLimit,
+  });
+
+  await app.register(healthRoutes, { version: config.version, readinessChecks: options.readinessChecks });
+  await app.register(metricsRoutes, { collect: options.collectMetrics });
+  // Gateway and worker nodes serve health, readiness and metrics (for their probes), no REST.
+  if (!config.roles.includes('api')) return app;
+  await app.register(appsRoutes, { apps: services.apps, adminToken: config.auth.adminToken });
+  await app.register(authRoutes, { auth: services.auth, maxTtlSeconds: config.auth.tokenMaxTtlSeconds });
+  await app.register(async (serverApi) => {
+    serverApi.addHook('onRequest', requireAppCredentials(services.auth));
+    await serverApi.register(usersRoutes, { users: services.users });
+  });
+  await app.register(async (userApi) => {
+    userApi.addHook('onRequest', requireUser(services.auth));
+    await userApi.register(channelsRoutes, { channels: services.channels });
+    await userApi.register(messagesRoutes, { messages: services.messages });
+  });
+
+  return app;
+}

@@ -1,0 +1,1 @@
+export { buildApp, type ApiAppOptions } from './app.ts';

@@ -1,0 +1,33 @@
+import { bearerToken } from '@heyyo/auth';
+import { ErrorCodes } from '@heyyo/contracts';
+import { HeyyoError, type AuthService } from '@heyyo/chat';
+import type { GatewaySocket } from './types.ts';
+
+/** The error a client sees as `connect_error`; `data.code` tells expiry apart. */
+function connectError(message: 'Authentication required' | 'Invalid token', code: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/**
+ * Handshake auth: the user JWT in `auth.token` (the seed), or an
+ * `Authorization: Bearer` header for non-browser clients.
+ */
+export function authenticateHandshake(auth: AuthService, prepareSocket: (socket: GatewaySocket) => Promise<void>) {
+  return async (socket: GatewaySocket, next: (error?: Error) => void) => {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof fromAuth === 'string' && fromAuth ? fromAuth : bearerToken(socket.handshake.headers.authorization);
+    try {
+      const actor = await auth.authenticate(token);
+      socket.data.actor = actor;
+      // Rooms are joined before the client sees `connect`, so no event falls in between.
+      await prepareSocket(socket);
+      next();
+    } catch (error) {
+      if (error instanceof HeyyoError && error.code === ErrorCodes.AUTH_REQUIRED) {
+        return next(connectError('Authentication required', error.code));
+      }
+      if (error instanceof HeyyoError) return next(connectError('Invalid token', error.code));
+      next(Object.assign(new Error('Internal server error'), { data: { code: ErrorCodes.INTERNAL } }));
+    }
+  };
+}

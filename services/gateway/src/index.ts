@@ -1,0 +1,1 @@
+export { attachGateway, type Gateway, type GatewayOptions } from './gateway.ts';

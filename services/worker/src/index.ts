@@ -1,0 +1,3 @@
+export { startWorker, checkEvictionPolicy, type RunningWorker, type WorkerOptions } from './worker.ts';
+export { createReactionsProcessor } from './processors/reactions.processor.ts';
+export { createCountersProcessor } from './processors/counters.processor.ts';

@@ -1,0 +1,1182 @@
+/**
+ * @heyyo/sdk against one real node (api + gateway + worker in this process),
+ * imported exactly as an app imports it (the built libs/sdk/dist): every
+ * method, every event, the typed errors, token refresh, the server and admin
+ * clients, catch-up and reset.
+ *
+ * Nothing is mocked: `options.fetch` is only wrapped to count what goes over REST.
+ * Waiting is done by polling with a deadline, never by a fixed sleep.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import { decodeJwt } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ConflictError,
+  ErrorCodes,
+  ForbiddenError,
+  HeyyoAdminClient,
+  HeyyoClient,
+  HeyyoError,
+  HeyyoServerClient,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ValidationError,
+  WebSocketError,
+  type ClientEvents,
+  type HeyyoClientOptions,
+  type Message,
+} from '@heyyo/sdk';
+import type { TestApp, TestUser } from '../support/factories.ts';
+import { useNodeContext, type NodeContext } from '../support/node-context.ts';
+import { forgeUserToken } from '../support/resources.ts';
+import { countingFetch, eventually, expectedMessage as messageShape, nextEvent, record } from '../support/sdk-helpers.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+async function rejection(promise: Promise<unknown>): Promise<HeyyoError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  return outcome.error as HeyyoError;
+}
+
+/** A typed SDK error: its class, HeyyoError and Error, and exactly this status, code and message. */
+function expectHeyyoError(
+  error: unknown,
+  type: abstract new (...args: never[]) => HeyyoError,
+  fields: { status: number; code: string | undefined; message: string | RegExp },
+): void {
+  expect(error).toBeInstanceOf(type);
+  expect(error).toBeInstanceOf(HeyyoError);
+  expect(error).toBeInstanceOf(Error);
+  const typed = error as HeyyoError;
+  expect(typed.name).toBe(type.name);
+  expect({ status: typed.status, code: typed.code, message: typed.message }).toEqual({
+    status: fields.status,
+    code: fields.code,
+    message: typeof fields.message === 'string' ? fields.message : expect.stringMatching(fields.message),
+  });
+}
+
+interface FetchCall {
+  method: string;
+  path: string;
+  body: any;
+}
+
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return `http://127.0.0.1:${port}`;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const forge = forgeUserToken;
+
+/** SDK clients of one test, disconnected after it so no socket or timer outlives it. */
+function useClients(apiUrl: () => string) {
+  const open: HeyyoClient[] = [];
+  afterEach(() => {
+    for (const client of open.splice(0)) client.disconnect();
+  });
+  return (options: Omit<HeyyoClientOptions, 'apiUrl'> & { apiUrl?: string }): HeyyoClient => {
+    const client = new HeyyoClient({ apiUrl: apiUrl(), ...options });
+    open.push(client);
+    return client;
+  };
+}
+
+/** A user with a display name and avatar, so profile fields are checked too. */
+function person(ctx: NodeContext, app: TestApp, name: string): Promise<TestUser> {
+  return ctx.newUser(app, { externalId: name, display_name: `${name} display`, avatar_url: `https://example.com/${name}.png` });
+}
+
+const nestedUser = (user: TestUser) => ({
+  external_id: user.externalId,
+  display_name: `${user.externalId} display`,
+  avatar_url: `https://example.com/${user.externalId}.png`,
+});
+
+/** The exact Message shape, from a user with the profile `person()` gives. */
+const expectedMessage = (author: TestUser, channelId: string, fields: Partial<Message>) =>
+  messageShape(author, channelId, fields, nestedUser(author));
+
+/** A listed message (GET …/messages) of `message`, exactly. */
+function listed(message: Message, reactions: { type: string; user_id: string; count: number }[] = [], counts = {}) {
+  const { user, ...rest } = message;
+  return {
+    ...rest,
+    user_external_id: user.external_id,
+    user_display_name: user.display_name,
+    user_avatar_url: user.avatar_url,
+    reactions,
+    reaction_counts: counts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('@heyyo/sdk against one node', () => {
+  const ctx = useNodeContext();
+  const sdk = useClients(() => ctx.url);
+
+  /** An app with `names.length` users and a channel of all of them, created by the first. */
+  async function room(...names: string[]) {
+    const app = await ctx.newApp();
+    const users: TestUser[] = [];
+    for (const name of names) users.push(await person(ctx, app, name));
+    const channel = await ctx.newChannel(users[0]!, { members: users.slice(1).map((user) => user.id) });
+    return { app, users, channel };
+  }
+
+  describe('channels', () => {
+    it('create, list, discover, get, join and addMember return the documented shapes', async () => {
+      const app = await ctx.newApp();
+      const owner = await person(ctx, app, 'owner');
+      const alice = await person(ctx, app, 'alice');
+      const bob = await person(ctx, app, 'bob');
+      const carol = await person(ctx, app, 'carol');
+      const ownerClient = sdk({ token: owner.token, autoConnect: false });
+      const bobClient = sdk({ token: bob.token, autoConnect: false });
+
+      const general = await ownerClient.channels.create('general', {
+        description: 'about',
+        metadata: { topic: 'x' },
+        members: [alice.id],
+      });
+      expect(general).toEqual({
+        id: expect.stringMatching(UUID),
+        app_id: app.id,
+        type: 'messaging',
+        name: 'general',
+        description: 'about',
+        metadata: { topic: 'x' },
+        created_by: owner.id,
+        created_at: expect.stringMatching(ISO),
+        updated_at: expect.stringMatching(ISO),
+      });
+      const team = await ownerClient.channels.create('team', { type: 'team' });
+      expect(team).toMatchObject({ type: 'team', name: 'team', description: null, metadata: {}, created_by: owner.id });
+      await ctx.settled();
+
+      const mine = await ownerClient.channels.list();
+      expect(mine.map((channel) => channel.id).sort()).toEqual([general.id, team.id].sort());
+      expect(mine.find((channel) => channel.id === general.id)).toEqual({
+        id: general.id,
+        name: 'general',
+        type: 'messaging',
+        description: 'about',
+        metadata: { topic: 'x' },
+        role: 'owner',
+        member_count: 2,
+        message_count: 0,
+        last_message_at: null,
+        last_read_seq: 0,
+        unread_count: 0,
+        last_seq: 0,
+        created_at: general.created_at,
+        updated_at: expect.stringMatching(ISO),
+      });
+      const firstPage = await ownerClient.channels.list({ limit: 1 });
+      const secondPage = await ownerClient.channels.list({ limit: 1, offset: 1 });
+      expect([...firstPage, ...secondPage].map((channel) => channel.id)).toEqual(mine.map((channel) => channel.id));
+      expect(await bobClient.channels.list()).toEqual([]);
+
+      // Discover: every channel of the app, newest first, with is_member for the caller.
+      const discovered = await bobClient.channels.discover();
+      expect(discovered).toEqual([
+        {
+          id: team.id,
+          name: 'team',
+          type: 'team',
+          description: null,
+          member_count: 1,
+          is_member: false,
+          created_at: team.created_at,
+        },
+        {
+          id: general.id,
+          name: 'general',
+          type: 'messaging',
+          description: 'about',
+          member_count: 2,
+          is_member: false,
+          created_at: general.created_at,
+        },
+      ]);
+      expect(await bobClient.channels.discover({ limit: 1, offset: 1 })).toEqual([discovered[1]]);
+
+      // Join (idempotent), then addMember (idempotent), by a member only.
+      expect(await bobClient.channels.join(general.id)).toEqual({ message: 'Joined channel' });
+      expect(await bobClient.channels.join(general.id)).toEqual({ message: 'Joined channel' });
+      expect(await bobClient.channels.addMember(general.id, carol.id)).toEqual({ message: 'Member added' });
+      expect(await ownerClient.channels.addMember(general.id, carol.id)).toEqual({ message: 'Member added' });
+      await ctx.settled();
+
+      const details = await ownerClient.channels.get(general.id);
+      const byId = (left: { id: string }, right: { id: string }) => left.id.localeCompare(right.id);
+      expect({ ...details, members: [...details.members].sort(byId) }).toEqual({
+        id: general.id,
+        app_id: app.id,
+        type: 'messaging',
+        name: 'general',
+        description: 'about',
+        metadata: { topic: 'x' },
+        created_by: owner.id,
+        created_at: general.created_at,
+        updated_at: expect.stringMatching(ISO),
+        member_count: 4,
+        message_count: 0,
+        last_message_at: null,
+        members: [owner, alice, bob, carol]
+          .map((user) => ({
+            id: user.id,
+            external_id: user.externalId,
+            display_name: `${user.externalId} display`,
+            avatar_url: `https://example.com/${user.externalId}.png`,
+            is_online: false,
+            role: user === owner ? 'owner' : 'member',
+            joined_at: expect.stringMatching(ISO),
+          }))
+          .sort(byId),
+      });
+      expect((await bobClient.channels.discover()).find((channel) => channel.id === general.id)).toMatchObject({
+        member_count: 4,
+        is_member: true,
+      });
+    });
+
+    it('markRead over REST (not connected) and over the socket (connected) give the same read state', async () => {
+      const { users, channel } = await room('writer', 'reader');
+      const [writer, reader] = users as [TestUser, TestUser];
+      const writerClient = sdk({ token: writer.token, autoConnect: false });
+      for (let index = 0; index < 5; index++) await writerClient.messages.send(channel.id, `m${index}`);
+      await ctx.settled();
+
+      const restCalls = countingFetch();
+      const offline = sdk({ token: reader.token, autoConnect: false, fetch: restCalls.fetch });
+      expect(await offline.channels.markRead(channel.id, 2)).toEqual({ channelId: channel.id, lastReadSeq: 2, unreadCount: 3 });
+      expect(restCalls.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
+        `POST /api/channels/${channel.id}/read`,
+      ]);
+      expect(restCalls.calls[0]!.body).toEqual({ seq: 2 });
+
+      const socketCalls = countingFetch();
+      const online = sdk({ token: reader.token, fetch: socketCalls.fetch });
+      await online.connect();
+      expect(await online.channels.markRead(channel.id, 4)).toEqual({ channelId: channel.id, lastReadSeq: 4, unreadCount: 1 });
+      // A lower seq changes nothing; no seq marks everything read.
+      expect(await online.channels.markRead(channel.id, 1)).toEqual({ channelId: channel.id, lastReadSeq: 4, unreadCount: 1 });
+      expect(await online.channels.markRead(channel.id)).toEqual({ channelId: channel.id, lastReadSeq: 5, unreadCount: 0 });
+      expect(socketCalls.calls).toEqual([]);
+
+      await ctx.settled();
+      const item = (await offline.channels.list()).find((entry) => entry.id === channel.id);
+      expect(item).toMatchObject({ last_read_seq: 5, unread_count: 0, last_seq: 5 });
+    });
+  });
+
+  describe('messages and reactions', () => {
+    it('send (REST) returns the stored Message; list pages with limit, before and afterSeq; delete leaves a tombstone', async () => {
+      const { users, channel } = await room('author', 'other');
+      const [author, other] = users as [TestUser, TestUser];
+      const client = sdk({ token: author.token, autoConnect: false });
+      const otherClient = sdk({ token: other.token, autoConnect: false });
+
+      const first = await client.messages.send(channel.id, 'hello', {
+        clientId: 'first-client-id',
+        metadata: { k: 'v' },
+        attachments: [{ type: 'image', url: 'https://example.com/a.png' }],
+      });
+      expect(first).toEqual(
+        expectedMessage(author, channel.id, {
+          seq: 1,
+          text: 'hello',
+          client_id: 'first-client-id',
+          metadata: { k: 'v' },
+          attachments: [{ type: 'image', url: 'https://example.com/a.png' }],
+        }),
+      );
+      const reply = await client.messages.send(channel.id, 'a reply', { parentId: first.id });
+      expect(reply).toEqual(expectedMessage(author, channel.id, { seq: 2, text: 'a reply', parent_id: first.id }));
+      // A generated idempotency key, different per send.
+      expect(reply.client_id).not.toBe(first.client_id);
+      const sent = [first, reply];
+      for (let index = 3; index <= 5; index++) sent.push(await otherClient.messages.send(channel.id, `m${index}`));
+      expect(sent.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
+
+      // The same clientId again: the original message, nothing new stored.
+      const replayed = await client.messages.send(channel.id, 'hello', { clientId: 'first-client-id' });
+      expect(replayed).toEqual(first);
+
+      const all = await client.messages.list(channel.id);
+      expect(all).toEqual(sent.map((message) => listed(message)));
+
+      const newest = await client.messages.list(channel.id, { limit: 2 });
+      expect(newest.map((message) => message.seq)).toEqual([4, 5]);
+      const older = await client.messages.list(channel.id, { limit: 2, before: newest[0]!.created_at });
+      expect(older.map((message) => message.seq)).toEqual([2, 3]);
+      const oldest = await client.messages.list(channel.id, { limit: 2, before: older[0]!.created_at });
+      expect(oldest).toEqual([listed(first)]);
+      expect((await client.messages.list(channel.id, { afterSeq: 3 })).map((message) => message.seq)).toEqual([4, 5]);
+      expect((await client.messages.list(channel.id, { afterSeq: 1, limit: 2 })).map((message) => message.seq)).toEqual([2, 3]);
+      expect(await client.messages.list(channel.id, { afterSeq: 5 })).toEqual([]);
+
+      // Delete: gone from history, a tombstone in catch-up; only the sender may delete.
+      expect(await client.messages.delete(channel.id, reply.id)).toEqual({ message: 'Message deleted' });
+      expect((await client.messages.list(channel.id)).map((message) => message.seq)).toEqual([1, 3, 4, 5]);
+      const tombstone = (await client.messages.list(channel.id, { afterSeq: 1, limit: 1 }))[0];
+      expect(tombstone).toMatchObject({ id: reply.id, seq: 2, text: null, deleted_at: expect.stringMatching(ISO) });
+      expectHeyyoError(await rejection(client.messages.delete(channel.id, reply.id)), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.MESSAGE_NOT_FOUND,
+        message: 'Message not found or unauthorized',
+      });
+      expectHeyyoError(await rejection(otherClient.messages.delete(channel.id, first.id)), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.MESSAGE_NOT_FOUND,
+        message: 'Message not found or unauthorized',
+      });
+    });
+
+    it('reactions.add and reactions.remove show in messages.list once the worker settled', async () => {
+      const { users, channel } = await room('poster', 'fan');
+      const [poster, fan] = users as [TestUser, TestUser];
+      const posterClient = sdk({ token: poster.token, autoConnect: false });
+      const fanClient = sdk({ token: fan.token, autoConnect: false });
+      const message = await posterClient.messages.send(channel.id, 'react to me');
+
+      await expect(fanClient.reactions.add(channel.id, message.id, ':heart:')).resolves.toBeUndefined();
+      await posterClient.reactions.add(channel.id, message.id, ':heart:');
+      await posterClient.reactions.add(channel.id, message.id, ':+1:');
+      // The same reaction again is ignored.
+      await fanClient.reactions.add(channel.id, message.id, ':heart:');
+      await ctx.settled();
+      const [withReactions] = await fanClient.messages.list(channel.id);
+      const byTypeAndUser = (left: { type: string; user_id: string }, right: { type: string; user_id: string }) =>
+        `${left.type}|${left.user_id}`.localeCompare(`${right.type}|${right.user_id}`);
+      expect({ ...withReactions!, reactions: [...withReactions!.reactions].sort(byTypeAndUser) }).toEqual(
+        listed(
+          message,
+          [
+            { type: ':+1:', user_id: poster.id, count: 1 },
+            { type: ':heart:', user_id: poster.id, count: 1 },
+            { type: ':heart:', user_id: fan.id, count: 1 },
+          ].sort(byTypeAndUser),
+          { ':heart:': 2, ':+1:': 1 },
+        ),
+      );
+
+      await expect(posterClient.reactions.remove(channel.id, message.id, ':heart:')).resolves.toBeUndefined();
+      // Removing what is not there succeeds too.
+      await posterClient.reactions.remove(channel.id, message.id, ':nope:');
+      await ctx.settled();
+      const [afterRemoval] = await posterClient.messages.list(channel.id);
+      expect(afterRemoval!.reaction_counts).toEqual({ ':heart:': 1, ':+1:': 1 });
+      expect([...afterRemoval!.reactions].sort(byTypeAndUser)).toEqual(
+        [
+          { type: ':+1:', user_id: poster.id, count: 1 },
+          { type: ':heart:', user_id: fan.id, count: 1 },
+        ].sort(byTypeAndUser),
+      );
+    });
+  });
+
+  describe('events', () => {
+    it('relays every server event through on(), each with its documented payload', async () => {
+      const { app, users, channel } = await room('actor', 'watcher');
+      const [actor, watcher] = users as [TestUser, TestUser];
+      const joiner = await person(ctx, app, 'joiner');
+      const added = await person(ctx, app, 'added');
+
+      const watcherClient = sdk({ token: watcher.token });
+      await watcherClient.connect();
+      const watcherPhone = sdk({ token: watcher.token });
+      await watcherPhone.connect();
+
+      // presence.changed: online when the actor's first connection opens.
+      const online = nextEvent(watcherClient, 'presence.changed', (event) => event.userId === actor.id);
+      const actorClient = sdk({ token: actor.token });
+      await actorClient.connect();
+      expect(await online).toEqual({ userId: actor.id, externalId: 'actor', status: 'online' });
+
+      // message.new: the acknowledged message, exactly.
+      const arrived = nextEvent(watcherClient, 'message.new');
+      const message = await actorClient.messages.send(channel.id, 'live');
+      expect(await arrived).toEqual(message);
+      expect(message).toEqual(expectedMessage(actor, channel.id, { seq: 1, text: 'live' }));
+
+      // typing.start / typing.stop reach the other user.
+      const typing = nextEvent(watcherClient, 'typing.start');
+      actorClient.typing.start(channel.id);
+      expect(await typing).toEqual({ channelId: channel.id, userId: actor.id, externalId: 'actor' });
+      const stopped = nextEvent(watcherClient, 'typing.stop');
+      actorClient.typing.stop(channel.id);
+      expect(await stopped).toEqual({ channelId: channel.id, userId: actor.id, externalId: 'actor' });
+
+      // reaction.new / reaction.deleted, after the worker applied them.
+      const reacted = nextEvent(watcherClient, 'reaction.new');
+      await actorClient.reactions.add(channel.id, message.id, ':fire:');
+      expect(await reacted).toEqual({
+        messageId: message.id,
+        channelId: channel.id,
+        userId: actor.id,
+        externalId: 'actor',
+        type: ':fire:',
+      });
+      const unreacted = nextEvent(watcherClient, 'reaction.deleted');
+      await actorClient.reactions.remove(channel.id, message.id, ':fire:');
+      expect(await unreacted).toEqual({
+        messageId: message.id,
+        channelId: channel.id,
+        userId: actor.id,
+        externalId: 'actor',
+        type: ':fire:',
+      });
+
+      // message.deleted
+      const deleted = nextEvent(watcherClient, 'message.deleted');
+      await actorClient.messages.delete(channel.id, message.id);
+      expect(await deleted).toEqual({
+        messageId: message.id,
+        channelId: channel.id,
+        seq: 1,
+        deletedAt: expect.stringMatching(ISO),
+      });
+
+      // member.joined: by join and by addMember.
+      const joined = nextEvent(watcherClient, 'member.joined');
+      await sdk({ token: joiner.token, autoConnect: false }).channels.join(channel.id);
+      expect(await joined).toEqual({ channelId: channel.id, userId: joiner.id, externalId: 'joiner' });
+      const addedEvent = nextEvent(watcherClient, 'member.joined');
+      await actorClient.channels.addMember(channel.id, added.id);
+      expect(await addedEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added' });
+
+      // channel.read: the reader's other device hears of it.
+      const second = await actorClient.messages.send(channel.id, 'to be read');
+      const synced = nextEvent(watcherPhone, 'channel.read');
+      expect(await watcherClient.channels.markRead(channel.id)).toEqual({
+        channelId: channel.id,
+        lastReadSeq: second.seq,
+        unreadCount: 0,
+      });
+      expect(await synced).toEqual({ channelId: channel.id, userId: watcher.id, lastReadSeq: second.seq, unreadCount: 0 });
+
+      // presence.changed: offline when the actor's last connection closes.
+      const offline = nextEvent(watcherClient, 'presence.changed', (event) => event.userId === actor.id);
+      actorClient.disconnect();
+      expect(await offline).toEqual({ userId: actor.id, externalId: 'actor', status: 'offline' });
+    });
+
+    it('off() removes exactly the handler given; on() and off() chain', async () => {
+      const { users, channel } = await room('speaker', 'listener');
+      const [speaker, listener] = users as [TestUser, TestUser];
+      const listenerClient = sdk({ token: listener.token });
+      await listenerClient.connect();
+      const speakerClient = sdk({ token: speaker.token });
+      await speakerClient.connect();
+
+      const removedMessages: Message[] = [];
+      const removedTyping: unknown[] = [];
+      const onMessage = (message: Message) => removedMessages.push(message);
+      const onTyping = (event: unknown) => removedTyping.push(event);
+      expect(listenerClient.on('message.new', onMessage)).toBe(listenerClient);
+      expect(listenerClient.on('typing.start', onTyping)).toBe(listenerClient);
+      expect(listenerClient.off('message.new', onMessage).off('typing.start', onTyping)).toBe(listenerClient);
+      const keptMessages = record(listenerClient, 'message.new');
+      const keptTyping = record(listenerClient, 'typing.start');
+
+      speakerClient.typing.start(channel.id);
+      const sent = await speakerClient.messages.send(channel.id, 'after off');
+      // Both reach the handlers still registered; the removed ones saw nothing.
+      await eventually(() => keptMessages.length === 1 && keptTyping.length === 1, 'the kept handlers to fire');
+      expect(keptMessages).toEqual([sent]);
+      expect(removedMessages).toEqual([]);
+      expect(removedTyping).toEqual([]);
+    });
+  });
+
+  describe('connection', () => {
+    it('connect() and disconnect() drive connection.changed and the server-side presence', async () => {
+      const { users, channel } = await room('owner', 'device');
+      const [owner, device] = users as [TestUser, TestUser];
+      const ownerClient = sdk({ token: owner.token, autoConnect: false });
+      const client = sdk({ token: device.token, autoConnect: false });
+      const states = record(client, 'connection.changed');
+      const isOnline = async () =>
+        (await ownerClient.channels.get(channel.id)).members.find((member) => member.id === device.id)!.is_online;
+
+      expect(client.connected).toBe(false);
+      expect(states).toEqual([]);
+      expect(await isOnline()).toBe(false);
+
+      await client.connect();
+      expect(client.connected).toBe(true);
+      expect(states).toEqual([{ state: 'connecting' }, { state: 'connected' }]);
+      expect(await isOnline()).toBe(true);
+      // connect() when connected resolves at once and changes nothing.
+      await client.connect();
+      expect(states).toHaveLength(2);
+
+      client.disconnect();
+      expect(client.connected).toBe(false);
+      expect(states).toEqual([{ state: 'connecting' }, { state: 'connected' }, { state: 'disconnected' }]);
+      await eventually(async () => (await isOnline()) === false, 'the device to be offline');
+
+      // And again: the client can reconnect after disconnect().
+      await client.connect();
+      expect(client.connected).toBe(true);
+      expect(states.map((event) => event.state)).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
+    });
+
+    it('autoConnect: by default the first on() opens the socket (on("error") does not); true at once; false only connect()', async () => {
+      const { app, users, channel } = await room('observer', 'lazy', 'eager', 'manual');
+      const [observer, lazy, eager, manual] = users as [TestUser, TestUser, TestUser, TestUser];
+      const observerClient = sdk({ token: observer.token, autoConnect: false });
+      const isOnline = async (user: TestUser) =>
+        (await observerClient.channels.get(channel.id)).members.find((member) => member.id === user.id)!.is_online;
+
+      // Default: REST and on('error') leave the socket closed (a REST-only script ends by itself)…
+      const lazyClient = sdk({ token: lazy.token });
+      expect(await lazyClient.channels.list()).toHaveLength(1);
+      lazyClient.on('error', () => {});
+      expect(await isOnline(lazy)).toBe(false);
+      expect(lazyClient.connected).toBe(false);
+      // …and the first other subscription opens it: its listener sees the whole sequence.
+      const lazyStates = record(lazyClient, 'connection.changed');
+      await eventually(() => lazyClient.connected, 'the lazy client to connect');
+      expect(lazyStates).toEqual([{ state: 'connecting' }, { state: 'connected' }]);
+      expect(await isOnline(lazy)).toBe(true);
+
+      // true: at once, with no subscription at all.
+      const eagerClient = sdk({ token: eager.token, autoConnect: true });
+      await eventually(() => eagerClient.connected, 'the eager client to connect');
+      expect(await isOnline(eager)).toBe(true);
+
+      // false: subscribing does not connect; connect() does.
+      const manualClient = sdk({ token: manual.token, autoConnect: false });
+      const manualStates = record(manualClient, 'connection.changed');
+      manualClient.on('message.new', () => {});
+      expect(await isOnline(manual)).toBe(false);
+      expect(manualStates).toEqual([]);
+      await manualClient.connect();
+      expect(manualStates).toEqual([{ state: 'connecting' }, { state: 'connected' }]);
+      expect(app.id).toMatch(UUID);
+    });
+
+    it('a message sent before the first on() still arrives: subscribing connects and catches up', async () => {
+      const app = await ctx.newApp();
+      const [owner, peer] = [await person(ctx, app, 'owner'), await person(ctx, app, 'peer')];
+      const client = sdk({ token: owner.token });
+      const channel = await client.channels.create('early', { members: [peer.id] });
+      const peerClient = sdk({ token: peer.token, autoConnect: false });
+      const early = [
+        await peerClient.messages.send(channel.id, 'before subscribing 1'),
+        await peerClient.messages.send(channel.id, 'before subscribing 2'),
+      ];
+      expect(client.connected).toBe(false);
+
+      const delivered = record(client, 'message.new');
+      await eventually(() => delivered.length >= 2 && client.connected, 'the early messages');
+      const later = await peerClient.messages.send(channel.id, 'after subscribing');
+      await eventually(() => delivered.length >= 3, 'the live message');
+      expect(delivered).toEqual([...early, later]);
+    });
+
+    it('its own REST send before the first on() reaches message.new once subscribing connected and caught up', async () => {
+      const { users, channel } = await room('owner', 'author');
+      const [, author] = users as [TestUser, TestUser];
+      // A client that has not listed or created the channel: the send itself tells it where to start.
+      const client = sdk({ token: author.token });
+      const mine = await client.messages.send(channel.id, 'sent before subscribing');
+      expect(client.connected).toBe(false);
+      const delivered = record(client, 'message.new');
+      await eventually(() => delivered.length >= 1 && client.connected, 'its own message');
+      const peer = sdk({ token: users[0]!.token, autoConnect: false });
+      const next = await peer.messages.send(channel.id, 'after');
+      await eventually(() => delivered.length >= 2, 'the next message');
+      expect(delivered).toEqual([mine, next]);
+    });
+
+    it('messages.send uses the socket when connected, REST when not (counted through options.fetch)', async () => {
+      const { users, channel } = await room('sender', 'peer');
+      const [sender] = users as [TestUser];
+
+      const socketCalls = countingFetch();
+      const connected = sdk({ token: sender.token, fetch: socketCalls.fetch });
+      const own = record(connected, 'message.new');
+      await connected.connect();
+      const viaSocket = await connected.messages.send(channel.id, 'over the socket', { clientId: 'socket-send-1' });
+      expect(viaSocket).toEqual(expectedMessage(sender, channel.id, { seq: 1, text: 'over the socket', client_id: 'socket-send-1' }));
+      expect(socketCalls.messagePosts()).toHaveLength(0);
+      expect(socketCalls.calls).toEqual([]);
+
+      const restCalls = countingFetch();
+      const notConnected = sdk({ token: sender.token, autoConnect: false, fetch: restCalls.fetch });
+      const viaRest = await notConnected.messages.send(channel.id, 'over REST');
+      expect(restCalls.messagePosts()).toHaveLength(1);
+      expect(restCalls.messagePosts()[0]!.body).toEqual({ text: 'over REST', client_id: viaRest.client_id });
+      expect(viaRest).toEqual(expectedMessage(sender, channel.id, { seq: 2, text: 'over REST' }));
+
+      // The same clientId over REST returns the message the socket stored.
+      expect(await notConnected.messages.send(channel.id, 'over the socket', { clientId: 'socket-send-1' })).toEqual(viaSocket);
+
+      // A message of attachments only (text null) over both transports.
+      const image = [{ type: 'image', url: 'https://example.com/i.png' }];
+      const socketAttachment = await connected.messages.send(channel.id, null, { attachments: image, parentId: viaSocket.id });
+      const restAttachment = await notConnected.messages.send(channel.id, null, { attachments: image, parentId: null });
+      expect(socketAttachment).toEqual(
+        expectedMessage(sender, channel.id, { seq: 3, text: null, attachments: image, parent_id: viaSocket.id }),
+      );
+      expect(restAttachment).toEqual(expectedMessage(sender, channel.id, { seq: 4, text: null, attachments: image }));
+      expect(socketCalls.messagePosts()).toHaveLength(0);
+      // 'over REST', the replay of 'socket-send-1', and this one.
+      expect(restCalls.messagePosts()).toHaveLength(3);
+      // Typing is best effort: nothing happens (and nothing throws) while not connected.
+      expect(() => notConnected.typing.start(channel.id)).not.toThrow();
+
+      // Every message of the channel (its own included) reached message.new once, in seq order.
+      await eventually(() => own.length >= 4, 'the sender’s own messages');
+      expect(own).toEqual([viaSocket, viaRest, socketAttachment, restAttachment]);
+
+      // After disconnect() the connected client sends over REST too…
+      connected.disconnect();
+      const afterDisconnect = await connected.messages.send(channel.id, 'after disconnect');
+      expect(socketCalls.messagePosts()).toHaveLength(1);
+      expect(afterDisconnect.seq).toBe(5);
+      expect((await notConnected.messages.list(channel.id)).map((message) => message.text)).toEqual([
+        'over the socket',
+        'over REST',
+        null,
+        null,
+        'after disconnect',
+      ]);
+      // …and gets it on message.new by the catch-up when it connects again.
+      await connected.connect();
+      await eventually(() => own.length >= 5, 'the message sent while disconnected');
+      expect(own).toEqual([viaSocket, viaRest, socketAttachment, restAttachment, afterDisconnect]);
+    });
+
+    it('catches up on connect() what was sent while disconnected, once each and in seq order', async () => {
+      const { users, channel } = await room('talker', 'sleeper');
+      const [talker, sleeper] = users as [TestUser, TestUser];
+      const talkerClient = sdk({ token: talker.token, autoConnect: false });
+      const client = sdk({ token: sleeper.token, autoConnect: false });
+      const delivered = record(client, 'message.new');
+      const resets = record(client, 'reset');
+      await client.connect();
+      await client.channels.list();
+
+      const sent: Message[] = [await talkerClient.messages.send(channel.id, 'live 1')];
+      await eventually(() => delivered.length === 1, 'the live message');
+      client.disconnect();
+      for (let index = 0; index < 150; index++) sent.push(await talkerClient.messages.send(channel.id, `away ${index}`));
+      // A deleted one is skipped silently (a tombstone in the catch-up).
+      const gone = await talkerClient.messages.send(channel.id, 'deleted while away');
+      await talkerClient.messages.delete(channel.id, gone.id);
+      // connect() resolves once connected and caught up: nothing live has revealed the gap yet.
+      await client.connect();
+      expect(delivered.map((message) => message.seq)).toEqual(sent.map((message) => message.seq));
+      sent.push(await talkerClient.messages.send(channel.id, 'live 2'));
+
+      await eventually(() => delivered.length === sent.length, `${sent.length} messages`);
+      expect(delivered.map((message) => message.id)).toEqual(sent.map((message) => message.id));
+      expect(delivered.map((message) => message.seq)).toEqual(sent.map((message) => message.seq));
+      expect(resets).toEqual([]);
+    });
+  });
+
+  describe('typed errors', () => {
+    it('400 ValidationError for a text over 4000 characters, over REST and over the socket', async () => {
+      const { users, channel } = await room('verbose', 'peer');
+      const [verbose] = users as [TestUser];
+      const expected = { status: 400, code: ErrorCodes.VALIDATION, message: 'text must be at most 4000 characters' };
+
+      const rest = sdk({ token: verbose.token, autoConnect: false });
+      expectHeyyoError(await rejection(rest.messages.send(channel.id, 'x'.repeat(4001))), ValidationError, expected);
+
+      // Over the socket the ack error is typed the same way, and there is no REST retry.
+      const calls = countingFetch();
+      const socket = sdk({ token: verbose.token, fetch: calls.fetch });
+      await socket.connect();
+      expectHeyyoError(await rejection(socket.messages.send(channel.id, 'x'.repeat(4001))), ValidationError, expected);
+      expect(calls.messagePosts()).toHaveLength(0);
+      expect(await rest.messages.list(channel.id)).toEqual([]);
+
+      // before and afterSeq together are refused.
+      expectHeyyoError(
+        await rejection(rest.messages.list(channel.id, { before: new Date().toISOString(), afterSeq: 0 })),
+        ValidationError,
+        { status: 400, code: ErrorCodes.VALIDATION, message: /.+/ },
+      );
+      // 413 (body over 256 KiB) is a ValidationError too.
+      expectHeyyoError(
+        await rejection(rest.messages.send(channel.id, 'big', { metadata: { blob: 'x'.repeat(300 * 1024) } })),
+        ValidationError,
+        { status: 413, code: ErrorCodes.PAYLOAD_TOO_LARGE, message: /.+/ },
+      );
+      expectHeyyoError(await rejection(rest.channels.create('')), ValidationError, {
+        status: 400,
+        code: ErrorCodes.VALIDATION,
+        message: 'name must NOT have fewer than 1 characters',
+      });
+    });
+
+    it('401/403 AuthenticationError for a bad, expired or unreadable token without a tokenProvider', async () => {
+      const user = await ctx.newUser();
+      expectHeyyoError(await rejection(sdk({ token: 'not-a-jwt', autoConnect: false }).channels.list()), AuthenticationError, {
+        status: 403,
+        code: ErrorCodes.INVALID_TOKEN,
+        message: 'Invalid token',
+      });
+      const wrongKey = await forge(user, { secret: 'another-secret-that-is-long-enough-for-hs256-000' });
+      expectHeyyoError(await rejection(sdk({ token: wrongKey, autoConnect: false }).channels.list()), AuthenticationError, {
+        status: 403,
+        code: ErrorCodes.INVALID_TOKEN,
+        message: 'Invalid token',
+      });
+      const expired = await forge(user, { iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
+      expectHeyyoError(await rejection(sdk({ token: expired, autoConnect: false }).channels.list()), AuthenticationError, {
+        status: 403,
+        code: ErrorCodes.TOKEN_EXPIRED,
+        message: 'Token expired',
+      });
+      // A token the Authorization header cannot carry is no credentials at all: 401.
+      expectHeyyoError(await rejection(sdk({ token: 'two words', autoConnect: false }).channels.list()), AuthenticationError, {
+        status: 401,
+        code: ErrorCodes.AUTH_REQUIRED,
+        message: 'Authentication required',
+      });
+    });
+
+    it('403 ForbiddenError for a channel the user is not a member of', async () => {
+      const { app, channel } = await room('insider', 'peer');
+      const outsider = await person(ctx, app, 'outsider');
+      const client = sdk({ token: outsider.token, autoConnect: false });
+      const notMember = { status: 403, code: ErrorCodes.NOT_MEMBER, message: 'Not a member of this channel' };
+      expectHeyyoError(await rejection(client.messages.list(channel.id)), ForbiddenError, notMember);
+      expectHeyyoError(await rejection(client.messages.send(channel.id, 'let me in')), ForbiddenError, notMember);
+      expectHeyyoError(await rejection(client.channels.addMember(channel.id, outsider.id)), ForbiddenError, notMember);
+      expectHeyyoError(await rejection(client.channels.markRead(channel.id)), ForbiddenError, notMember);
+
+      // Over the socket too, without a REST retry.
+      const calls = countingFetch();
+      const socket = sdk({ token: outsider.token, fetch: calls.fetch });
+      await socket.connect();
+      expectHeyyoError(await rejection(socket.messages.send(channel.id, 'let me in')), ForbiddenError, notMember);
+      expectHeyyoError(await rejection(socket.channels.markRead(channel.id)), ForbiddenError, notMember);
+      expect(calls.calls).toEqual([]);
+    });
+
+    it('404 NotFoundError for a missing, hidden or malformed channel, user or message', async () => {
+      const { app, users, channel } = await room('member', 'peer');
+      const outsider = await person(ctx, app, 'outsider');
+      const member = sdk({ token: users[0]!.token, autoConnect: false });
+      const stranger = sdk({ token: outsider.token, autoConnect: false });
+      const channelNotFound = { status: 404, code: ErrorCodes.CHANNEL_NOT_FOUND, message: 'Channel not found' };
+      expectHeyyoError(await rejection(member.channels.get(randomUUID())), NotFoundError, channelNotFound);
+      expectHeyyoError(await rejection(member.channels.get('not-a-uuid')), NotFoundError, channelNotFound);
+      // A channel the caller is not a member of looks like a missing one.
+      expectHeyyoError(await rejection(stranger.channels.get(channel.id)), NotFoundError, channelNotFound);
+      expectHeyyoError(await rejection(stranger.channels.join(randomUUID())), NotFoundError, channelNotFound);
+      expectHeyyoError(await rejection(member.channels.addMember(channel.id, randomUUID())), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.USER_NOT_FOUND,
+        message: 'User not found',
+      });
+      expectHeyyoError(await rejection(member.reactions.add(channel.id, randomUUID(), ':x:')), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.MESSAGE_NOT_FOUND,
+        message: 'Message not found',
+      });
+    });
+
+    it('NetworkError when nothing answers at apiUrl', async () => {
+      const user = await ctx.newUser();
+      const client = sdk({ apiUrl: await closedPortUrl(), token: user.token, autoConnect: false });
+      for (const attempt of [client.channels.list(), client.messages.send(randomUUID(), 'nobody there')]) {
+        const error = await rejection(attempt);
+        expectHeyyoError(error, NetworkError, { status: 0, code: undefined, message: /.+/ });
+      }
+      const server = new HeyyoServerClient({ apiUrl: await closedPortUrl(), apiKey: 'cb_x', apiSecret: 'cbs_x' });
+      expectHeyyoError(await rejection(server.users.list()), NetworkError, { status: 0, code: undefined, message: /.+/ });
+    });
+
+    it('reports a refused socket as a WebSocketError on "error", and then sends over REST', async () => {
+      const { users, channel } = await room('lonely', 'peer');
+      const [lonely] = users as [TestUser];
+
+      // A bad token without a provider: the handshake's refusal, typed, with the server's code.
+      const badToken = sdk({ token: 'not-a-jwt', autoConnect: true });
+      const refused = await nextEvent(badToken, 'error');
+      expectHeyyoError(refused, WebSocketError, { status: 0, code: ErrorCodes.INVALID_TOKEN, message: 'Invalid token' });
+      expect(badToken.connected).toBe(false);
+
+      // A socket URL where nothing listens: socket errors are reported, REST keeps working.
+      const calls = countingFetch();
+      const client = sdk({ token: lonely.token, socketUrls: [await closedPortUrl()], fetch: calls.fetch, autoConnect: true });
+      const socketError = await nextEvent(client, 'error');
+      expectHeyyoError(socketError, WebSocketError, { status: 0, code: undefined, message: /.+/ });
+      expect(client.connected).toBe(false);
+      const message = await client.messages.send(channel.id, 'no socket, still sent');
+      expect(calls.messagePosts()).toHaveLength(1);
+      expect(message).toEqual(expectedMessage(lonely, channel.id, { seq: 1, text: 'no socket, still sent' }));
+    });
+  });
+
+  describe('token refresh', () => {
+    /** A provider that hands out `token` and counts its calls. */
+    function provider(token: string) {
+      const calls: number[] = [];
+      return {
+        calls,
+        tokenProvider: async () => {
+          calls.push(Date.now());
+          return token;
+        },
+      };
+    }
+
+    it('an expired token: the first REST call succeeds after exactly one provider call', async () => {
+      const user = await ctx.newUser();
+      const fresh = await ctx.newUser(user.app, { externalId: user.externalId });
+      const expired = await forge(user, { iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
+      const { calls, tokenProvider } = provider(fresh.token);
+      const client = sdk({ token: expired, tokenProvider, autoConnect: false });
+
+      expect(await client.channels.list()).toEqual([]);
+      expect(calls).toHaveLength(1);
+      await client.channels.create('after refresh');
+      expect(calls).toHaveLength(1);
+    });
+
+    it('an expired token: the socket connects after exactly one provider call', async () => {
+      const user = await ctx.newUser();
+      const fresh = await ctx.newUser(user.app, { externalId: user.externalId });
+      const expired = await forge(user, { iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
+      const { calls, tokenProvider } = provider(fresh.token);
+      const client = sdk({ token: expired, tokenProvider });
+      await client.connect();
+      expect(client.connected).toBe(true);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('a token the server refuses (connect_error "Invalid token"): refreshed once, then the socket and REST work', async () => {
+      const user = await ctx.newUser();
+      const fresh = await ctx.newUser(user.app, { externalId: user.externalId });
+      // Not expired by its claims, so only the server's refusal can trigger the refresh.
+      const refusedToken = await forge(user, { secret: 'another-secret-that-is-long-enough-for-hs256-000' });
+      const { calls, tokenProvider } = provider(fresh.token);
+      const errors = [] as Error[];
+      const client = sdk({ token: refusedToken, tokenProvider });
+      client.on('error', (error) => errors.push(error));
+      await client.connect();
+      expect(calls).toHaveLength(1);
+      expect(await client.channels.list()).toEqual([]);
+      expect(calls).toHaveLength(1);
+      // The refusal was handled, not reported.
+      expect(errors).toEqual([]);
+    });
+
+    it('only a tokenProvider: one call serves both the socket and REST', async () => {
+      const user = await ctx.newUser();
+      const { calls, tokenProvider } = provider(user.token);
+      const client = sdk({ tokenProvider });
+      const [channels] = await Promise.all([client.channels.list(), client.connect()]);
+      expect(channels).toEqual([]);
+      expect(client.connected).toBe(true);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('refreshes before the token expires, once', async () => {
+      const user = await ctx.newUser();
+      const fresh = await ctx.newUser(user.app, { externalId: user.externalId });
+      const iat = nowSeconds();
+      const shortLived = await forge(user, { iat, exp: iat + 3 });
+      const { calls, tokenProvider } = provider(fresh.token);
+      const client = sdk({ token: shortLived, tokenProvider });
+      await client.connect();
+      await eventually(() => calls.length >= 1, 'the provider to be called', 5000);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!).toBeLessThan((iat + 3) * 1000);
+      // The fresh token is in use: REST works after the short one expired, without another call.
+      await eventually(() => Date.now() > (iat + 3) * 1000 + 100, 'the short token to expire', 5000);
+      expect(await client.channels.list()).toEqual([]);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('still refreshes before expiry after disconnect() and connect() again', async () => {
+      const user = await ctx.newUser();
+      const fresh = await ctx.newUser(user.app, { externalId: user.externalId });
+      const iat = nowSeconds();
+      const expiresAt = (iat + 3) * 1000;
+      const shortLived = await forge(user, { iat, exp: iat + 3 });
+      const { calls, tokenProvider } = provider(fresh.token);
+      const client = sdk({ token: shortLived, tokenProvider, autoConnect: false });
+      await client.connect();
+      client.disconnect();
+      await client.connect();
+      expect(client.connected).toBe(true);
+      await eventually(() => calls.length > 0 || Date.now() > expiresAt + 500, 'a refresh or the expiry', 6000);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!).toBeLessThan(expiresAt);
+    });
+
+    it('a provider that returns a bad token: one retry, then AuthenticationError (no loop)', async () => {
+      const user = await ctx.newUser();
+      const { calls, tokenProvider } = provider('still-not-a-jwt');
+      const client = sdk({ token: 'not-a-jwt', tokenProvider, autoConnect: false });
+      expectHeyyoError(await rejection(client.channels.list()), AuthenticationError, {
+        status: 403,
+        code: ErrorCodes.INVALID_TOKEN,
+        message: 'Invalid token',
+      });
+      expect(calls).toHaveLength(1);
+      expect(user.id).toMatch(UUID);
+    });
+  });
+
+  describe('HeyyoServerClient and HeyyoAdminClient', () => {
+    it('createToken mints a working token with the profile and ttl asked for', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: `${ctx.url}/`, apiKey: app.api_key, apiSecret: app.api_secret });
+      const issued = await server.createToken('sdk-user-1', {
+        displayName: 'Sdk User',
+        avatarUrl: 'https://example.com/sdk.png',
+        ttl: 120,
+      });
+      expect(issued).toEqual({ token: expect.any(String), expires_in: 120, user_id: expect.stringMatching(UUID) });
+      const claims = decodeJwt(issued.token);
+      expect(claims).toMatchObject({ sub: issued.user_id, app_id: app.id, ext: 'sdk-user-1', iss: 'heyyo', aud: 'heyyo' });
+      expect(claims.exp! - claims.iat!).toBe(120);
+
+      const client = sdk({ token: issued.token, autoConnect: false });
+      const channel = await client.channels.create('with a server token');
+      expect((await client.channels.get(channel.id)).members).toEqual([
+        {
+          id: issued.user_id,
+          external_id: 'sdk-user-1',
+          display_name: 'Sdk User',
+          avatar_url: 'https://example.com/sdk.png',
+          is_online: false,
+          role: 'owner',
+          joined_at: expect.stringMatching(ISO),
+        },
+      ]);
+      await client.connect();
+      expect(client.connected).toBe(true);
+
+      // The server's default lifetime without ttl; out of range is a ValidationError.
+      expect((await server.createToken('sdk-user-1')).expires_in).toBe(3600);
+      const tooShort = await rejection(server.createToken('sdk-user-1', { ttl: 30 }));
+      expect(tooShort).toBeInstanceOf(ValidationError);
+      expect(tooShort).toMatchObject({ status: 400, code: ErrorCodes.VALIDATION });
+    });
+
+    it('users.upsert, users.list and users.get', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });
+      const first = await server.users.upsert('ext-1', { displayName: 'First', avatarUrl: 'https://example.com/1.png' });
+      expect(first).toEqual({
+        id: expect.stringMatching(UUID),
+        external_id: 'ext-1',
+        display_name: 'First',
+        avatar_url: 'https://example.com/1.png',
+        created_at: expect.stringMatching(ISO),
+        updated_at: expect.stringMatching(ISO),
+      });
+      const second = await server.users.upsert('ext-2');
+      expect(second).toMatchObject({ external_id: 'ext-2', display_name: null, avatar_url: null });
+
+      // Upsert again: the same user; null clears, omitted keeps.
+      const updated = await server.users.upsert('ext-1', { displayName: null });
+      expect(updated).toEqual({ ...first, display_name: null, updated_at: expect.stringMatching(ISO) });
+
+      expect(await server.users.list()).toEqual([updated, second]);
+      expect(await server.users.list({ limit: 1, offset: 1 })).toEqual([second]);
+      expect(await server.users.get(first.id)).toEqual(updated);
+      expectHeyyoError(await rejection(server.users.get(randomUUID())), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.USER_NOT_FOUND,
+        message: 'User not found',
+      });
+
+      // The internal id is what channel members take.
+      const owner = await server.createToken('ext-3');
+      const client = sdk({ token: owner.token, autoConnect: false });
+      const channel = await client.channels.create('with members', { members: [first.id, second.id] });
+      expect((await client.channels.get(channel.id)).member_count).toBe(3);
+    });
+
+    it('a wrong secret or key is an AuthenticationError (401)', async () => {
+      const app = await ctx.newApp();
+      const invalid = { status: 401, code: ErrorCodes.INVALID_CREDENTIALS, message: 'Invalid API credentials' };
+      const wrongSecret = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: 'cbs_wrong' });
+      expectHeyyoError(await rejection(wrongSecret.createToken('someone')), AuthenticationError, invalid);
+      expectHeyyoError(await rejection(wrongSecret.users.list()), AuthenticationError, invalid);
+      expectHeyyoError(await rejection(wrongSecret.users.upsert('someone')), AuthenticationError, invalid);
+      const wrongKey = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: 'cb_wrong', apiSecret: app.api_secret });
+      expectHeyyoError(await rejection(wrongKey.createToken('someone')), AuthenticationError, invalid);
+      expectHeyyoError(await rejection(wrongKey.users.get(randomUUID())), AuthenticationError, invalid);
+    });
+
+    it('HeyyoAdminClient creates and lists apps (open: the test server has no admin token)', async () => {
+      const admin = new HeyyoAdminClient({ apiUrl: ctx.url });
+      const created = await admin.apps.create('Acme Chat');
+      expect(created).toEqual({
+        id: expect.stringMatching(UUID),
+        name: 'Acme Chat',
+        api_key: expect.stringMatching(/^cb_/),
+        api_secret: expect.stringMatching(/^cbs_/),
+        created_at: expect.stringMatching(ISO),
+        message: 'Store your API secret securely. It will not be shown again.',
+      });
+      const apps = await admin.apps.list();
+      // Newest first, and never the secret.
+      expect(apps[0]).toEqual({ id: created.id, name: 'Acme Chat', api_key: created.api_key, created_at: created.created_at });
+      expect(await admin.apps.list({ limit: 1 })).toEqual([apps[0]]);
+      expect(await admin.apps.list({ limit: 1, offset: 1 })).toEqual([apps[1]]);
+      expectHeyyoError(await rejection(admin.apps.create('')), ValidationError, {
+        status: 400,
+        code: ErrorCodes.VALIDATION,
+        message: 'name must NOT have fewer than 1 characters',
+      });
+
+      // The new app's credentials work.
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: created.api_key, apiSecret: created.api_secret });
+      expect((await server.createToken('first-user')).expires_in).toBe(3600);
+    });
+  });
+});
+
+describe('@heyyo/sdk with HEYYO_SYNC_MAX_BEHIND=3', () => {
+  const ctx = useNodeContext({ env: { HEYYO_SYNC_MAX_BEHIND: '3' } });
+  const sdk = useClients(() => ctx.url);
+
+  async function room() {
+    const app = await ctx.newApp();
+    const [writer, reader] = [await ctx.newUser(app), await ctx.newUser(app)];
+    const channel = await ctx.newChannel(writer, { members: [reader.id] });
+    return { writer, reader, channel };
+  }
+
+  it('messages.list with afterSeq too far behind is a 410 ConflictError (HEYYO_ERR_RESYNC_REQUIRED)', async () => {
+    const { writer, channel } = await room();
+    const client = sdk({ token: writer.token, autoConnect: false });
+    for (let index = 1; index <= 5; index++) await client.messages.send(channel.id, `m${index}`);
+
+    const error = await rejection(client.messages.list(channel.id, { afterSeq: 1 }));
+    expectHeyyoError(error, ConflictError, {
+      status: 410,
+      code: ErrorCodes.RESYNC_REQUIRED,
+      message: 'Too far behind to catch up (4 messages, at most 3): reload the channel history',
+    });
+    // Exactly the limit behind is still a catch-up.
+    expect((await client.messages.list(channel.id, { afterSeq: 2 })).map((message) => message.seq)).toEqual([3, 4, 5]);
+  });
+
+  it('emits reset when the client comes back more than the limit behind, then follows live messages again', async () => {
+    const { writer, reader, channel } = await room();
+    const writerClient = sdk({ token: writer.token, autoConnect: false });
+    const client = sdk({ token: reader.token, autoConnect: false });
+    const delivered = record(client, 'message.new');
+    const resets = record(client, 'reset');
+    const errors = record(client, 'error');
+    await client.connect();
+    await client.channels.list();
+    const first = await writerClient.messages.send(channel.id, 'before');
+    await eventually(() => delivered.length === 1, 'the first message');
+
+    client.disconnect();
+    for (let index = 0; index < 4; index++) await writerClient.messages.send(channel.id, `away ${index}`);
+    const reset = nextEvent(client, 'reset');
+    await client.connect();
+    expect(await reset).toEqual({ channelId: channel.id });
+    expect(resets).toHaveLength(1);
+    expect(errors).toEqual([]);
+    // Nothing of the gap was delivered: the app reloads with messages.list().
+    expect(delivered.map((message) => message.id)).toEqual([first.id]);
+    expect((await client.messages.list(channel.id)).map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    const later = await writerClient.messages.send(channel.id, 'after the reset');
+    await eventually(() => delivered.length === 2, 'the next live message');
+    expect(delivered[1]).toEqual(later);
+  });
+
+  it('does not reset when the client comes back exactly the limit behind: it catches up', async () => {
+    const { writer, reader, channel } = await room();
+    const writerClient = sdk({ token: writer.token, autoConnect: false });
+    const client = sdk({ token: reader.token, autoConnect: false });
+    const delivered = record(client, 'message.new');
+    const resets = record(client, 'reset');
+    await client.connect();
+    await client.channels.list();
+    client.disconnect();
+    const sent: Message[] = [];
+    for (let index = 0; index < 3; index++) sent.push(await writerClient.messages.send(channel.id, `away ${index}`));
+    await client.connect();
+    await eventually(() => delivered.length === 3, 'the three missed messages');
+    expect(delivered.map((message) => message.id)).toEqual(sent.map((message) => message.id));
+    expect(resets).toEqual([]);
+  });
+});
+
+describe('@heyyo/sdk with HEYYO_RATE_LIMIT_MAX=3', () => {
+  const ctx = useNodeContext({ env: { HEYYO_RATE_LIMIT_MAX: '3', HEYYO_RATE_LIMIT_WINDOW_MS: '60000' } });
+  const sdk = useClients(() => ctx.url);
+
+  it('the 4th request in the window is a 429 RateLimitError with retryAfter', async () => {
+    const user = await ctx.newUser();
+    const client = sdk({ token: user.token, autoConnect: false });
+    for (let index = 0; index < 3; index++) expect(await client.channels.list()).toEqual([]);
+    const error = await rejection(client.channels.list());
+    expectHeyyoError(error, RateLimitError, { status: 429, code: ErrorCodes.RATE_LIMITED, message: /^Rate limit exceeded/ });
+    const retryAfter = (error as RateLimitError).retryAfter;
+    expect(retryAfter).toEqual(expect.any(Number));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('@heyyo/sdk against a node with HEYYO_ADMIN_TOKEN', () => {
+  const ADMIN_TOKEN = 'admin-token-for-the-sdk-tests-0123456789';
+  const ctx = useNodeContext({ env: { HEYYO_ADMIN_TOKEN: ADMIN_TOKEN } });
+
+  it('HeyyoAdminClient sends adminToken; without it 401, with a wrong one 403, both AuthenticationError', async () => {
+    const admin = new HeyyoAdminClient({ apiUrl: ctx.url, adminToken: ADMIN_TOKEN });
+    const created = await admin.apps.create('Guarded');
+    expect(created).toMatchObject({ name: 'Guarded', api_key: expect.stringMatching(/^cb_/) });
+    expect((await admin.apps.list())[0]).toEqual({
+      id: created.id,
+      name: 'Guarded',
+      api_key: created.api_key,
+      created_at: created.created_at,
+    });
+
+    const anonymous = new HeyyoAdminClient({ apiUrl: ctx.url });
+    expectHeyyoError(await rejection(anonymous.apps.list()), AuthenticationError, {
+      status: 401,
+      code: ErrorCodes.AUTH_REQUIRED,
+      message: 'Admin token required',
+    });
+    // A wrong admin token is an invalid token: AuthenticationError, as the SDK documents for 403 token failures.
+    const wrong = new HeyyoAdminClient({ apiUrl: ctx.url, adminToken: 'not-the-admin-token-0123456789' });
+    expectHeyyoError(await rejection(wrong.apps.create('Nope')), AuthenticationError, {
+      status: 403,
+      code: ErrorCodes.INVALID_ADMIN_TOKEN,
+      message: 'Invalid admin token',
+    });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * A real API over a real database per test file: `useApiContext()` registers
+ * beforeAll/afterAll hooks that clone the migrated template into a fresh
+ * database, build the Fastify app on it (requests go through `inject`), and
+ * drop everything afterwards.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig, type Config } from '@heyyo/config';
+import { createDb, type DatabaseHandle } from '@heyyo/database';
+import { createLogger } from '@heyyo/logging';
+import { closeRedis } from '@heyyo/realtime';
+import { buildHttpApp, wireServices, type Wiring } from '@heyyo/service-node';
+import { startWorker, type RunningWorker } from '@heyyo/service-worker';
+import { createFactories, type Factories, type Requester } from './factories.ts';
+import { fileResources } from './resources.ts';
+import { waitForIdleQueues } from './settle.ts';
+
+export { TEST_JWT_SECRET } from './resources.ts';
+export type { ApiResponse, RequestOptions, TestApp, TestUser } from './factories.ts';
+
+export interface ApiContext extends Factories {
+  readonly app: FastifyInstance;
+  readonly config: Readonly<Config>;
+  /** Direct SQL on this file's database, for assertions on stored rows. */
+  readonly sql: DatabaseHandle['sql'];
+  request: Requester;
+  /** Waits until the worker has run every queued job (reactions applied, counters recounted). */
+  settled(): Promise<void>;
+}
+
+export interface ApiContextOptions {
+  /** Extra environment for loadConfig (e.g. HEYYO_ADMIN_TOKEN). */
+  env?: Record<string, string>;
+}
+
+export function useApiContext(options: ApiContextOptions = {}): ApiContext {
+  const resources = fileResources('api');
+  let state:
+    | { app: FastifyInstance; config: Readonly<Config>; db: DatabaseHandle; redis: Redis; wiring: Wiring; worker: RunningWorker }
+    | undefined;
+
+  beforeAll(async () => {
+    await resources.createDatabase();
+    const config = loadConfig({ ...resources.env, HEYYO_ROLES: 'api,worker', ...options.env });
+    const logger = createLogger({ level: config.log.level, name: 'test' });
+    const db = createDb({ url: config.database.url, poolMax: 5 });
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
+    // A context may point at an unreachable Redis on purpose; its errors are expected.
+    redis.on('error', () => {});
+    const wiring = wireServices(config, logger, db, redis);
+    const app = await buildHttpApp(config, logger, wiring, redis);
+    await app.ready();
+    const worker = startWorker({ config, logger, ...wiring });
+    state = { app, config, db, redis, wiring, worker };
+  });
+
+  afterAll(async () => {
+    try {
+      if (state) {
+        await state.app.close();
+        await state.worker.close();
+        await state.wiring.jobs.close();
+        await state.db.close();
+      }
+      await resources.release(state?.redis);
+    } finally {
+      if (state) await closeRedis(state.redis);
+    }
+  });
+
+  const current = () => {
+    if (!state) throw new Error('the API context is used before beforeAll ran');
+    return state;
+  };
+
+  const request: Requester = async (method, url, { token, body, headers = {} } = {}) => {
+    const allHeaders: Record<string, string> = { ...headers };
+    if (token !== undefined) allHeaders.authorization = `Bearer ${token}`;
+    const response = await current().app.inject({
+      method: method as 'GET',
+      url,
+      headers: allHeaders,
+      ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
+    });
+    return {
+      status: response.statusCode,
+      body: response.body ? JSON.parse(response.body) : undefined,
+      headers: response.headers,
+    };
+  };
+
+  return {
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+    get sql() {
+      return current().db.sql;
+    },
+    request,
+    settled: () => waitForIdleQueues(current().wiring.jobs.queues),
+    ...createFactories(request, () => current().config.auth.adminToken),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Finds the Postgres and Redis the tests run against: TEST_DATABASE_URL /
+ * TEST_REDIS_URL when set, else the local services when they answer, else
+ * Testcontainers when a Docker engine is available.
+ */
+import net from 'node:net';
+
+export interface TestServices {
+  /** A server URL whose user may CREATE DATABASE (its path names the maintenance db). */
+  postgresUrl: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOCAL_REDIS = 'redis://127.0.0.1:6379';
+
+function answers(url: string, defaultPort: number): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || defaultPort) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function resolveTestServices(env = process.env): Promise<TestServices> {
+  const stops: (() => Promise<unknown>)[] = [];
+  let postgresUrl = env.TEST_DATABASE_URL;
+  if (!postgresUrl) {
+    if (await answers(LOCAL_POSTGRES, 5432)) {
+      postgresUrl = LOCAL_POSTGRES;
+    } else {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const container = await new PostgreSqlContainer('postgres:16-alpine').start();
+      stops.push(() => container.stop());
+      postgresUrl = container.getConnectionUri();
+    }
+  }
+  let redisUrl = env.TEST_REDIS_URL;
+  if (!redisUrl) {
+    if (await answers(LOCAL_REDIS, 6379)) {
+      redisUrl = LOCAL_REDIS;
+    } else {
+      const { RedisContainer } = await import('@testcontainers/redis');
+      const container = await new RedisContainer('redis:7-alpine').start();
+      stops.push(() => container.stop());
+      redisUrl = container.getConnectionUrl();
+    }
+  }
+  return { postgresUrl, redisUrl, stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+}
+
+/** The same server URL pointing at another database. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
