@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type ReactionJob } from '@heyyo/contracts';
 import type { JobQueue } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
+import { closeSafely } from './close-safely.ts';
 import { defaultJobOptions, type JobSettings } from './job-options.ts';
 
 export interface ProducerOptions extends JobSettings {
@@ -63,7 +64,7 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
     messageReactionsChanged: (messageId) => recount({ kind: 'message-reactions', messageId }),
     messageDeleted: (channelId, seq) => recount({ kind: 'message-deleted', channelId, seq }),
     async close() {
-      await Promise.all([reactions.close(), counters.close()]);
+      await Promise.all([reactions, counters].map((queue) => closeSafely(queue)));
     },
   };
 }

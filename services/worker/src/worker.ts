@@ -6,6 +6,7 @@ import type { Config } from '@heyyo/config';
 import type { Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import { closeRedis, type RedisKeys } from '@heyyo/realtime';
+import { closeSafely } from '@heyyo/queue';
 import { createCountersProcessor } from './processors/counters.processor.ts';
 import { createReactionsProcessor } from './processors/reactions.processor.ts';
 
@@ -72,7 +73,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
 
   return {
     async close() {
-      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(workers.map((worker) => closeSafely(worker)));
       await closeRedis(connection);
     },
   };
