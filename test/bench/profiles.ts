@@ -2,6 +2,7 @@
 import type { W1Options } from './workloads/w1-fanout.ts';
 import type { W2Options } from './workloads/w2-large-rooms.ts';
 import type { W3Options } from './workloads/w3-rest.ts';
+import type { W4Options } from './workloads/w4-reactions.ts';
 import type { W5Options } from './workloads/w5-reconnect-storm.ts';
 
 export interface Profile {
@@ -10,6 +11,7 @@ export interface Profile {
   w1: W1Options;
   w2?: W2Options;
   w3: W3Options;
+  w4: W4Options;
   w5: W5Options;
   w6: { connections: number };
   insert: { connections: number; durationMs: number };
@@ -18,9 +20,10 @@ export interface Profile {
 export const profiles: Record<'quick' | 'full', Profile> = {
   full: {
     users: 2000,
-    w1: { clients: 200, channels: 20, rates: [100, 200, 400, 800, 1600, 3200, 6400], stepMs: 8000, p99LimitMs: 50 },
+    w1: { clients: 200, channels: 20, rates: [100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2400, 3200, 4800, 6400], stepMs: 8000, p99LimitMs: 50 },
     w2: { clients: 1000, channels: 10, rate: 40, stepMs: 10_000 },
     w3: { connections: 16, durationS: 10, channels: 20 },
+    w4: { clients: 100, messages: 50, burstMs: 10_000, drainTimeoutMs: 120_000 },
     w5: { clients: 2000, channels: 20, rate: 40, timeoutMs: 60_000 },
     w6: { connections: 1000 },
     insert: { connections: 8, durationMs: 10_000 },
@@ -29,6 +32,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     users: 100,
     w1: { clients: 40, channels: 4, rates: [100, 200], stepMs: 3000, p99LimitMs: 50 },
     w3: { connections: 8, durationS: 3, channels: 4 },
+    w4: { clients: 50, messages: 10, burstMs: 3000, drainTimeoutMs: 60_000 },
     w5: { clients: 100, channels: 2, rate: 20, timeoutMs: 30_000 },
     w6: { connections: 100 },
     insert: { connections: 8, durationMs: 3000 },

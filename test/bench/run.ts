@@ -12,6 +12,7 @@ import { ratio } from './lib/stats.ts';
 import { runW1 } from './workloads/w1-fanout.ts';
 import { runW2 } from './workloads/w2-large-rooms.ts';
 import { runW3 } from './workloads/w3-rest.ts';
+import { runW4 } from './workloads/w4-reactions.ts';
 import { runW5 } from './workloads/w5-reconnect-storm.ts';
 import { runW6 } from './workloads/w6-memory.ts';
 import { profiles, type Profile } from './profiles.ts';
@@ -65,6 +66,8 @@ try {
   }
   const w3 = enabled('w3') ? await attempt('W3 REST', () => runW3(heyyo, users[users.length - 1]!, profile.w3, log)) : undefined;
   if (w3) (rows.push(...w3.rows), (details.w3 = w3));
+  const w4 = enabled('w4') ? await attempt('W4 reactions burst', () => runW4(heyyo, users, profile.w4, log)) : undefined;
+  if (w4) (rows.push(...w4.rows), (details.w4 = w4.result));
   // W5 last: it kills a gateway.
   const w5 = enabled('w5') ? await attempt('W5 reconnect storm', () => runW5(heyyo, users, profile.w5, log)) : undefined;
   if (w5) (rows.push(...w5.rows), (details.w5 = w5.result));
@@ -100,6 +103,11 @@ try {
   if (w3) {
     const share = w3.get.requestsPerSecond / w3.helloGet.requestsPerSecond;
     goal('GET messages ≥ 50% of hello-world', share >= 0.5, `${Math.round(share * 100)}% (${Math.round(w3.get.requestsPerSecond)} vs ${Math.round(w3.helloGet.requestsPerSecond)} req/s)`);
+  }
+  if (w4) {
+    const { drift, errors } = w4.result;
+    const total = drift.channels + drift.messages + drift.members;
+    goal('W4 reactions burst leaves 0 counter drift and no failed reaction', total === 0 && errors === 0, `drift ${total}, ${errors} errors; ${Math.round(w4.result.ingestPerSecond)}/s in, ${Math.round(w4.result.drainPerSecond)}/s applied`);
   }
   if (w5) {
     const r = w5.result;

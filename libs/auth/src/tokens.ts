@@ -11,6 +11,12 @@ export interface UserClaims {
   externalId: string;
 }
 
+/** Claims of a token that passed verification, and until when it is valid. */
+export interface VerifiedClaims extends UserClaims {
+  /** `exp`, in milliseconds since the epoch. */
+  expiresAtMs: number;
+}
+
 export interface TokenSettings {
   keys: readonly JwtKey[];
   issuer: string;
@@ -68,7 +74,7 @@ export class TokenService {
    * issuer, audience and a required `exp`.
    * @throws TokenError
    */
-  async verify(token: string): Promise<UserClaims> {
+  async verify(token: string): Promise<VerifiedClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keyResolver, {
@@ -81,11 +87,11 @@ export class TokenService {
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');
       throw new TokenError('invalid');
     }
-    const { app_id: appId, ext: externalId, sub: userId } = payload;
+    const { app_id: appId, ext: externalId, sub: userId, exp } = payload;
     if (typeof appId !== 'string' || typeof externalId !== 'string' || typeof userId !== 'string') {
       throw new TokenError('invalid');
     }
-    return { appId, userId, externalId };
+    return { appId, userId, externalId, expiresAtMs: exp! * 1000 };
   }
 }
 

@@ -3,12 +3,19 @@ import { hashSecret, secretMatchesHash, TokenError, type TokenService } from '@h
 import { verifiedAppId, type AppId, type Repositories } from '@heyyo/database';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
+import { LruCache } from './lru-cache.ts';
 
 // Compared against when the api_key is unknown, so both failures take the same time.
 const UNKNOWN_APP_HASH = hashSecret('heyyo-unknown-app');
 
+/** Tokens remembered as verified: a client sends the same one on every request. */
+const VERIFIED_TOKENS_CACHED = 10_000;
+
 export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'users'>; tokens: TokenService }) {
   const { repos, tokens } = deps;
+  // A token's signature and claims never change; only the clock can make it invalid,
+  // so a verified one is reused until its exp (HMAC verification is most of a request's auth cost).
+  const verified = new LruCache<string, { actor: Actor; expiresAtMs: number }>(VERIFIED_TOKENS_CACHED);
 
   /**
    * The app whose credentials these are. Both failures take the same time and
@@ -47,9 +54,17 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
      */
     async authenticate(token: string | undefined): Promise<Actor> {
       if (!token) throw Errors.authRequired();
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.expiresAtMs) return known.actor;
+        verified.delete(token);
+        throw Errors.tokenExpired();
+      }
       try {
         const claims = await tokens.verify(token);
-        return { appId: verifiedAppId(claims.appId), userId: claims.userId, externalId: claims.externalId };
+        const actor: Actor = Object.freeze({ appId: verifiedAppId(claims.appId), userId: claims.userId, externalId: claims.externalId });
+        verified.set(token, { actor, expiresAtMs: claims.expiresAtMs });
+        return actor;
       } catch (error) {
         if (error instanceof TokenError && error.reason === 'expired') throw Errors.tokenExpired();
         throw Errors.invalidToken();

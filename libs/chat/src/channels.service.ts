@@ -4,6 +4,7 @@ import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
 import type { EventPublisher } from './events.ts';
 import type { JobQueue } from './jobs.ts';
+import { LruCache } from './lru-cache.ts';
 import { assertMetadataSize, type ContentLimits } from './message-content.ts';
 import type { PresenceReader } from './presence.ts';
 import {
@@ -33,8 +34,13 @@ export interface ChannelsServiceDeps {
 /** Most channel rooms one connection joins; beyond it a client syncs channels it opens. */
 export const MAX_ROOMS_PER_CONNECTION = 10_000;
 
+/** Memberships remembered per process: bounded, so a large tenant cannot grow it without limit. */
+const KNOWN_MEMBERSHIPS_CACHED = 100_000;
+const membershipKey = (actor: Actor, channelId: string) => `${actor.appId}:${channelId}:${actor.userId}`;
+
 export function createChannelsService(deps: ChannelsServiceDeps) {
   const { repos, presence, publisher, jobs, limits } = deps;
+  const knownMembers = new LruCache<string, true>(KNOWN_MEMBERSHIPS_CACHED);
 
   /** Live connections of the new member enter the room, the room hears of it, the worker recounts. */
   async function announceMember(channelId: string, userId: string, externalId: string) {
@@ -51,11 +57,24 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
     if (!access) throw Errors.channelNotFound();
     if (!access.role) throw Errors.notMember();
+    knownMembers.set(membershipKey(actor, channelId), true);
     return access.channel;
+  }
+
+  /**
+   * requireMembership for callers that need no channel record (sending, reading
+   * history, typing): answered from memory for a membership seen before. Sound
+   * because a membership, once made, is never revoked (there is no leave or kick,
+   * nor channel deletion); whatever adds one must also clear this cache on every node.
+   */
+  async function assertMember(actor: Actor, channelId: string): Promise<void> {
+    if (knownMembers.get(membershipKey(actor, channelId))) return;
+    await requireMembership(actor, channelId);
   }
 
   return {
     requireMembership,
+    assertMember,
 
     /** Creates a channel owned by the actor, with the listed users as members. */
     async create(actor: Actor, input: ChannelInput): Promise<Channel> {
@@ -144,7 +163,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
 
     /** Tells the channel's other members that the actor started or stopped typing. */
     async typing(actor: Actor, channelId: string, event: 'typing.start' | 'typing.stop'): Promise<void> {
-      await requireMembership(actor, channelId);
+      await assertMember(actor, channelId);
       publisher.toChannel(channelId, event, { channelId, userId: actor.userId, externalId: actor.externalId }, actor.userId);
     },
   };

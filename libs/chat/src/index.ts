@@ -3,6 +3,7 @@ export type { Actor } from './actor.ts';
 export type { PresenceReader } from './presence.ts';
 export type { EventPublisher } from './events.ts';
 export { nextVersion, type JobQueue } from './jobs.ts';
+export { LruCache } from './lru-cache.ts';
 export * from './presenters.ts';
 export * from './message-content.ts';
 export { createAuthService, type AuthService } from './auth.service.ts';

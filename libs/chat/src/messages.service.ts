@@ -17,7 +17,7 @@ export interface SyncLimits {
 
 export interface MessagesServiceDeps {
   repos: Pick<Repositories, 'messages' | 'reactions'>;
-  channels: Pick<ChannelsService, 'requireMembership'>;
+  channels: Pick<ChannelsService, 'requireMembership' | 'assertMember'>;
   publisher: EventPublisher;
   jobs: JobQueue;
   limits: ContentLimits & SyncLimits;
@@ -46,13 +46,13 @@ export function createMessagesService(deps: MessagesServiceDeps) {
   /** The live message a reaction is for, after checking the actor may see its channel. */
   async function findReactionTarget(actor: Actor, reaction: { messageId: string; channelId?: string }) {
     if (reaction.channelId) {
-      await channels.requireMembership(actor, reaction.channelId);
+      await channels.assertMember(actor, reaction.channelId);
       const message = await requireLiveMessage(actor, reaction.channelId, reaction.messageId);
       return { id: message.id, channelId: reaction.channelId };
     }
     const found = await repos.messages.findLiveInApp(actor.appId, reaction.messageId);
     if (!found) throw Errors.messageNotFound();
-    await channels.requireMembership(actor, found.channelId);
+    await channels.assertMember(actor, found.channelId);
     return found;
   }
 
@@ -63,7 +63,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      */
     async send(actor: Actor, channelId: string, input: MessageInput): Promise<{ message: Message; created: boolean }> {
       const valid = validateMessageInput(input, limits);
-      await channels.requireMembership(actor, channelId);
+      await channels.assertMember(actor, channelId);
       if (valid.parentId && !(await repos.messages.findLive(actor.appId, channelId, valid.parentId))) {
         throw Errors.parentNotFound();
       }
@@ -80,7 +80,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     /** History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order. */
     async history(actor: Actor, channelId: string, query: HistoryQuery): Promise<ListedMessage[]> {
       if (query.afterSeq !== undefined) await requireSyncable(actor, channelId, query.afterSeq);
-      else await channels.requireMembership(actor, channelId);
+      else await channels.assertMember(actor, channelId);
       return (await repos.messages.listPage(actor.appId, channelId, query)).map(presentListedMessage);
     },
 

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type ReactionJob } from '@heyyo/contracts';
-import type { JobQueue } from '@heyyo/chat';
+import { LruCache, type JobQueue } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import { closeSafely } from './close-safely.ts';
 import { defaultJobOptions, type JobSettings } from './job-options.ts';
@@ -31,6 +31,9 @@ const counterKey = (job: CounterJob) =>
       ? `reactions_${job.messageId}`
       : `deleted_${job.channelId}_${job.seq}`;
 
+/** Keys whose current recount window is remembered (one entry per busy channel or message). */
+const ENQUEUED_WINDOWS_CACHED = 10_000;
+
 export interface Producer extends JobQueue {
   queues: Queue[];
   close(): Promise<void>;
@@ -45,10 +48,16 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue error'));
   }
 
+  // The window's job this process already added, per key: adding it again is a no-op
+  // in BullMQ (same jobId) that still costs a Redis round trip on every message.
+  const enqueuedWindows = new LruCache<string, string>(ENQUEUED_WINDOWS_CACHED);
   const recount = async (job: CounterJob) => {
-    const { jobId, delay } = coalescedJob(counterKey(job), options.coalesceMs);
+    const key = counterKey(job);
+    const { jobId, delay } = coalescedJob(key, options.coalesceMs);
+    if (jobId && enqueuedWindows.get(key) === jobId) return;
     try {
       await counters.add(job.kind, job, { ...(jobId ? { jobId } : {}), delay });
+      if (jobId) enqueuedWindows.set(key, jobId);
     } catch (error) {
       // The change itself is committed; `npm run reconcile` repairs what a lost recount leaves.
       logger.error({ err: error, job }, 'could not enqueue a recount');

@@ -88,6 +88,8 @@ export interface HeyyoPlan {
   gatewayNodes?: number;
   workerNodes?: number;
   env?: Record<string, string>;
+  /** Node flags for every node, e.g. `--cpu-prof --cpu-prof-dir=…` to profile a run. */
+  nodeArgs?: string[];
 }
 
 /** Fresh database + fresh prefix + startCluster; everything undone by stop() or cleanup. */
@@ -110,7 +112,7 @@ export async function startHeyyo(plan: HeyyoPlan): Promise<HeyyoCluster> {
   // Not startCluster: at LOG_LEVEL=warn a node never prints its (info) ready line, so
   // these nodes are started on known ports and polled on /ready instead.
   const counts: Record<Role, number> = { api: 0, gateway: 0, worker: 0 };
-  const start = (role: Role, nodeArgs: string[] = []) =>
+  const start = (role: Role, nodeArgs: string[] = plan.nodeArgs ?? []) =>
     startPolled(`${plan.label}-${role}-${++counts[role]}`, 'services/node/src/main.ts', { ...env, HEYYO_ROLES: role }, { nodeArgs });
   const many = (role: Role, count: number) => Promise.all(Array.from({ length: count }, () => start(role)));
   const [api, gateways, workers] = await Promise.all([

@@ -1,5 +1,5 @@
 /**
- * W1 fan-out: rate steps (doubling) until p99 > 50 ms or any loss, on Heyyo and on the bare
+ * W1 fan-out: rate steps (about ×1.5) until p99 > 50 ms or any loss, on Heyyo and on the bare
  * baseline; the max sustainable rate is the last step that passed.
  */
 import type { HeyyoCluster } from '../lib/environment.ts';
@@ -7,6 +7,7 @@ import { describeStep, type StepResult } from '../lib/load.ts';
 import type { Row } from '../lib/report.ts';
 import type { BenchUser } from '../lib/rest.ts';
 import { startBareGateways } from '../baselines/start-bare.ts';
+import { cpuPerUnit, cpuSnapshot, groupPids, type Grouping } from '../lib/cpu.ts';
 import { bareFanout, heyyoFanout, type FanoutTarget, type Layout } from './fanout-target.ts';
 
 export interface W1Options extends Layout {
@@ -15,28 +16,44 @@ export interface W1Options extends Layout {
   p99LimitMs: number;
 }
 
+/** A step, with the CPU milliseconds each process group spent per message sent. */
+export type MeasuredStep = StepResult & { cpuMsPerMessage: Record<string, number> };
+
 export interface SteppedRun {
-  steps: StepResult[];
+  steps: MeasuredStep[];
   /** The last passing step. */
-  max?: StepResult;
+  max?: MeasuredStep;
   /** The step at half the max rate (p50/p99 goal). */
-  half?: StepResult;
+  half?: MeasuredStep;
 }
 
-async function stepUp(label: string, target: FanoutTarget, options: W1Options, log: (line: string) => void): Promise<SteppedRun> {
-  const steps: StepResult[] = [];
-  let max: StepResult | undefined;
+async function measuredStep(target: FanoutTarget, rate: number, options: W1Options, grouping: Grouping): Promise<MeasuredStep> {
+  const before = cpuSnapshot(grouping);
+  const result = await target.driver.run({ rate, durationMs: options.stepMs }, options.p99LimitMs);
+  return { ...result, cpuMsPerMessage: cpuPerUnit(before, cpuSnapshot(grouping), result.sent) };
+}
+
+const describeCpu = (step: MeasuredStep) =>
+  Object.entries(step.cpuMsPerMessage)
+    .map(([name, ms]) => `${name} ${ms}`)
+    .join(', ');
+
+const totalCpu = (step: MeasuredStep) => Object.values(step.cpuMsPerMessage).reduce((sum, ms) => sum + ms, 0);
+
+async function stepUp(label: string, target: FanoutTarget, options: W1Options, grouping: Grouping, log: (line: string) => void): Promise<SteppedRun> {
+  const steps: MeasuredStep[] = [];
+  let max: MeasuredStep | undefined;
   for (const rate of options.rates) {
-    const result = await target.driver.run({ rate, durationMs: options.stepMs }, options.p99LimitMs);
-    log(describeStep(label, result));
+    const result = await measuredStep(target, rate, options, grouping);
+    log(`${describeStep(label, result)}; CPU ms/message: ${describeCpu(result)}`);
     steps.push(result);
     if (!result.passed) break;
     max = result;
   }
   let half = max ? steps.find((step) => step.rate === max!.rate / 2) : undefined;
   if (max && !half) {
-    half = await target.driver.run({ rate: max.rate / 2, durationMs: options.stepMs }, options.p99LimitMs);
-    log(describeStep(`${label} (half max)`, half));
+    half = await measuredStep(target, max.rate / 2, options, grouping);
+    log(`${describeStep(`${label} (half max)`, half)}; CPU ms/message: ${describeCpu(half)}`);
   }
   return { steps, ...(max ? { max } : {}), ...(half ? { half } : {}) };
 }
@@ -45,7 +62,13 @@ export async function runW1(heyyo: HeyyoCluster, users: readonly BenchUser[], op
   const oursTarget = await heyyoFanout(heyyo, users, options);
   let ours: SteppedRun;
   try {
-    ours = await stepUp('W1 ours', oursTarget, options, log);
+    const { api, gateways, workers } = heyyo.cluster;
+    const grouping = groupPids({
+      'api node': api.map((node) => node.child.pid),
+      gateways: gateways.map((node) => node.child.pid),
+      worker: workers.map((node) => node.child.pid),
+    });
+    ours = await stepUp('W1 ours', oursTarget, options, grouping, log);
   } finally {
     await oursTarget.pool.close();
   }
@@ -54,7 +77,8 @@ export async function runW1(heyyo: HeyyoCluster, users: readonly BenchUser[], op
   try {
     const bareTarget = await bareFanout(bare.urls, options);
     try {
-      baseline = await stepUp('W1 bare', bareTarget, options, log);
+      const grouping = groupPids({ gateways: bare.processes.map((node) => node.child.pid) });
+      baseline = await stepUp('W1 bare', bareTarget, options, grouping, log);
     } finally {
       await bareTarget.pool.close();
     }
@@ -100,6 +124,15 @@ export async function runW1(heyyo: HeyyoCluster, users: readonly BenchUser[], op
     },
     {
       workload: 'W1 fan-out',
+      metric: `CPU per message, all processes, at our max (${ours.max?.rate ?? '—'} msg/s)`,
+      unit: 'ms',
+      ...(ours.max ? { ours: totalCpu(ours.max) } : {}),
+      ...sameRate(baseline, ours.max?.rate, totalCpu),
+      baselineName: B,
+      note: ours.max ? `ours: ${describeCpu(ours.max)}; bare: ${sameRateStep(baseline, ours.max.rate) ? describeCpu(sameRateStep(baseline, ours.max.rate)!) : '—'}` : '',
+    },
+    {
+      workload: 'W1 fan-out',
       metric: 'lost / duplicate deliveries (all passing steps)',
       unit: 'count',
       ours: sumPassing(ours, (step) => step.lost + step.duplicates),
@@ -113,8 +146,10 @@ export async function runW1(heyyo: HeyyoCluster, users: readonly BenchUser[], op
 const sumPassing = (run: SteppedRun, value: (step: StepResult) => number) =>
   run.steps.filter((step) => step.passed).reduce((sum, step) => sum + value(step), 0);
 
-const sameRate = (run: SteppedRun, rate: number | undefined, value: (step: StepResult) => number) => {
-  const step = run.steps.find((candidate) => candidate.rate === rate);
+const sameRateStep = (run: SteppedRun, rate: number | undefined) => run.steps.find((candidate) => candidate.rate === rate);
+
+const sameRate = (run: SteppedRun, rate: number | undefined, value: (step: MeasuredStep) => number) => {
+  const step = sameRateStep(run, rate);
   return step ? { baseline: value(step) } : {};
 };
 

@@ -103,10 +103,8 @@ export function createMessagesRepository(db: Database) {
       userId: string,
       message: NewMessage,
     ): Promise<{ message: MessageRecord; created: boolean }> {
-      if (message.clientId) {
-        const existing = await findByClientId(appId, channelId, userId, message.clientId);
-        if (existing) return { message: existing, created: false };
-      }
+      // No lookup first: a repeated clientId fails the unique index, which rolls back the
+      // seq bump with it, and only then is the original fetched. A send costs one round trip.
       try {
         const [row] = await rows(sql`
           with bumped as (
@@ -129,7 +127,7 @@ export function createMessagesRepository(db: Database) {
         if (!row) throw new Error(`channel ${channelId} vanished during insert`);
         return { message: toMessageRecord(row), created: true };
       } catch (error) {
-        // Two sends with one clientId raced: the loser returns the winner's message.
+        // A retry, or two sends with one clientId racing: return the message stored first.
         if (message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION) {
           const existing = await findByClientId(appId, channelId, userId, message.clientId);
           if (existing) return { message: existing, created: false };
