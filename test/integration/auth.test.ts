@@ -492,6 +492,17 @@ describe('user JWTs on protected routes', () => {
     expect(response.body).toEqual(TOKEN_EXPIRED);
   });
 
+  it('refuses a token once it expires, even one it accepted (and remembered) a moment before', async () => {
+    const { claims } = await realUser();
+    const exp = nowSeconds() + 2;
+    const token = await forge(claims, { exp });
+    expect((await get(token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const response = await get(token);
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual(TOKEN_EXPIRED);
+  });
+
   it('reports a bad signature as invalid even when the token is also expired', async () => {
     const { claims } = await realUser();
     const iat = nowSeconds() - 7200;

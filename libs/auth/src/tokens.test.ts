@@ -10,15 +10,20 @@ const claims = { appId: 'app-1', userId: 'user-1', externalId: 'ext-1' };
 describe('TokenService', () => {
   it('round-trips claims and names its key', async () => {
     const tokens = new TokenService(settings);
+    const signedAt = Date.now();
     const token = await tokens.sign(claims);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', kid: 'k1', typ: 'JWT' });
-    expect(await tokens.verify(token)).toEqual(claims);
+    const { expiresAtMs, ...verified } = await tokens.verify(token);
+    expect(verified).toEqual(claims);
+    // exp is whole seconds: the ttl after signing, rounded down.
+    expect(expiresAtMs).toBeGreaterThan(signedAt + 58_000);
+    expect(expiresAtMs).toBeLessThanOrEqual(signedAt + 60_000);
   });
 
   it('verifies tokens of a previous key after rotation, and signs with the new one', async () => {
     const old = await new TokenService(settings).sign(claims);
     const rotated = new TokenService({ ...settings, keys: [{ kid: 'k2', secret: `${SECRET}-new` }, ...settings.keys] });
-    expect(await rotated.verify(old)).toEqual(claims);
+    expect(await rotated.verify(old)).toMatchObject(claims);
     expect(decodeProtectedHeader(await rotated.sign(claims)).kid).toBe('k2');
   });
 

@@ -2,12 +2,16 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 
 /*
- * Every recount here is idempotent: it locks the row it maintains, then computes
- * from the rows in a new statement, whose snapshot (READ COMMITTED) includes every
- * change committed before the lock was granted. Running a job twice, late, or in
+ * Every recount here is idempotent: it first takes a lock that serializes it with
+ * other recounts of the same thing (the row it maintains, or for a channel an advisory
+ * lock), then computes from the rows in a new statement, whose snapshot (READ
+ * COMMITTED) includes every change committed before the lock was granted. Running a job twice, late, or in
  * parallel with another therefore gives the same numbers — no increment is ever
  * applied blindly.
  */
+
+/** First key of the advisory locks that serialize recounts of one channel (the second is its id's hash). */
+const CHANNEL_RECOUNT_LOCK = 4242;
 
 /** Expected values of every counter, computed from the rows (used by reconcile). */
 const EXPECTED_CHANNEL = sql`
@@ -51,16 +55,16 @@ export function createCountersRepository(db: Database) {
      */
     async recountChannel(channelId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
+        // Recounts of one channel take turns on an advisory lock, not on the channel row,
+        // which every send updates: the row is locked only by the last statement, briefly.
+        await tx.execute(sql`select pg_advisory_xact_lock(${CHANNEL_RECOUNT_LOCK}, hashtext(${channelId}))`);
+        // A send bumps last_seq and inserts its message in one commit, and sends to a channel
+        // commit in seq order (they queue on its row), so every message up to the committed
+        // last_seq is visible to the statements after this one.
         const [channel] = (await tx.execute(sql`
-          select last_seq from channels where id = ${channelId} for update`)) as unknown as { last_seq: string }[];
+          select last_seq from channels where id = ${channelId}`)) as unknown as { last_seq: string }[];
         if (!channel) return false;
         const lastSeq = Number(channel.last_seq);
-        await tx.execute(sql`
-          update channels c set
-            message_count = e.message_count, member_count = e.member_count, last_message_at = e.last_message_at
-            from (${EXPECTED_CHANNEL} where c.id = ${channelId}) e
-           where c.id = e.id`);
-        // Holding the channel lock, nothing past lastSeq can commit; every message up to it has.
         await tx.execute(sql`
           select 1 from channel_members where channel_id = ${channelId} and unread_through_seq < ${lastSeq} for update`);
         await tx.execute(sql`
@@ -72,6 +76,11 @@ export function createCountersRepository(db: Database) {
                  and m.deleted_at is null and m.user_id <> cm.user_id),
             unread_through_seq = ${lastSeq}
            where cm.channel_id = ${channelId} and cm.unread_through_seq < ${lastSeq}`);
+        await tx.execute(sql`
+          update channels c set
+            message_count = e.message_count, member_count = e.member_count, last_message_at = e.last_message_at
+            from (${EXPECTED_CHANNEL} where c.id = ${channelId}) e
+           where c.id = e.id`);
         return true;
       });
     },

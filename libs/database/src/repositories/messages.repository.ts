@@ -3,14 +3,10 @@ import type { Database } from '../client.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
 import type { ListedMessageRecord, MessageRecord, ReactionRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { insertBatchStatement, type NewMessage, type PendingInsert } from './message-batch.ts';
+import { createMessageWriter } from './message-writer.ts';
 
-export interface NewMessage {
-  text: string | null;
-  attachments: Record<string, unknown>[];
-  metadata: Record<string, unknown>;
-  parentId: string | null;
-  clientId: string | null;
-}
+export type { NewMessage } from './message-batch.ts';
 
 /**
  * A page of history: the newest `limit` live messages before an instant, or —
@@ -72,6 +68,10 @@ const AUTHOR_COLUMNS = sql.raw(
   'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url',
 );
 
+/** Sends one statement writes at most, and statements one process runs at once. */
+const MAX_SENDS_PER_STATEMENT = 100;
+const MAX_INSERT_STATEMENTS_IN_FLIGHT = 4;
+
 export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
 
@@ -83,13 +83,55 @@ export function createMessagesRepository(db: Database) {
     return row && toMessageRecord(row);
   };
 
+  /** One send alone: the single-row form of insertBatchStatement. */
+  async function insertOne({ appId, channelId, userId, message }: PendingInsert): Promise<{ message: MessageRecord; created: boolean }> {
+    // No lookup first: a repeated clientId fails the unique index, which rolls back the
+    // seq bump with it, and only then is the original fetched. A send costs one round trip.
+    try {
+      const [row] = await rows(sql`
+        with bumped as (
+          update channels
+             set last_seq = last_seq + 1,
+                 last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
+                   coalesce(last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
+           where id = ${channelId} and app_id = ${appId}
+          returning last_seq, last_seq_at
+        ), inserted as (
+          insert into messages (app_id, channel_id, user_id, seq, text, attachments, metadata,
+                                parent_id, client_id, created_at, updated_at)
+          select ${appId}::uuid, ${channelId}::uuid, ${userId}::uuid, bumped.last_seq, ${message.text}::text,
+                 ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(message.metadata)}::jsonb,
+                 ${message.parentId}::uuid, ${message.clientId}::text, bumped.last_seq_at, bumped.last_seq_at
+            from bumped
+          returning *
+        )
+        select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`);
+      if (!row) throw new Error(`channel ${channelId} vanished during insert`);
+      return { message: toMessageRecord(row), created: true };
+    } catch (error) {
+      // A retry, or two sends with one clientId racing: return the message stored first.
+      if (message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION) {
+        const existing = await findByClientId(appId, channelId, userId, message.clientId);
+        if (existing) return { message: existing, created: false };
+      }
+      throw error;
+    }
+  }
+
+  const writer = createMessageWriter(
+    insertOne,
+    async (batch) => (await rows(insertBatchStatement(batch, AUTHOR_COLUMNS))).map(toMessageRecord),
+    { maxBatch: MAX_SENDS_PER_STATEMENT, maxInFlight: MAX_INSERT_STATEMENTS_IN_FLIGHT },
+  );
+
   return {
     findByClientId,
 
     /**
      * Inserts a message with the channel's next seq. One statement bumps
      * channels.last_seq (its row lock orders concurrent senders) and inserts the
-     * message, so a failure rolls both back and seqs stay gap-free. Counters are
+     * message, so a failure rolls both back and seqs stay gap-free; concurrent sends
+     * share statements (see createMessageWriter). Counters are
      * the worker's job, not this hot path's. created_at is
      * forced strictly increasing per channel, in whole milliseconds (the precision
      * the API shows), so time order equals seq order and a `before` cursor copied
@@ -97,43 +139,8 @@ export function createMessagesRepository(db: Database) {
      * its clock ahead briefly rather than reusing a millisecond.
      * A retried clientId returns the message stored the first time.
      */
-    async insert(
-      appId: AppId,
-      channelId: string,
-      userId: string,
-      message: NewMessage,
-    ): Promise<{ message: MessageRecord; created: boolean }> {
-      // No lookup first: a repeated clientId fails the unique index, which rolls back the
-      // seq bump with it, and only then is the original fetched. A send costs one round trip.
-      try {
-        const [row] = await rows(sql`
-          with bumped as (
-            update channels
-               set last_seq = last_seq + 1,
-                   last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
-                     coalesce(last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
-             where id = ${channelId} and app_id = ${appId}
-            returning last_seq, last_seq_at
-          ), inserted as (
-            insert into messages (app_id, channel_id, user_id, seq, text, attachments, metadata,
-                                  parent_id, client_id, created_at, updated_at)
-            select ${appId}::uuid, ${channelId}::uuid, ${userId}::uuid, bumped.last_seq, ${message.text}::text,
-                   ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(message.metadata)}::jsonb,
-                   ${message.parentId}::uuid, ${message.clientId}::text, bumped.last_seq_at, bumped.last_seq_at
-              from bumped
-            returning *
-          )
-          select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`);
-        if (!row) throw new Error(`channel ${channelId} vanished during insert`);
-        return { message: toMessageRecord(row), created: true };
-      } catch (error) {
-        // A retry, or two sends with one clientId racing: return the message stored first.
-        if (message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION) {
-          const existing = await findByClientId(appId, channelId, userId, message.clientId);
-          if (existing) return { message: existing, created: false };
-        }
-        throw error;
-      }
+    insert(appId: AppId, channelId: string, userId: string, message: NewMessage): Promise<{ message: MessageRecord; created: boolean }> {
+      return writer.insert({ appId, channelId, userId, message });
     },
 
     /** A message of the channel that is not deleted, or undefined. */

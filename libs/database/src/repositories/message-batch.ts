@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import type { AppId } from '../tenant.ts';
+
+/** What a send stores, validated. */
+export interface NewMessage {
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  parentId: string | null;
+  clientId: string | null;
+}
+
+/** One send waiting to be written. */
+export interface PendingInsert {
+  appId: AppId;
+  channelId: string;
+  userId: string;
+  message: NewMessage;
+}
+
+/** The row of a send in a batch statement; `id` is chosen here so results map back to sends. */
+interface BatchRow {
+  id: string;
+  app_id: string;
+  channel_id: string;
+  user_id: string;
+  ord: number;
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  parent_id: string | null;
+  client_id: string | null;
+}
+
+export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
+  return sends.map((send, ord) => ({
+    id: randomUUID(),
+    app_id: send.appId,
+    channel_id: send.channelId,
+    user_id: send.userId,
+    ord,
+    text: send.message.text,
+    attachments: send.message.attachments,
+    metadata: send.message.metadata,
+    parent_id: send.message.parentId,
+    client_id: send.message.clientId,
+  }));
+}
+
+/**
+ * One statement that stores many sends, over any number of channels, with exactly what
+ * the single insert gives each: the channel's next seqs in send order, created_at strictly
+ * increasing per channel in whole milliseconds, one commit. The channels are locked in id
+ * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
+ * or whose channel is not in its app, is left out (the caller writes it alone);
+ * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
+ * Seqs are numbered after that filtering, so they stay gap-free.
+ */
+export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: SQL): SQL {
+  return sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
+        id uuid, app_id uuid, channel_id uuid, user_id uuid, ord int, text text,
+        attachments jsonb, metadata jsonb, parent_id uuid, client_id text)
+    ), fresh as (
+      select input.* from input
+       where input.client_id is null
+          or not exists (select 1 from messages m
+                          where m.channel_id = input.channel_id and m.user_id = input.user_id
+                            and m.client_id = input.client_id)
+    ), numbered as (
+      select fresh.*, row_number() over (partition by channel_id order by ord) as k
+        from fresh
+    ), per_channel as (
+      select channel_id, app_id, count(*) as n from numbered group by channel_id, app_id
+    ), locked as (
+      select c.id from channels c join per_channel p on p.channel_id = c.id and p.app_id = c.app_id
+       order by c.id
+         for update of c
+    ), bumped as (
+      update channels c
+         set last_seq = c.last_seq + p.n,
+             last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
+                                    coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
+                           + (p.n - 1) * interval '1 millisecond'
+        from per_channel p join locked l on l.id = p.channel_id
+       where c.id = p.channel_id
+      returning c.id, c.last_seq - p.n as base_seq, c.last_seq_at - (p.n - 1) * interval '1 millisecond' as base_at
+    ), inserted as (
+      insert into messages (id, app_id, channel_id, user_id, seq, text, attachments, metadata,
+                            parent_id, client_id, created_at, updated_at)
+      select nb.id, nb.app_id, nb.channel_id, nb.user_id, b.base_seq + nb.k, nb.text,
+             nb.attachments, nb.metadata, nb.parent_id, nb.client_id,
+             b.base_at + (nb.k - 1) * interval '1 millisecond', b.base_at + (nb.k - 1) * interval '1 millisecond'
+        from numbered nb join bumped b on b.id = nb.channel_id
+      returning *
+    )
+    select inserted.*, ${authorColumns} from inserted join users u on u.id = inserted.user_id`;
+}
