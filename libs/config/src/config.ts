@@ -24,6 +24,13 @@ export interface Config {
   };
   database: {
     url: string;
+    /**
+     * 'env' when DATABASE_URL is set; 'default' otherwise: the local server at the default URL
+     * when one answers, else the embedded Postgres.
+     */
+    source: 'env' | 'default';
+    /** HEYYO_EMBEDDED_POSTGRES=1: run the embedded Postgres whatever else there is. @defaultValue false */
+    forceEmbedded: boolean;
     /** Connections per process. @defaultValue 10 */
     poolMax: number;
     /** Create the database named in the URL when it does not exist. @defaultValue true outside production */
@@ -146,6 +153,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     database: {
       url: read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']) ?? DEFAULT_DATABASE_URL,
+      source: read.raw('DATABASE_URL') ? 'env' : 'default',
+      forceEmbedded: read.bool('HEYYO_EMBEDDED_POSTGRES', false),
       poolMax: read.int('DATABASE_POOL_MAX', 10, 1, 500),
       createIfMissing: read.bool('HEYYO_DATABASE_CREATE', !production),
     },

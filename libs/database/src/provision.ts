@@ -47,3 +47,21 @@ export async function runMigrations(url: string): Promise<void> {
     await sql.end({ timeout: 5 });
   }
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'CONNECT_TIMEOUT', 'EADDRNOTAVAIL']);
+
+/**
+ * Whether a Postgres server listens where `url` points (any database, any answer to
+ * the login counts: a server that refuses our credentials is there, and says why later).
+ */
+export async function postgresAnswers(url: string, timeoutSeconds = 2): Promise<boolean> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: timeoutSeconds });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch (error) {
+    return !UNREACHABLE.has((error as { code?: string }).code ?? '');
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}

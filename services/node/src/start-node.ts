@@ -7,6 +7,7 @@ import type { Logger } from '@heyyo/logging';
 import { closeRedis } from '@heyyo/realtime';
 import { attachGateway, type Gateway } from '@heyyo/service-gateway';
 import { startWorker } from '@heyyo/service-worker';
+import { resolvePostgres } from './postgres-source.ts';
 import { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
 
 export interface RunningNode {
@@ -33,12 +34,18 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   warnAboutDevelopmentDefaults(config, log);
 
-  if (config.database.createIfMissing && (await createDatabaseIfMissing(config.database.url))) {
-    log.info({ database: describeUrl(config.database.url) }, 'created the database');
+  const postgres = await resolvePostgres(config, log);
+  try {
+    if (config.database.createIfMissing && postgres.kind !== 'embedded' && (await createDatabaseIfMissing(postgres.url))) {
+      log.info({ database: describeUrl(postgres.url) }, 'created the database');
+    }
+    await runMigrations(postgres.url);
+  } catch (error) {
+    await postgres.stop();
+    throw error;
   }
-  await runMigrations(config.database.url);
 
-  const database = createDb({ url: config.database.url, poolMax: config.database.poolMax });
+  const database = createDb({ url: postgres.url, poolMax: config.database.poolMax });
   const redis = connectRedis(config.redis.url, logger);
   const wiring = wireServices(config, logger, database, redis);
   let gateway: Gateway | undefined;
@@ -58,7 +65,7 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
       nodeId,
       roles: config.roles,
       address,
-      database: describeUrl(config.database.url),
+      database: `${postgres.kind} ${describeUrl(postgres.url)}`,
       redis: describeUrl(config.redis.url),
       startupMs: Math.round(performance.now() - startedAt),
     },
@@ -77,6 +84,7 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
       await worker?.close();
       await wiring.jobs.close();
       await database.close();
+      await postgres.stop();
       await closeRedis(redis);
     },
   };
