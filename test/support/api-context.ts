@@ -11,8 +11,8 @@ import { loadConfig, type Config } from '@heyyo/config';
 import { createDb, type DatabaseHandle } from '@heyyo/database';
 import { createLogger } from '@heyyo/logging';
 import { closeRedis } from '@heyyo/realtime';
-import { buildHttpApp, wireServices, type Wiring } from '@heyyo/service-node';
-import { startWorker, type RunningWorker } from '@heyyo/service-worker';
+import { buildHttpApp, createRedisEngine, wireServices, type Wiring } from '@heyyo/service-node';
+import type { RunningWorker } from '@heyyo/service-worker';
 import { createFactories, type Factories, type Requester } from './factories.ts';
 import { fileResources } from './resources.ts';
 import { waitForIdleQueues } from './settle.ts';
@@ -49,10 +49,11 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
     // A context may point at an unreachable Redis on purpose; its errors are expected.
     redis.on('error', () => {});
-    const wiring = wireServices(config, logger, db, redis);
-    const app = await buildHttpApp(config, logger, wiring, redis);
+    const engine = createRedisEngine(config, logger, redis);
+    const wiring = wireServices(config, db, engine);
+    const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
-    const worker = startWorker({ config, logger, ...wiring });
+    const worker = engine.startWorker({ repos: wiring.repos, logger });
     state = { app, config, db, redis, wiring, worker };
   });
 
@@ -102,7 +103,7 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
       return current().db.sql;
     },
     request,
-    settled: () => waitForIdleQueues(current().wiring.jobs.queues),
+    settled: () => waitForIdleQueues(() => current().wiring.jobs.stats()),
     ...createFactories(request, () => current().config.auth.adminToken),
   };
 }

@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { COUNTERS_QUEUE, REACTIONS_QUEUE } from '@heyyo/contracts';
+import { queueStats } from '@heyyo/queue';
 import { redisKeys } from '@heyyo/realtime';
 import { afterAll, beforeAll } from 'vitest';
 import { startCluster, type Cluster } from '@heyyo/service-node';
@@ -88,7 +89,7 @@ export function useCluster(
     },
     keyPrefix: resources.keyPrefix,
     databaseUrl: resources.databaseUrl,
-    settled: (timeoutMs) => waitForIdleQueues(current().queues, timeoutMs),
+    settled: (timeoutMs) => waitForIdleQueues(() => queueStats(current().queues), timeoutMs),
     get queues() {
       return current().queues;
     },

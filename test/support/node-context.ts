@@ -88,7 +88,7 @@ export function useNodeContext(options: { env?: Record<string, string> } = {}): 
       return current().redis;
     },
     request,
-    settled: () => waitForIdleQueues(current().node.wiring.jobs.queues),
+    settled: () => waitForIdleQueues(() => current().node.wiring.jobs.stats()),
     connect: (token, connectOptions) => connectClient(current().node.url, token, connectOptions),
     ...createFactories(request, () => current().config.auth.adminToken),
   };

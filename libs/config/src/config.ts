@@ -39,6 +39,10 @@ export interface Config {
   redis: {
     /** Event fan-out, presence and shared rate limits. @defaultValue 'redis://127.0.0.1:6379' */
     url: string;
+    /** 'env' when REDIS_URL is set; 'default': the local Redis when one answers, else the memory engine. */
+    source: 'env' | 'default';
+    /** HEYYO_MEMORY_ENGINE=1: run on the single-node memory engine, without Redis. @defaultValue false */
+    forceMemoryEngine: boolean;
     /** Prefix of every key Heyyo writes. @defaultValue 'heyyo:' */
     keyPrefix: string;
   };
@@ -160,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redis: {
       url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
+      source: read.raw('REDIS_URL') ? 'env' : 'default',
+      forceMemoryEngine: read.bool('HEYYO_MEMORY_ENGINE', false),
       keyPrefix: read.string('HEYYO_REDIS_PREFIX', 'heyyo:', /^[A-Za-z0-9:_.-]{1,64}$/),
     },
     auth: {

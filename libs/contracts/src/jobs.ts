@@ -24,3 +24,10 @@ export type CounterJob =
   | { kind: 'message-reactions'; messageId: string }
   /** A message was deleted: take it out of the unread counts that included it. */
   | { kind: 'message-deleted'; channelId: string; seq: number };
+
+/** What a processor sees of a job, whichever engine runs it (a BullMQ Job is one). */
+export interface JobRun<T> {
+  data: T;
+  /** Failed attempts before this one. */
+  attemptsMade: number;
+}

@@ -1,4 +1,5 @@
-export { createProducer, coalescedJob, type Producer, type ProducerOptions } from './producer.ts';
+export { createProducer, coalescedJob, counterKey, type Producer, type ProducerOptions, type WorkQueue } from './producer.ts';
+export { createMemoryQueue, type MemoryQueue, type MemoryQueueOptions, type Processors } from './memory-queue.ts';
 export { defaultJobOptions, type JobSettings } from './job-options.ts';
 export { queueStats, isIdle, type QueueStats } from './metrics.ts';
 export { closeSafely } from './close-safely.ts';

@@ -4,6 +4,7 @@ import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type ReactionJob } fr
 import { LruCache, type JobQueue } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import { closeSafely } from './close-safely.ts';
+import { queueStats, type QueueStats } from './metrics.ts';
 import { defaultJobOptions, type JobSettings } from './job-options.ts';
 
 export interface ProducerOptions extends JobSettings {
@@ -24,7 +25,7 @@ export function coalescedJob(key: string, coalesceMs: number, now = Date.now()) 
   return { jobId: `${key}_${window}`, delay: (window + 1) * coalesceMs - now };
 }
 
-const counterKey = (job: CounterJob) =>
+export const counterKey = (job: CounterJob) =>
   job.kind === 'channel'
     ? `channel_${job.channelId}`
     : job.kind === 'message-reactions'
@@ -34,9 +35,15 @@ const counterKey = (job: CounterJob) =>
 /** Keys whose current recount window is remembered (one entry per busy channel or message). */
 const ENQUEUED_WINDOWS_CACHED = 10_000;
 
-export interface Producer extends JobQueue {
-  queues: Queue[];
+/** A JobQueue a process owns: its depth for metrics and tests, and a close for shutdown. */
+export interface WorkQueue extends JobQueue {
+  /** Depth and lag per queue. */
+  stats(): Promise<QueueStats[]>;
   close(): Promise<void>;
+}
+
+export interface Producer extends WorkQueue {
+  queues: Queue[];
 }
 
 /** Enqueues the worker's jobs on the shared Redis connection. */
@@ -66,6 +73,7 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
 
   return {
     queues: [reactions, counters],
+    stats: () => queueStats([reactions, counters]),
     async reaction(job) {
       await reactions.add(job.op, job);
     },

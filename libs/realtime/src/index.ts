@@ -8,3 +8,5 @@ export {
   type PresenceIdentity,
   type PresenceStoreOptions,
 } from './presence-store.ts';
+export { createMemoryPresenceStore } from './memory-presence-store.ts';
+export { createServerEventPublisher, type SocketServer } from './server-event-publisher.ts';

@@ -23,6 +23,21 @@ export interface PresenceStoreOptions {
   sweepBatch?: number;
 }
 
+/**
+ * Who is online, by live connections with a TTL. Every transition (online, offline) is
+ * reported by exactly one call, however many gateways share the store.
+ */
+export interface PresenceStore extends PresenceReader {
+  /** Records a live connection. @returns true when the user just came online. */
+  connect(connection: PresenceConnection): Promise<boolean>;
+  /** Forgets a connection. @returns true when it was the user's last one. */
+  disconnect(connection: PresenceConnection): Promise<boolean>;
+  /** Extends every given connection by a TTL. @returns users this brought back online (a sweep had given them up). */
+  refresh(connections: readonly PresenceConnection[]): Promise<PresenceIdentity[]>;
+  /** Announces offline the users whose connections all expired. @returns those users. */
+  sweep(): Promise<PresenceIdentity[]>;
+}
+
 type PresenceRedis = Redis & {
   heyyoPresenceTouch(user: string, index: string, connection: string, expiry: number, member: string): Promise<number>;
   heyyoPresenceRemove(user: string, index: string, connection: string, now: number, member: string): Promise<number>;
@@ -47,7 +62,7 @@ function parseIndexMember(member: string): PresenceIdentity {
  * connect and on every heartbeat, remove them on disconnect, and sweep for users
  * whose connections all expired (a gateway that died without cleaning up).
  */
-export function createPresenceStore(redis: Redis, keys: RedisKeys, options: PresenceStoreOptions) {
+export function createPresenceStore(redis: Redis, keys: RedisKeys, options: PresenceStoreOptions): PresenceStore {
   const client = redis as PresenceRedis;
   if (!('heyyoPresenceTouch' in client)) {
     redis.defineCommand('heyyoPresenceTouch', { numberOfKeys: 2, lua: TOUCH });
@@ -118,8 +133,6 @@ export function createPresenceStore(redis: Redis, keys: RedisKeys, options: Pres
       const results = (await pipeline.exec()) ?? [];
       return new Set(userIds.filter((_, index) => Number(results[index]?.[1] ?? 0) > 0));
     },
-  } satisfies PresenceReader & Record<string, unknown>;
+  };
   return store;
 }
-
-export type PresenceStore = ReturnType<typeof createPresenceStore>;

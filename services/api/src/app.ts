@@ -28,8 +28,8 @@ export interface ApiAppOptions {
   readinessChecks: Record<string, () => Promise<void>>;
   /** What /metrics reports (Prometheus text). */
   collectMetrics: () => Promise<string>;
-  /** Shared rate-limit counters. */
-  redis: Redis;
+  /** Shared rate-limit counters; undefined: counted in this process (memory engine). */
+  redis: Redis | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

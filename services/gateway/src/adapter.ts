@@ -26,7 +26,12 @@ function logRejections(client: Redis, methods: readonly string[], logger: Logger
  * The Redis adapter: broadcasts and room changes reach every gateway. It needs two
  * connections of its own, since a subscribed connection can do nothing else.
  */
-export function createRedisAdapter(redis: Redis, keys: RedisKeys, logger: Logger) {
+export interface GatewayAdapter {
+  adapter: ReturnType<typeof createAdapter>;
+  close(): Promise<void>;
+}
+
+export function createRedisAdapter(redis: Redis, keys: RedisKeys, logger: Logger): GatewayAdapter {
   const pubClient = redis.duplicate();
   // Subscriptions wait for Redis instead of failing: a gateway must never end up unsubscribed.
   const subClient = redis.duplicate({ maxRetriesPerRequest: null });

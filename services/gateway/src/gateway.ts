@@ -1,12 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
-import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { channelRoom, userRoom } from '@heyyo/contracts';
 import type { ChatServices, EventPublisher } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
-import type { PresenceStore, RedisKeys } from '@heyyo/realtime';
-import { createRedisAdapter } from './adapter.ts';
+import type { PresenceStore } from '@heyyo/realtime';
+import type { GatewayAdapter } from './adapter.ts';
 import { authenticateHandshake } from './auth.middleware.ts';
 import { registerHandlers } from './event-handler.ts';
 import { channelJoinHandler } from './handlers/channel-join.handler.ts';
@@ -26,8 +25,8 @@ export interface GatewayOptions {
   services: ChatServices;
   presence: PresenceStore;
   publisher: EventPublisher;
-  redis: Redis;
-  keys: RedisKeys;
+  /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
+  adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
   nodeId: string;
 }
@@ -51,8 +50,8 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     cors: { origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins },
     maxHttpBufferSize: config.limits.bodyBytes,
   });
-  const adapter = createRedisAdapter(options.redis, options.keys, logger);
-  io.adapter(adapter.adapter);
+  const { adapter } = options;
+  if (adapter) io.adapter(adapter.adapter);
 
   const announce = createPresenceAnnouncer(services, publisher, logger);
   const handlers = [
@@ -108,7 +107,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
       io.local.disconnectSockets(true);
       const drained = Promise.all([...pending]);
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.realtime.drainMs))]);
-      await adapter.close();
+      await adapter?.close();
       io.engine.close();
     },
   };

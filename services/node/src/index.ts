@@ -1,5 +1,6 @@
 export { startNode, type RunningNode } from './start-node.ts';
 export { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
+export { createMemoryEngine, createRedisEngine, resolveEngine, EngineError, type Engine } from './engine.ts';
 export {
   startNodeProcess,
   runNodeProcessToExit,

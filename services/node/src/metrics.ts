@@ -1,8 +1,7 @@
-import type { Queue } from 'bullmq';
-import { queueStats } from '@heyyo/queue';
+import type { QueueStats } from '@heyyo/queue';
 
 export interface MetricsSources {
-  queues: readonly Queue[];
+  queueStats: () => Promise<QueueStats[]>;
   /** Local Socket.IO connections, when this node is a gateway. */
   connections?: () => number;
 }
@@ -14,7 +13,7 @@ export async function collectMetrics(sources: MetricsSources): Promise<string> {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
-  const stats = await queueStats(sources.queues);
+  const stats = await sources.queueStats();
   gauge(
     'heyyo_queue_jobs',
     'Jobs per queue and state.',

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import type { Config } from '@heyyo/config';
 import { createDatabaseIfMissing, createDb, runMigrations } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
-import { closeRedis } from '@heyyo/realtime';
 import { attachGateway, type Gateway } from '@heyyo/service-gateway';
-import { startWorker } from '@heyyo/service-worker';
-import { resolvePostgres } from './postgres-source.ts';
+import { resolveEngine } from './engine.ts';
+import { resolvePostgres, type PostgresSource } from './postgres-source.ts';
 import { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
 
 export interface RunningNode {
@@ -34,7 +32,14 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   warnAboutDevelopmentDefaults(config, log);
 
-  const postgres = await resolvePostgres(config, log);
+  const engine = await resolveEngine(config, logger);
+  let postgres: PostgresSource;
+  try {
+    postgres = await resolvePostgres(config, log);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   try {
     if (config.database.createIfMissing && postgres.kind !== 'embedded' && (await createDatabaseIfMissing(postgres.url))) {
       log.info({ database: describeUrl(postgres.url) }, 'created the database');
@@ -42,20 +47,22 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
     await runMigrations(postgres.url);
   } catch (error) {
     await postgres.stop();
+    await engine.close();
     throw error;
   }
 
   const database = createDb({ url: postgres.url, poolMax: config.database.poolMax });
-  const redis = connectRedis(config.redis.url, logger);
-  const wiring = wireServices(config, logger, database, redis);
+  const wiring = wireServices(config, database, engine);
   let gateway: Gateway | undefined;
-  const app = await buildHttpApp(config, logger, wiring, redis, { connections: () => gateway?.connectionCount() ?? 0 });
+  const app = await buildHttpApp(config, logger, wiring, { connections: () => gateway?.connectionCount() ?? 0 });
   // Attached after Fastify registered its request listener: Socket.IO takes /socket.io/ and hands on the rest.
   if (config.roles.includes('gateway')) {
-    gateway = attachGateway(app.server, { config, logger: logger.child({ component: 'gateway' }), redis, nodeId, ...wiring });
+    const gatewayLogger = logger.child({ component: 'gateway' });
+    gateway = attachGateway(app.server, { config, logger: gatewayLogger, adapter: engine.gatewayAdapter(gatewayLogger), nodeId, ...wiring });
+    engine.attachGateway(gateway.io);
   }
   const worker = config.roles.includes('worker')
-    ? startWorker({ config, logger: logger.child({ component: 'worker' }), ...wiring })
+    ? engine.startWorker({ repos: wiring.repos, logger: logger.child({ component: 'worker' }) })
     : undefined;
   const address = await app.listen({ port: config.http.port, host: config.http.host });
   const port = (app.server.address() as { port: number }).port;
@@ -66,35 +73,34 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
       roles: config.roles,
       address,
       database: `${postgres.kind} ${describeUrl(postgres.url)}`,
-      redis: describeUrl(config.redis.url),
+      engine: engine.kind === 'redis' ? `redis ${describeUrl(config.redis.url)}` : 'memory',
       startupMs: Math.round(performance.now() - startedAt),
     },
     'Heyyo is ready',
   );
+  if (engine.kind === 'memory') {
+    log.warn(
+      'running on the memory engine (no Redis): a single node — a second node would not see these sockets, ' +
+        'presence or jobs, and queued jobs live in this process. Set REDIS_URL to run a cluster.',
+    );
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
     gateway,
     wiring,
     async stop() {
-      // Sockets first: their presence is retracted while Redis and Postgres are still there.
+      // Sockets first: their presence is retracted while the engine and Postgres are still there.
       await gateway?.close();
       await app.close();
-      // Running jobs finish before their connections close.
+      // Running jobs finish (on the memory engine: every queued job runs) before connections close.
       await worker?.close();
       await wiring.jobs.close();
       await database.close();
       await postgres.stop();
-      await closeRedis(redis);
+      await engine.close();
     },
   };
-}
-
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  // Without a listener ioredis would print every reconnect attempt as an unhandled error.
-  redis.on('error', (error) => logger.warn({ err: error, component: 'redis' }, 'redis connection error'));
-  return redis;
 }
 
 function warnAboutDevelopmentDefaults(config: Readonly<Config>, log: Logger): void {

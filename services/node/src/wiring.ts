@@ -1,43 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { TokenService } from '@heyyo/auth';
 import { createChatServices, type ChatServices, type EventPublisher } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import { createRepositories, pingDatabase, type DatabaseHandle, type Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
-import { createProducer, type Producer } from '@heyyo/queue';
-import {
-  createPresenceStore,
-  createRedisEventPublisher,
-  redisKeys,
-  type PresenceStore,
-  type RedisKeys,
-} from '@heyyo/realtime';
+import type { WorkQueue } from '@heyyo/queue';
+import type { PresenceStore } from '@heyyo/realtime';
 import { buildApp } from '@heyyo/service-api';
+import type { Engine } from './engine.ts';
 import { collectMetrics, type MetricsSources } from './metrics.ts';
 
 /** Everything the roles of one process share. */
 export interface Wiring {
   repos: Repositories;
   services: ChatServices;
-  jobs: Producer;
+  engine: Engine;
+  jobs: WorkQueue;
   presence: PresenceStore;
   publisher: EventPublisher;
-  keys: RedisKeys;
   /** What /ready checks, by dependency name. */
   readinessChecks: Record<string, () => Promise<void>>;
 }
 
-/** The domain services over one database and one Redis, as every role of this process shares them. */
-export function wireServices(config: Readonly<Config>, logger: Logger, database: DatabaseHandle, redis: Redis): Wiring {
-  const keys = redisKeys(config.redis.keyPrefix);
-  const presence = createPresenceStore(redis, keys, { ttlMs: config.realtime.presenceTtlMs });
-  const publisher = createRedisEventPublisher(redis, keys, logger.child({ component: 'events' }));
-  const jobs = createProducer(
-    redis,
-    { ...config.jobs, prefix: keys.bullPrefix, coalesceMs: config.jobs.coalesceMs },
-    logger.child({ component: 'jobs' }),
-  );
+/** The domain services over one database and one engine (Redis or memory), as every role of this process shares them. */
+export function wireServices(config: Readonly<Config>, database: DatabaseHandle, engine: Engine): Wiring {
+  const { presence, publisher, jobs } = engine;
   const repos = createRepositories(database.db);
   const services = createChatServices({
     repos,
@@ -52,11 +39,8 @@ export function wireServices(config: Readonly<Config>, logger: Logger, database:
     jobs,
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
   });
-  const readinessChecks = {
-    postgres: () => pingDatabase(database.sql),
-    redis: async () => void (await redis.ping()),
-  };
-  return { repos, services, jobs, presence, publisher, keys, readinessChecks };
+  const readinessChecks = { postgres: () => pingDatabase(database.sql), ...engine.readinessChecks };
+  return { repos, services, engine, jobs, presence, publisher, readinessChecks };
 }
 
 /** The HTTP app of a node: REST when it has the api role; health, readiness and metrics always. */
@@ -64,15 +48,14 @@ export function buildHttpApp(
   config: Readonly<Config>,
   logger: Logger,
   wiring: Wiring,
-  redis: Redis,
-  metrics: Omit<MetricsSources, 'queues'> = {},
+  metrics: Omit<MetricsSources, 'queueStats'> = {},
 ): Promise<FastifyInstance> {
   return buildApp({
     config,
     logger: logger.child({ component: 'http' }),
     services: wiring.services,
     readinessChecks: wiring.readinessChecks,
-    collectMetrics: () => collectMetrics({ queues: wiring.jobs.queues, ...metrics }),
-    redis,
+    collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), ...metrics }),
+    redis: wiring.engine.redis,
   });
 }

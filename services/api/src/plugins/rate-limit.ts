@@ -7,8 +7,8 @@ import { createError } from '@heyyo/chat';
 export interface RateLimitOptions {
   max: number;
   windowMs: number;
-  /** Counters shared by every API node. */
-  redis: Redis;
+  /** Counters shared by every API node; without Redis (the memory engine's single node), in this process. */
+  redis: Redis | undefined;
   /** Key prefix of the counters. */
   nameSpace: string;
 }
@@ -28,8 +28,7 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     max: options.max,
     timeWindow: options.windowMs,
     keyGenerator: rateLimitKey,
-    redis: options.redis,
-    nameSpace: options.nameSpace,
+    ...(options.redis ? { redis: options.redis, nameSpace: options.nameSpace } : {}),
     // Stay up when Redis hiccups: a missed limit beats a failed request.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

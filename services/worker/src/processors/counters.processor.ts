@@ -1,11 +1,10 @@
-import type { Job } from 'bullmq';
-import type { CounterJob } from '@heyyo/contracts';
+import type { JobRun, CounterJob } from '@heyyo/contracts';
 import type { Repositories } from '@heyyo/database';
 
 /** Recounts from the rows: running a job twice, or late, changes nothing more. */
 export function createCountersProcessor(deps: { repos: Pick<Repositories, 'counters'> }) {
   const { counters } = deps.repos;
-  return async (job: Job<CounterJob>): Promise<void> => {
+  return async (job: JobRun<CounterJob>): Promise<void> => {
     const data = job.data;
     switch (data.kind) {
       case 'channel':

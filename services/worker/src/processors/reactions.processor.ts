@@ -1,5 +1,4 @@
-import type { Job } from 'bullmq';
-import type { ReactionJob } from '@heyyo/contracts';
+import type { JobRun, ReactionJob } from '@heyyo/contracts';
 import type { EventPublisher, JobQueue } from '@heyyo/chat';
 import { verifiedAppId, type Repositories } from '@heyyo/database';
 
@@ -15,7 +14,7 @@ export interface ReactionsProcessorDeps {
  * delivery is at least once, and clients key reactions by (message, user, type).
  */
 export function createReactionsProcessor(deps: ReactionsProcessorDeps) {
-  return async (job: Job<ReactionJob>): Promise<{ changed: boolean }> => {
+  return async (job: JobRun<ReactionJob>): Promise<{ changed: boolean }> => {
     const { op, appId, channelId, messageId, userId, externalId, type, version } = job.data;
     const wanted = op === 'add';
     // The app id was verified by the node that enqueued the job.

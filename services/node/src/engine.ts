@@ -1,0 +1,136 @@
+import { Redis } from 'ioredis';
+import type { EventPublisher } from '@heyyo/chat';
+import type { Config } from '@heyyo/config';
+import type { Repositories } from '@heyyo/database';
+import type { Logger } from '@heyyo/logging';
+import { createMemoryQueue, createProducer, type WorkQueue } from '@heyyo/queue';
+import {
+  closeRedis,
+  createMemoryPresenceStore,
+  createPresenceStore,
+  createRedisEventPublisher,
+  createServerEventPublisher,
+  redisKeys,
+  type PresenceStore,
+  type RedisKeys,
+  type SocketServer,
+} from '@heyyo/realtime';
+import { createRedisAdapter, type GatewayAdapter } from '@heyyo/service-gateway';
+import { createCountersProcessor, createReactionsProcessor, startWorker, type RunningWorker } from '@heyyo/service-worker';
+
+/**
+ * What carries events, presence and jobs between the roles: Redis (any number of nodes)
+ * or the memory engine (one process holding every role). The domain sees only the
+ * interfaces; nothing else in Heyyo branches on which engine runs.
+ */
+export interface Engine {
+  kind: 'redis' | 'memory';
+  presence: PresenceStore;
+  publisher: EventPublisher;
+  jobs: WorkQueue;
+  keys: RedisKeys;
+  /** Shared rate-limit counters; undefined: counted in this process. */
+  redis: Redis | undefined;
+  readinessChecks: Record<string, () => Promise<void>>;
+  /** The gateway's cross-node adapter; undefined: Socket.IO's in-memory one. */
+  gatewayAdapter(logger: Logger): GatewayAdapter | undefined;
+  /** Tells the engine the gateway's Socket.IO server exists. */
+  attachGateway(server: SocketServer): void;
+  /** Starts running jobs: the worker role. */
+  startWorker(deps: { repos: Repositories; logger: Logger }): RunningWorker;
+  /** Closes its connections, after the roles stopped. */
+  close(): Promise<void>;
+}
+
+/** The cluster engine, on a Redis client the caller made (and whose errors it handles). */
+export function createRedisEngine(config: Readonly<Config>, logger: Logger, redis: Redis): Engine {
+  const keys = redisKeys(config.redis.keyPrefix);
+  const publisher = createRedisEventPublisher(redis, keys, logger.child({ component: 'events' }));
+  const jobs = createProducer(
+    redis,
+    { ...config.jobs, prefix: keys.bullPrefix, coalesceMs: config.jobs.coalesceMs },
+    logger.child({ component: 'jobs' }),
+  );
+  return {
+    kind: 'redis',
+    presence: createPresenceStore(redis, keys, { ttlMs: config.realtime.presenceTtlMs }),
+    publisher,
+    jobs,
+    keys,
+    redis,
+    readinessChecks: { redis: async () => void (await redis.ping()) },
+    gatewayAdapter: (gatewayLogger) => createRedisAdapter(redis, keys, gatewayLogger),
+    attachGateway: () => {},
+    startWorker: ({ repos, logger: workerLogger }) => startWorker({ config, logger: workerLogger, repos, publisher, jobs, keys }),
+    close: () => closeRedis(redis),
+  };
+}
+
+/** The single-node engine: everything in this process, no Redis. */
+export function createMemoryEngine(config: Readonly<Config>, logger: Logger): Engine {
+  const publisher = createServerEventPublisher();
+  const jobs = createMemoryQueue({ ...config.jobs, coalesceMs: config.jobs.coalesceMs }, logger.child({ component: 'jobs' }));
+  return {
+    kind: 'memory',
+    presence: createMemoryPresenceStore({ ttlMs: config.realtime.presenceTtlMs }),
+    publisher,
+    jobs,
+    keys: redisKeys(config.redis.keyPrefix),
+    redis: undefined,
+    readinessChecks: {},
+    gatewayAdapter: () => undefined,
+    attachGateway: (server) => publisher.attach(server),
+    startWorker: ({ repos }) => {
+      jobs.start({
+        reactions: createReactionsProcessor({ repos, publisher, jobs }),
+        counters: createCountersProcessor({ repos }),
+      });
+      // jobs.close() (in the wiring's shutdown) runs what is queued.
+      return { close: async () => {} };
+    },
+    close: async () => {},
+  };
+}
+
+/** Whether a Redis server answers at `url` within a second. */
+async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export class EngineError extends Error {}
+
+/**
+ * REDIS_URL when set; else the local Redis when it answers; else the memory engine,
+ * which only a node holding all three roles can run on (HEYYO_MEMORY_ENGINE=1 forces it).
+ */
+export async function resolveEngine(config: Readonly<Config>, logger: Logger): Promise<Engine> {
+  const { redis } = config;
+  const memory =
+    redis.forceMemoryEngine || (redis.source === 'default' && config.env !== 'production' && !(await redisAnswers(redis.url)));
+  if (!memory) return createRedisEngine(config, logger, connectRedis(redis.url, logger));
+  const missing = ['api', 'gateway', 'worker'].filter((role) => !config.roles.includes(role as never));
+  if (missing.length > 0) {
+    throw new EngineError(
+      `HEYYO_ROLES=${config.roles.join(',')} needs Redis (set REDIS_URL): nodes share events, presence and jobs through it. ` +
+        'Without Redis only one node holding all three roles (api,gateway,worker) can run.',
+    );
+  }
+  return createMemoryEngine(config, logger);
+}
+
+function connectRedis(url: string, logger: Logger): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // Without a listener ioredis would print every reconnect attempt as an unhandled error.
+  client.on('error', (error) => logger.warn({ err: error, component: 'redis' }, 'redis connection error'));
+  return client;
+}
