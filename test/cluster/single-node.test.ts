@@ -110,4 +110,16 @@ describe('start-up refusals', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('Heyyo failed to start');
   });
+
+  it('refuses an API-only node without Redis, saying why', async () => {
+    const result = await runNodeProcessToExit({
+      HEYYO_ROLES: 'api',
+      HEYYO_MEMORY_ENGINE: '1',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/heyyo',
+      HEYYO_DATA_DIR: mkdtempSync(join(tmpdir(), 'heyyo-node-')),
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('HEYYO_ROLES=api needs Redis (set REDIS_URL)');
+    expect(result.output).toContain('only one node holding all three roles');
+  });
 });

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '@heyyo/config';
 import { createDb, type DatabaseHandle } from '@heyyo/database';
 import { createLogger } from '@heyyo/logging';
 import { closeRedis } from '@heyyo/realtime';
-import { buildHttpApp, createRedisEngine, wireServices, type Wiring } from '@heyyo/service-node';
+import { buildHttpApp, createMemoryEngine, createRedisEngine, wireServices, type Wiring } from '@heyyo/service-node';
 import type { RunningWorker } from '@heyyo/service-worker';
 import { createFactories, type Factories, type Requester } from './factories.ts';
 import { fileResources } from './resources.ts';
@@ -38,7 +38,7 @@ export interface ApiContextOptions {
 export function useApiContext(options: ApiContextOptions = {}): ApiContext {
   const resources = fileResources('api');
   let state:
-    | { app: FastifyInstance; config: Readonly<Config>; db: DatabaseHandle; redis: Redis; wiring: Wiring; worker: RunningWorker }
+    | { app: FastifyInstance; config: Readonly<Config>; db: DatabaseHandle; redis: Redis | undefined; wiring: Wiring; worker: RunningWorker }
     | undefined;
 
   beforeAll(async () => {
@@ -46,10 +46,13 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     const config = loadConfig({ ...resources.env, HEYYO_ROLES: 'api,worker', ...options.env });
     const logger = createLogger({ level: config.log.level, name: 'test' });
     const db = createDb({ url: config.database.url, poolMax: 5 });
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
-    // A context may point at an unreachable Redis on purpose; its errors are expected.
-    redis.on('error', () => {});
-    const engine = createRedisEngine(config, logger, redis);
+    let redis: Redis | undefined;
+    if (!config.redis.forceMemoryEngine) {
+      redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
+      // A context may point at an unreachable Redis on purpose; its errors are expected.
+      redis.on('error', () => {});
+    }
+    const engine = redis ? createRedisEngine(config, logger, redis) : createMemoryEngine(config, logger);
     const wiring = wireServices(config, db, engine);
     const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
@@ -67,7 +70,7 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
       }
       await resources.release(state?.redis);
     } finally {
-      if (state) await closeRedis(state.redis);
+      if (state?.redis) await closeRedis(state.redis);
     }
   });
 

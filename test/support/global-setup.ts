@@ -4,11 +4,12 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '@heyyo/database';
 import { deleteKeys } from './resources.ts';
-import { databaseUrl, resolveTestServices } from './services.ts';
+import { databaseUrl, embeddedTestServices, MEMORY_PROJECT, resolveTestServices } from './services.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
+    /** Empty in the memory project, which runs without Redis. */
     redisUrl: string;
     /** Migrated once; each test file clones it. */
     templateDatabase: string;
@@ -19,7 +20,9 @@ declare module 'vitest' {
 
 /** Migrates a template database once per run; teardown drops what this run created. */
 export default async function setup(project: TestProject) {
-  const services = await resolveTestServices();
+  // The memory project runs the suites as `npm start` does on a machine with only Node:
+  // embedded Postgres, memory engine (the files' config forces it, see resources.ts).
+  const services = project.name === MEMORY_PROJECT ? await embeddedTestServices() : await resolveTestServices();
   const runId = `heyyo_t${randomBytes(4).toString('hex')}`;
   const templateDatabase = `${runId}_template`;
   const admin = postgres(services.postgresUrl, { max: 1, onnotice: () => {} });
@@ -39,9 +42,11 @@ export default async function setup(project: TestProject) {
     }
     await admin.end();
     // Likewise every Redis key under this run's prefix.
-    const redis = new Redis(services.redisUrl);
-    await deleteKeys(redis, runId);
-    await redis.quit();
+    if (services.redisUrl) {
+      const redis = new Redis(services.redisUrl);
+      await deleteKeys(redis, runId);
+      await redis.quit();
+    }
     await services.stop();
   };
 }

@@ -49,13 +49,13 @@ export function fetchRequester(baseUrl: () => string): Requester {
 
 export function useNodeContext(options: { env?: Record<string, string> } = {}): NodeContext {
   const resources = fileResources('node');
-  let state: { node: RunningNode; config: Readonly<Config>; redis: Redis } | undefined;
+  let state: { node: RunningNode; config: Readonly<Config>; redis: Redis | undefined } | undefined;
 
   beforeAll(async () => {
     await resources.createDatabase();
     const config = loadConfig({ ...resources.env, PORT: '0', HOST: '127.0.0.1', ...FAST_PRESENCE, ...options.env });
     const node = await startNode(config, createLogger({ level: config.log.level, name: 'test' }));
-    state = { node, config, redis: new Redis(config.redis.url) };
+    state = { node, config, redis: config.redis.forceMemoryEngine ? undefined : new Redis(config.redis.url) };
   });
 
   afterAll(async () => {
@@ -64,7 +64,7 @@ export function useNodeContext(options: { env?: Record<string, string> } = {}): 
       await state?.node.stop();
       await resources.release(state?.redis);
     } finally {
-      await state?.redis.quit();
+      await state?.redis?.quit();
     }
   });
 
@@ -85,7 +85,9 @@ export function useNodeContext(options: { env?: Record<string, string> } = {}): 
       return current().node;
     },
     get redis() {
-      return current().redis;
+      const { redis } = current();
+      if (!redis) throw new Error('this test needs Redis: it does not run on the memory engine');
+      return redis;
     },
     request,
     settled: () => waitForIdleQueues(() => current().node.wiring.jobs.stats()),

@@ -59,13 +59,14 @@ export function fileResources(label: string): FileResources {
     env: {
       NODE_ENV: 'test',
       DATABASE_URL: url,
-      REDIS_URL: inject('redisUrl'),
       HEYYO_REDIS_PREFIX: keyPrefix,
       HEYYO_JWT_KEYS: `test:${TEST_JWT_SECRET}`,
       HEYYO_RATE_LIMIT_MAX: '1000000',
       HEYYO_COUNTER_COALESCE_MS: '20',
       HEYYO_DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // The memory project has no Redis: its nodes run on the memory engine.
+      ...(inject('redisUrl') ? { REDIS_URL: inject('redisUrl') } : { HEYYO_MEMORY_ENGINE: '1' }),
     },
     async createDatabase() {
       await cloneTemplate(admin, inject('templateDatabase'), database);

