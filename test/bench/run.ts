@@ -15,6 +15,7 @@ import { runW3 } from './workloads/w3-rest.ts';
 import { runW4 } from './workloads/w4-reactions.ts';
 import { runW5 } from './workloads/w5-reconnect-storm.ts';
 import { runW6 } from './workloads/w6-memory.ts';
+import { runStartup } from './workloads/startup.ts';
 import { profiles, type Profile } from './profiles.ts';
 
 const quick = process.argv.includes('--quick');
@@ -73,6 +74,11 @@ try {
   if (w5) (rows.push(...w5.rows), (details.w5 = w5.result));
   await heyyo.stop();
   log('cluster stopped, database and keys dropped');
+
+  if (enabled('startup')) {
+    const startup = await attempt('Start-up', () => runStartup(log));
+    if (startup) (rows.push(...startup.rows), (details.startup = startup.result));
+  }
 
   let insert: InsertResult | undefined;
   if (enabled('insert')) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@heyyo/logging';
+import { freePort } from './free-port.ts';
 
 export interface RunningEmbeddedPostgres {
   /** URL of the `heyyo` database on it (created by the caller when missing). */
@@ -66,18 +66,6 @@ async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   for (let waited = 0; existsSync(lockFile) && waited < 15_000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The password of the embedded server, made on first use and kept beside its data. */

@@ -10,3 +10,4 @@ export {
   type ClusterPlan,
 } from './node-process.ts';
 export { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.ts';
+export { freePort } from './free-port.ts';

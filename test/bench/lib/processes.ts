@@ -1,8 +1,8 @@
 /** Child processes of the bench: baseline servers, and reading a process's memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@heyyo/service-node';
 import { onCleanup } from './cleanup.ts';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -89,18 +89,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
   });
   await Promise.all(lanes);
   return results;
-}
-
-/** A free TCP port on 127.0.0.1 (released before returning; fine for a local bench). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
