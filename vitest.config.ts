@@ -1,10 +1,61 @@
+import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { defineConfig } from 'vitest/config';
+
+const answers = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+
+/**
+ * The Postgres + Redis suites need both servers (given, local, or started by Testcontainers
+ * on a Docker engine). On a machine with only Node, `npm test` runs what needs neither:
+ * the unit tests and the suites on embedded Postgres + the memory engine — and says so.
+ */
+async function servicesAvailable(): Promise<boolean> {
+  if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) return true;
+  if ((await answers(5432)) && (await answers(6379))) return true;
+  return existsSync('/var/run/docker.sock') || Boolean(process.env.DOCKER_HOST);
+}
+
+const withServices = await servicesAvailable();
+if (!withServices) {
+  process.stderr.write(
+    'npm test: no Postgres and Redis on 127.0.0.1 and no Docker engine — running the unit tests and the ' +
+      "integration suites on embedded Postgres + the memory engine only; the 'integration' (Redis) and 'cluster' " +
+      'projects need a Postgres and a Redis (see README).\n',
+  );
+}
 
 /** Integration files that test Redis itself (its keys, its outage), not behaviour through it. */
 const REDIS_ONLY = [
   // Reads presence's Redis keys; the memory store's semantics are unit-tested (memory-presence-store.test.ts).
   'test/integration/presence.test.ts',
 ];
+
+const integration = {
+  test: {
+    name: 'integration',
+    include: ['test/integration/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+};
+
+const cluster = {
+  test: {
+    name: 'cluster',
+    include: ['test/cluster/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+};
 
 export default defineConfig({
   test: {
@@ -15,15 +66,7 @@ export default defineConfig({
           include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 20_000,
-          hookTimeout: 60_000,
-        },
-      },
+      ...(withServices ? [integration] : []),
       {
         test: {
           // The same suites on embedded Postgres and the memory engine (no Redis), as `npm start`
@@ -36,15 +79,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      {
-        test: {
-          name: 'cluster',
-          include: ['test/cluster/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      },
+      ...(withServices ? [cluster] : []),
     ],
   },
 });
