@@ -20,13 +20,17 @@ export interface LaunchOptions {
   env: Record<string, string>;
   /** Called with every line the child prints. */
   onLine?: (line: string) => void;
+  /** Another checkout to run (e.g. a production install). @defaultValue this repository */
+  cwd?: string;
+  /** Node's arguments. @defaultValue ['--import', 'tsx', 'services/node/src/main.ts'] */
+  args?: string[];
 }
 
-function launch({ env, onLine }: LaunchOptions) {
+function launch({ env, onLine, cwd = ROOT, args = ['--import', 'tsx', MAIN] }: LaunchOptions) {
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a second process,
   // and a signal to the wrapper (SIGKILL above all) would not reach the node itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

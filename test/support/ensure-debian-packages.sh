@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Tools some tests drive, from Debian's packages (never downloaded builds): Chromium for the SDK's
+# browser test, HAProxy for the load-balancer test. Installs the missing ones when we can (root and
+# apt-get); otherwise says how, and those tests will fail.
+# Usage: ensure-debian-packages.sh <command>=<package> ...
+set -euo pipefail
+missing=()
+for pair in "$@"; do
+  command -v "${pair%%=*}" >/dev/null 2>&1 || missing+=("${pair#*=}")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} (Debian packages) for the tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "missing: ${missing[*]} — install them (sudo apt-get install ${missing[*]}) for the browser and load-balancer tests" >&2
+fi
