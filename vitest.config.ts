@@ -66,6 +66,14 @@ export default defineConfig({
           include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
         },
       },
+      {
+        test: {
+          // The Helm chart with the real helm binary; needs no Postgres or Redis.
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
       ...(withServices ? [integration] : []),
       {
         test: {
