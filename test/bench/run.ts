@@ -98,7 +98,13 @@ try {
   const goal = (text: string, met: boolean | undefined, detail: string) => goals.push({ goal: text, met, detail });
   if (w1) {
     const share = ratio(w1.ours.max?.achievedDeliveryRate ?? 0, w1.baseline.max?.achievedDeliveryRate);
-    goal('W1 ours ≥ 75% of bare (max sustainable deliveries/s)', share === undefined ? undefined : share >= 0.75, `${share === undefined ? '—' : Math.round(share * 100)}% of bare`);
+    // A run where neither side failed a step found no maximum (the quick profile's two steps).
+    const foundMax = [w1.ours, w1.baseline].some((run) => run.steps.some((step) => !step.passed));
+    goal(
+      'W1 ours ≥ 75% of bare (max sustainable deliveries/s)',
+      share === undefined || !foundMax ? undefined : share >= 0.75,
+      foundMax ? `${share === undefined ? '—' : Math.round(share * 100)}% of bare` : 'both passed every step: no maximum found (run the full profile)',
+    );
     const half = w1.ours.half;
     goal('p50 ≤ 15 ms and p99 ≤ 50 ms at half our max rate', half ? half.latency.p50 <= 15 && half.latency.p99 <= 50 : undefined, half ? `at ${half.rate} msg/s: p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms` : 'no passing step');
   }
