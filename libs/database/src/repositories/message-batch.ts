@@ -49,9 +49,9 @@ export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
 }
 
 /**
- * One statement that stores many sends, over any number of channels, with exactly what
- * the single insert gives each: the channel's next seqs in send order, created_at strictly
- * increasing per channel in whole milliseconds, one commit. The channels are locked in id
+ * The one statement that stores sends (one, or many over any number of channels): each gets
+ * its channel's next seq in send order, created_at strictly increasing per channel in whole
+ * milliseconds, and all commit together. The channels are locked in id
  * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
  * or whose channel is not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
@@ -64,11 +64,15 @@ export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: S
         id uuid, app_id uuid, channel_id uuid, user_id uuid, ord int, text text,
         attachments jsonb, metadata jsonb, parent_id uuid, client_id text)
     ), fresh as (
+      -- A lookup per send on the clientId index (lateral + limit), never a scan of the table:
+      -- written as "or not exists", the planner may hash every stored clientId instead.
       select input.* from input
-       where input.client_id is null
-          or not exists (select 1 from messages m
-                          where m.channel_id = input.channel_id and m.user_id = input.user_id
-                            and m.client_id = input.client_id)
+        left join lateral (
+          select true as found from messages m
+           where input.client_id is not null and m.channel_id = input.channel_id
+             and m.user_id = input.user_id and m.client_id = input.client_id
+           limit 1) stored on true
+       where stored.found is null
     ), numbered as (
       select fresh.*, row_number() over (partition by channel_id order by ord) as k
         from fresh

@@ -3,7 +3,7 @@ import type { Database } from '../client.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
 import type { ListedMessageRecord, MessageRecord, ReactionRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
-import { insertBatchStatement, type NewMessage, type PendingInsert } from './message-batch.ts';
+import { batchRows, insertBatchStatement, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter } from './message-writer.ts';
 
 export type { NewMessage } from './message-batch.ts';
@@ -83,46 +83,35 @@ export function createMessagesRepository(db: Database) {
     return row && toMessageRecord(row);
   };
 
-  /** One send alone: the single-row form of insertBatchStatement. */
-  async function insertOne({ appId, channelId, userId, message }: PendingInsert): Promise<{ message: MessageRecord; created: boolean }> {
-    // No lookup first: a repeated clientId fails the unique index, which rolls back the
-    // seq bump with it, and only then is the original fetched. A send costs one round trip.
+  const insertBatch = async (batch: ReturnType<typeof batchRows>) =>
+    (await rows(insertBatchStatement(batch, AUTHOR_COLUMNS))).map(toMessageRecord);
+
+  /**
+   * One send alone, through the same statement as a batch of one. No lookup first: a
+   * stored clientId is left out by the statement (or, stored concurrently, fails the unique
+   * index, which rolls back the seq bump with it), and only then is the original fetched.
+   */
+  async function insertOne(send: PendingInsert): Promise<{ message: MessageRecord; created: boolean }> {
+    const { appId, channelId, userId, message } = send;
+    let stored: MessageRecord | undefined;
+    let failure: unknown;
     try {
-      const [row] = await rows(sql`
-        with bumped as (
-          update channels
-             set last_seq = last_seq + 1,
-                 last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
-                   coalesce(last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
-           where id = ${channelId} and app_id = ${appId}
-          returning last_seq, last_seq_at
-        ), inserted as (
-          insert into messages (app_id, channel_id, user_id, seq, text, attachments, metadata,
-                                parent_id, client_id, created_at, updated_at)
-          select ${appId}::uuid, ${channelId}::uuid, ${userId}::uuid, bumped.last_seq, ${message.text}::text,
-                 ${JSON.stringify(message.attachments)}::jsonb, ${JSON.stringify(message.metadata)}::jsonb,
-                 ${message.parentId}::uuid, ${message.clientId}::text, bumped.last_seq_at, bumped.last_seq_at
-            from bumped
-          returning *
-        )
-        select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`);
-      if (!row) throw new Error(`channel ${channelId} vanished during insert`);
-      return { message: toMessageRecord(row), created: true };
+      [stored] = await insertBatch(batchRows([send]));
     } catch (error) {
-      // A retry, or two sends with one clientId racing: return the message stored first.
-      if (message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION) {
-        const existing = await findByClientId(appId, channelId, userId, message.clientId);
-        if (existing) return { message: existing, created: false };
-      }
-      throw error;
+      if (!(message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION)) throw error;
+      failure = error;
     }
+    if (stored) return { message: stored, created: true };
+    // A retry, or two sends with one clientId racing: return the message stored first.
+    const existing = message.clientId ? await findByClientId(appId, channelId, userId, message.clientId) : undefined;
+    if (existing) return { message: existing, created: false };
+    throw failure ?? new Error(`channel ${channelId} vanished during insert`);
   }
 
-  const writer = createMessageWriter(
-    insertOne,
-    async (batch) => (await rows(insertBatchStatement(batch, AUTHOR_COLUMNS))).map(toMessageRecord),
-    { maxBatch: MAX_SENDS_PER_STATEMENT, maxInFlight: MAX_INSERT_STATEMENTS_IN_FLIGHT },
-  );
+  const writer = createMessageWriter(insertOne, insertBatch, {
+    maxBatch: MAX_SENDS_PER_STATEMENT,
+    maxInFlight: MAX_INSERT_STATEMENTS_IN_FLIGHT,
+  });
 
   return {
     findByClientId,
