@@ -1,9 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import { channelRoom, userRoom } from '@heyyo/contracts';
 import type { EventPublisher } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import type { RedisKeys } from './keys.ts';
+import { createRoomPublisher } from './room-publisher.ts';
 
 /**
  * Publishes through @socket.io/redis-emitter, so any node (API or gateway) reaches
@@ -20,19 +20,5 @@ export function createRedisEventPublisher(redis: Redis, keys: RedisKeys, logger:
   };
   const emitter = new Emitter(client, { key: keys.socketIo });
 
-  return {
-    toChannel(channelId, event, payload, exceptUserId) {
-      const target = emitter.to(channelRoom(channelId));
-      (exceptUserId ? target.except(userRoom(exceptUserId)) : target).emit(event, payload);
-    },
-    toChannels(channelIds, event, payload) {
-      if (channelIds.length > 0) emitter.to(channelIds.map(channelRoom)).emit(event, payload);
-    },
-    toUser(userId, event, payload) {
-      emitter.to(userRoom(userId)).emit(event, payload);
-    },
-    joinChannel(userId, channelId) {
-      emitter.in(userRoom(userId)).socketsJoin(channelRoom(channelId));
-    },
-  };
+  return createRoomPublisher(() => emitter);
 }

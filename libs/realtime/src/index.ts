@@ -9,4 +9,5 @@ export {
   type PresenceStoreOptions,
 } from './presence-store.ts';
 export { createMemoryPresenceStore } from './memory-presence-store.ts';
-export { createServerEventPublisher, type SocketServer } from './server-event-publisher.ts';
+export { createServerEventPublisher } from './server-event-publisher.ts';
+export type { SocketServer } from './room-publisher.ts';
