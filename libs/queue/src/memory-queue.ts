@@ -2,7 +2,7 @@ import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type JobRun, type Rea
 import type { Logger } from '@heyyo/logging';
 import type { JobSettings } from './job-options.ts';
 import type { QueueStats } from './metrics.ts';
-import { coalescedJob, counterKey, type WorkQueue } from './producer.ts';
+import { coalescedJob, counterKey, recountRequests, type WorkQueue } from './producer.ts';
 
 /** The worker's processors, the same functions BullMQ workers run. */
 export interface Processors {
@@ -142,9 +142,7 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
       if (!acceptingReactions) throw new Error('the job queue is closed');
       reactions.add(job);
     },
-    channelChanged: (channelId) => recount({ kind: 'channel', channelId }),
-    messageReactionsChanged: (messageId) => recount({ kind: 'message-reactions', messageId }),
-    messageDeleted: (channelId, seq) => recount({ kind: 'message-deleted', channelId, seq }),
+    ...recountRequests(recount),
     start(processors) {
       reactions.start(processors.reactions);
       counters.start(processors.counters);

@@ -25,6 +25,15 @@ export function coalescedJob(key: string, coalesceMs: number, now = Date.now()) 
   return { jobId: `${key}_${window}`, delay: (window + 1) * coalesceMs - now };
 }
 
+/** The JobQueue's recount requests, as the counter job each one enqueues through `recount`. */
+export function recountRequests(recount: (job: CounterJob) => Promise<void>): Pick<JobQueue, 'channelChanged' | 'messageReactionsChanged' | 'messageDeleted'> {
+  return {
+    channelChanged: (channelId) => recount({ kind: 'channel', channelId }),
+    messageReactionsChanged: (messageId) => recount({ kind: 'message-reactions', messageId }),
+    messageDeleted: (channelId, seq) => recount({ kind: 'message-deleted', channelId, seq }),
+  };
+}
+
 export const counterKey = (job: CounterJob) =>
   job.kind === 'channel'
     ? `channel_${job.channelId}`
@@ -77,9 +86,7 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
     async reaction(job) {
       await reactions.add(job.op, job);
     },
-    channelChanged: (channelId) => recount({ kind: 'channel', channelId }),
-    messageReactionsChanged: (messageId) => recount({ kind: 'message-reactions', messageId }),
-    messageDeleted: (channelId, seq) => recount({ kind: 'message-deleted', channelId, seq }),
+    ...recountRequests(recount),
     async close() {
       await Promise.all([reactions, counters].map((queue) => closeSafely(queue)));
     },

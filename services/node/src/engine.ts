@@ -12,7 +12,6 @@ import {
   createServerEventPublisher,
   redisKeys,
   type PresenceStore,
-  type RedisKeys,
   type SocketServer,
 } from '@heyyo/realtime';
 import { createRedisAdapter, type GatewayAdapter } from '@heyyo/service-gateway';
@@ -28,7 +27,6 @@ export interface Engine {
   presence: PresenceStore;
   publisher: EventPublisher;
   jobs: WorkQueue;
-  keys: RedisKeys;
   /** Shared rate-limit counters; undefined: counted in this process. */
   redis: Redis | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
@@ -46,17 +44,12 @@ export interface Engine {
 export function createRedisEngine(config: Readonly<Config>, logger: Logger, redis: Redis): Engine {
   const keys = redisKeys(config.redis.keyPrefix);
   const publisher = createRedisEventPublisher(redis, keys, logger.child({ component: 'events' }));
-  const jobs = createProducer(
-    redis,
-    { ...config.jobs, prefix: keys.bullPrefix, coalesceMs: config.jobs.coalesceMs },
-    logger.child({ component: 'jobs' }),
-  );
+  const jobs = createProducer(redis, { ...config.jobs, prefix: keys.bullPrefix }, logger.child({ component: 'jobs' }));
   return {
     kind: 'redis',
     presence: createPresenceStore(redis, keys, { ttlMs: config.realtime.presenceTtlMs }),
     publisher,
     jobs,
-    keys,
     redis,
     readinessChecks: { redis: async () => void (await redis.ping()) },
     gatewayAdapter: (gatewayLogger) => createRedisAdapter(redis, keys, gatewayLogger),
@@ -69,13 +62,12 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
 /** The single-node engine: everything in this process, no Redis. */
 export function createMemoryEngine(config: Readonly<Config>, logger: Logger): Engine {
   const publisher = createServerEventPublisher();
-  const jobs = createMemoryQueue({ ...config.jobs, coalesceMs: config.jobs.coalesceMs }, logger.child({ component: 'jobs' }));
+  const jobs = createMemoryQueue(config.jobs, logger.child({ component: 'jobs' }));
   return {
     kind: 'memory',
     presence: createMemoryPresenceStore({ ttlMs: config.realtime.presenceTtlMs }),
     publisher,
     jobs,
-    keys: redisKeys(config.redis.keyPrefix),
     redis: undefined,
     readinessChecks: {},
     gatewayAdapter: () => undefined,
