@@ -1,28 +1,12 @@
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { defineConfig } from 'vitest/config';
+import { testServicesAvailable } from './test/support/services.ts';
 
-const answers = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.once('error', () => resolve(false));
-  });
-
-/**
- * The Postgres + Redis suites need both servers (given, local, or started by Testcontainers
- * on a Docker engine). On a machine with only Node, `npm test` runs what needs neither:
- * the unit tests and the suites on embedded Postgres + the memory engine — and says so.
+/*
+ * The Postgres + Redis suites need both servers. On a machine with only Node, `npm test`
+ * runs what needs neither: the unit tests and the suites on embedded Postgres + the memory
+ * engine — and says so.
  */
-async function servicesAvailable(): Promise<boolean> {
-  if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) return true;
-  if ((await answers(5432)) && (await answers(6379))) return true;
-  return existsSync('/var/run/docker.sock') || Boolean(process.env.DOCKER_HOST);
-}
-
-const withServices = await servicesAvailable();
+const withServices = await testServicesAvailable();
 if (!withServices) {
   process.stderr.write(
     'npm test: no Postgres and Redis on 127.0.0.1 and no Docker engine — running the unit tests and the ' +

@@ -3,6 +3,7 @@
  * TEST_REDIS_URL when set, else the local services when they answer, else
  * Testcontainers when a Docker engine is available.
  */
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 export interface TestServices {
@@ -25,6 +26,16 @@ function answers(url: string, defaultPort: number): Promise<boolean> {
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Whether resolveTestServices can find both services: given, answering locally, or
+ * (a Docker engine being there) started by Testcontainers.
+ */
+export async function testServicesAvailable(env = process.env): Promise<boolean> {
+  const postgres = Boolean(env.TEST_DATABASE_URL) || (await answers(LOCAL_POSTGRES, 5432));
+  const redis = Boolean(env.TEST_REDIS_URL) || (await answers(LOCAL_REDIS, 6379));
+  return (postgres && redis) || existsSync('/var/run/docker.sock') || Boolean(env.DOCKER_HOST);
 }
 
 export async function resolveTestServices(env = process.env): Promise<TestServices> {
