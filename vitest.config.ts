@@ -1,24 +1,26 @@
 import { defineConfig } from 'vitest/config';
-import { testServicesAvailable } from './test/support/services.ts';
+import { decideServiceProjects, probeTestServices } from './test/support/services.ts';
 
 /*
  * The Postgres + Redis suites need both servers. On a machine with only Node, `npm test`
  * runs what needs neither: the unit tests and the suites on embedded Postgres + the memory
- * engine — and says so.
+ * engine — and says so. In CI (CI set) that would silently run less: the run fails instead.
  */
-const withServices = await testServicesAvailable();
-if (!withServices) {
-  process.stderr.write(
-    'npm test: no Postgres and Redis on 127.0.0.1 and no Docker engine — running the unit tests and the ' +
-      "integration suites on embedded Postgres + the memory engine only; the 'integration' (Redis) and 'cluster' " +
-      'projects need a Postgres and a Redis (see README).\n',
-  );
-}
+const decision = decideServiceProjects(process.env, await probeTestServices());
+if (decision.run === 'fail') throw new Error(decision.error);
+if (decision.run === 'without-services') process.stderr.write(`${decision.notice}\n`);
+const withServices = decision.run === 'all';
 
-/** Integration files that test Redis itself (its keys, its outage), not behaviour through it. */
+/**
+ * Integration files that test Redis itself (its keys, its outage) or the Redis side of a contract
+ * suite (the memory side runs in 'unit'), not behaviour through it: the 'memory' project skips them.
+ */
 const REDIS_ONLY = [
-  // Reads presence's Redis keys; the memory store's semantics are unit-tested (memory-presence-store.test.ts).
-  'test/integration/presence.test.ts',
+  // Reads presence's Redis keys; what clients see (presence.test.ts) runs on both engines.
+  'test/integration/presence-redis.test.ts',
+  // The contract suites (test/contracts) on the Redis implementations; the memory ones run them in 'unit'.
+  'test/integration/presence-store-contract.test.ts',
+  'test/integration/job-queue-contract.test.ts',
 ];
 
 const integration = {
@@ -47,7 +49,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          // test/support/*.test.ts: the harness's own logic (which projects run). The contract suites in
+          // test/contracts/*.contract.ts are not test files: each runs through a runner per implementation.
+          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/support/**/*.test.ts'],
         },
       },
       {

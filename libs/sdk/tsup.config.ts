@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// One ESM file and one declaration file. The shared contracts are compiled in, so
-// socket.io-client is the package's only runtime dependency.
+// One ESM file and one declaration file. The shared contracts are compiled in (their
+// schemas tree-shaken away), so socket.io-client is the package's only runtime dependency;
+// the declarations name @sinclair/typebox's types (the contracts' types are Static<> of
+// their schemas), hence its place in `dependencies`.
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],

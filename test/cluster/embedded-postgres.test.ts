@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '@heyyo/service-node';
+import { startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { createFactories } from '../support/factories.ts';
 import { fetchRequester } from '../support/node-context.ts';
 import { fileResources } from '../support/resources.ts';

@@ -3,23 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { fetchRequester } from '../support/node-context.ts';
 import { useNodeProcess } from '../support/node-process-context.ts';
 
 const SDK_DIST = fileURLToPath(new URL('../../libs/sdk/dist/index.js', import.meta.url));
-/** Debian's Chromium: the test never downloads a browser (no `playwright install`). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -122,12 +112,6 @@ describe('the SDK in a browser', () => {
   let bundled: { code: string; inputs: string[] };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing. This test drives Debian's Chromium (it never downloads a browser); ` +
-          '.ci/run installs it (apt-get install chromium). Locally: sudo apt-get install chromium',
-      );
-    }
     if (!existsSync(SDK_DIST)) throw new Error(`${SDK_DIST} is missing: run \`npm run build\` first`);
 
     const bundle = (bundled = await bundleSdk());
@@ -141,7 +125,7 @@ describe('the SDK in a browser', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     pageOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

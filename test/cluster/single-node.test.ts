@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runNodeProcessToExit, startNodeProcess, type NodeProcess } from '@heyyo/service-node';
+import { runNodeProcessToExit, startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { eventually } from '../support/sdk-helpers.ts';
 import { databaseUrl } from '../support/services.ts';
 

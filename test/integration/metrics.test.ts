@@ -30,6 +30,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'heyyo_socket_connections')).toBe(1);
     expect(sample(text, 'heyyo_process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
     expect(text).toContain('# TYPE heyyo_queue_jobs gauge');
+    expect(sample(text, 'heyyo_recount_enqueue_failures_total')).toBe(0);
+    expect(text).toContain('# TYPE heyyo_recount_enqueue_failures_total counter');
   });
 
   it('shows work waiting while a recount window is open', async () => {

@@ -56,7 +56,7 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     const wiring = wireServices(config, db, engine);
     const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
-    const worker = engine.startWorker({ repos: wiring.repos, logger });
+    const worker = engine.startWorker({ services: wiring.services, logger });
     state = { app, config, db, redis, wiring, worker };
   });
 

@@ -8,7 +8,7 @@ import { COUNTERS_QUEUE, REACTIONS_QUEUE } from '@heyyo/contracts';
 import { queueStats } from '@heyyo/queue';
 import { redisKeys } from '@heyyo/realtime';
 import { afterAll, beforeAll } from 'vitest';
-import { startCluster, type Cluster } from '@heyyo/service-node';
+import { startCluster, type Cluster } from './node-process.ts';
 import { createFactories, type Factories, type Requester } from './factories.ts';
 import { FAST_PRESENCE, fetchRequester } from './node-context.ts';
 import { fileResources } from './resources.ts';

@@ -1,6 +1,6 @@
 /** One real all-roles node as a child process (what `npm start` runs), per test file. */
 import { afterAll, beforeAll } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '@heyyo/service-node';
+import { startNodeProcess, type NodeProcess } from './node-process.ts';
 import { createFactories, type Factories } from './factories.ts';
 import { fetchRequester } from './node-context.ts';
 import { fileResources } from './resources.ts';

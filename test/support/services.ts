@@ -28,14 +28,67 @@ function answers(url: string, defaultPort: number): Promise<boolean> {
   });
 }
 
+/** What resolveTestServices could use: each service given or answering locally, and a Docker engine. */
+export interface ServicesProbe {
+  postgres: boolean;
+  redis: boolean;
+  docker: boolean;
+}
+
+export async function probeTestServices(env = process.env): Promise<ServicesProbe> {
+  const [postgres, redis] = await Promise.all([
+    Boolean(env.TEST_DATABASE_URL) || answers(LOCAL_POSTGRES, 5432),
+    Boolean(env.TEST_REDIS_URL) || answers(LOCAL_REDIS, 6379),
+  ]);
+  return { postgres, redis, docker: existsSync('/var/run/docker.sock') || Boolean(env.DOCKER_HOST) };
+}
+
 /**
  * Whether resolveTestServices can find both services: given, answering locally, or
  * (a Docker engine being there) started by Testcontainers.
  */
-export async function testServicesAvailable(env = process.env): Promise<boolean> {
-  const postgres = Boolean(env.TEST_DATABASE_URL) || (await answers(LOCAL_POSTGRES, 5432));
-  const redis = Boolean(env.TEST_REDIS_URL) || (await answers(LOCAL_REDIS, 6379));
-  return (postgres && redis) || existsSync('/var/run/docker.sock') || Boolean(env.DOCKER_HOST);
+const servicesUsable = (probe: ServicesProbe) => (probe.postgres && probe.redis) || probe.docker;
+
+/** Whether `CI` says this is a CI run: set to anything but '', '0', 'false', 'no' or 'off'. */
+export function isCi(env: Record<string, string | undefined> = process.env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value);
+}
+
+/** The projects that need a Postgres and a Redis. */
+export const SERVICE_PROJECTS = ['integration', 'cluster'] as const;
+
+export type ServiceProjectsDecision =
+  | { run: 'all' }
+  /** A developer machine without the services: run the rest, and say so. */
+  | { run: 'without-services'; notice: string }
+  /** CI without the services: the run must fail rather than silently run less. */
+  | { run: 'fail'; error: string };
+
+/** Whether the 'integration' and 'cluster' projects run, given the environment and what the probe found. */
+export function decideServiceProjects(env: Record<string, string | undefined>, probe: ServicesProbe): ServiceProjectsDecision {
+  if (servicesUsable(probe)) return { run: 'all' };
+  const missing = [
+    ...(probe.postgres ? [] : ['Postgres (TEST_DATABASE_URL unset, nothing answers on 127.0.0.1:5432)']),
+    ...(probe.redis ? [] : ['Redis (TEST_REDIS_URL unset, nothing answers on 127.0.0.1:6379)']),
+  ];
+  const projects = SERVICE_PROJECTS.map((name) => `'${name}'`).join(' and ');
+  if (isCi(env)) {
+    return {
+      run: 'fail',
+      error:
+        `npm test: CI=${env.CI} but the ${projects} projects cannot run: no ${missing.join(' and no ')}, ` +
+        'and no Docker engine to start them (/var/run/docker.sock, DOCKER_HOST). CI must run every project: ' +
+        'start the missing services or point TEST_DATABASE_URL / TEST_REDIS_URL at them.',
+    };
+  }
+  return {
+    run: 'without-services',
+    notice:
+      `npm test: no ${missing.join(' and no ')}, and no Docker engine — running the unit tests and the ` +
+      `integration suites on embedded Postgres + the memory engine only; the ${projects} projects need a ` +
+      'Postgres and a Redis (see README).',
+  };
 }
 
 export async function resolveTestServices(env = process.env): Promise<TestServices> {

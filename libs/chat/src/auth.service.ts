@@ -1,9 +1,9 @@
 import type { TokenRequest, TokenResponse } from '@heyyo/contracts';
 import { hashSecret, secretMatchesHash, TokenError, type TokenService } from '@heyyo/auth';
 import { verifiedAppId, type AppId, type Repositories } from '@heyyo/database';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
-import { LruCache } from './lru-cache.ts';
 
 // Compared against when the api_key is unknown, so both failures take the same time.
 const UNKNOWN_APP_HASH = hashSecret('heyyo-unknown-app');
@@ -15,7 +15,9 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
   const { repos, tokens } = deps;
   // A token's signature and claims never change; only the clock can make it invalid,
   // so a verified one is reused until its exp (HMAC verification is most of a request's auth cost).
-  const verified = new LruCache<string, { actor: Actor; expiresAtMs: number }>(VERIFIED_TOKENS_CACHED);
+  // No cache TTL: each entry carries its token's own exp, checked on every read, so an expired
+  // token is answered "expired" at once (as the verifier would) and forgotten.
+  const verified = new LRUCache<string, { actor: Actor; expiresAtMs: number }>({ max: VERIFIED_TOKENS_CACHED });
 
   /**
    * The app whose credentials these are. Both failures take the same time and

@@ -1,12 +1,11 @@
 import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState } from '@heyyo/contracts';
 import type { ChannelRecord, Page, Repositories } from '@heyyo/database';
+import type { JobQueue } from '@heyyo/queue';
+import type { EventPublisher, PresenceReader } from '@heyyo/realtime';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
-import type { EventPublisher } from './events.ts';
-import type { JobQueue } from './jobs.ts';
-import { LruCache } from './lru-cache.ts';
 import { assertMetadataSize, type ContentLimits } from './message-content.ts';
-import type { PresenceReader } from './presence.ts';
 import {
   presentChannel,
   presentChannelDetails,
@@ -40,7 +39,7 @@ const membershipKey = (actor: Actor, channelId: string) => `${actor.appId}:${cha
 
 export function createChannelsService(deps: ChannelsServiceDeps) {
   const { repos, presence, publisher, jobs, limits } = deps;
-  const knownMembers = new LruCache<string, true>(KNOWN_MEMBERSHIPS_CACHED);
+  const knownMembers = new LRUCache<string, true>({ max: KNOWN_MEMBERSHIPS_CACHED });
 
   /** Live connections of the new member enter the room, the room hears of it, the worker recounts. */
   async function announceMember(channelId: string, userId: string, externalId: string) {

@@ -37,6 +37,7 @@ export const Errors = {
   messageNotFoundOrUnauthorized: () =>
     createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found or unauthorized', 404),
   parentNotFound: () => createError(ErrorCodes.PARENT_NOT_FOUND, 'Parent message not found', 404),
+  rateLimited: (message: string) => createError(ErrorCodes.RATE_LIMITED, message, 429),
   resyncRequired: (behind: number, max: number) =>
     createError(
       ErrorCodes.RESYNC_REQUIRED,

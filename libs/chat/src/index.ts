@@ -1,9 +1,10 @@
 export * from './errors.ts';
+export { errorResponse, type ErrorResponse } from './error-response.ts';
 export type { Actor } from './actor.ts';
-export type { PresenceReader } from './presence.ts';
-export type { EventPublisher } from './events.ts';
-export { nextVersion, type JobQueue } from './jobs.ts';
-export { LruCache } from './lru-cache.ts';
+// The ports the domain uses, declared beside their implementations (lower layers).
+export type { EventPublisher, PresenceReader } from '@heyyo/realtime';
+export type { JobQueue } from '@heyyo/queue';
+export { nextVersion } from './jobs.ts';
 export * from './presenters.ts';
 export * from './message-content.ts';
 export { createAuthService, type AuthService } from './auth.service.ts';
@@ -16,24 +17,28 @@ export {
 } from './channels.service.ts';
 export {
   createMessagesService,
-  MAX_SYNC_PAGE,
   type MessagesService,
-  type HistoryQuery,
+  type HistoryPage,
   type SyncLimits,
 } from './messages.service.ts';
 export { createUsersService, type UsersService } from './users.service.ts';
+export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
+export { createCountersService, type CountersService } from './counters.service.ts';
+export { createPresenceService, type PresenceService, type PresenceStatus } from './presence.service.ts';
 
 import type { TokenService } from '@heyyo/auth';
 import type { Repositories } from '@heyyo/database';
+import type { JobQueue } from '@heyyo/queue';
+import type { EventPublisher, PresenceReader } from '@heyyo/realtime';
 import { createAppsService } from './apps.service.ts';
 import { createAuthService } from './auth.service.ts';
 import { createChannelsService } from './channels.service.ts';
-import type { EventPublisher } from './events.ts';
-import type { JobQueue } from './jobs.ts';
+import { createCountersService } from './counters.service.ts';
 import type { ContentLimits } from './message-content.ts';
 import type { SyncLimits } from './messages.service.ts';
 import { createMessagesService } from './messages.service.ts';
-import type { PresenceReader } from './presence.ts';
+import { createPresenceService } from './presence.service.ts';
+import { createReactionsService } from './reactions.service.ts';
 import { createUsersService } from './users.service.ts';
 
 export interface ChatServicesDeps {
@@ -54,6 +59,11 @@ export function createChatServices(deps: ChatServicesDeps) {
     users: createUsersService(deps),
     channels,
     messages: createMessagesService({ ...deps, channels }),
+    presence: createPresenceService({ ...deps, channels }),
+    /** The worker's: applying queued reaction changes. */
+    reactions: createReactionsService(deps),
+    /** The worker's: recounting counters. */
+    counters: createCountersService(deps),
   };
 }
 

@@ -1,14 +1,16 @@
-import type { ListedMessage, Message, SyncResult } from '@heyyo/contracts';
+import { MAX_SYNC_PAGE, type ListedMessage, type Message, type SyncResult } from '@heyyo/contracts';
 import type { Repositories } from '@heyyo/database';
+import type { JobQueue } from '@heyyo/queue';
+import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
 import type { ChannelsService } from './channels.service.ts';
 import { Errors } from './errors.ts';
-import type { EventPublisher } from './events.ts';
-import { nextVersion, type JobQueue } from './jobs.ts';
+import { nextVersion } from './jobs.ts';
 import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
 import { presentListedMessage, presentMessage } from './presenters.ts';
 
-export type HistoryQuery = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+/** A page of history: newest first (optionally before a time), or a catch-up after a seq. */
+export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
 
 export interface SyncLimits {
   /** A catch-up further behind than this is told to reload instead. */
@@ -22,9 +24,6 @@ export interface MessagesServiceDeps {
   jobs: JobQueue;
   limits: ContentLimits & SyncLimits;
 }
-
-/** Largest catch-up page. */
-export const MAX_SYNC_PAGE = 100;
 
 export function createMessagesService(deps: MessagesServiceDeps) {
   const { repos, channels, publisher, jobs, limits } = deps;
@@ -78,7 +77,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     },
 
     /** History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order. */
-    async history(actor: Actor, channelId: string, query: HistoryQuery): Promise<ListedMessage[]> {
+    async history(actor: Actor, channelId: string, query: HistoryPage): Promise<ListedMessage[]> {
       if (query.afterSeq !== undefined) await requireSyncable(actor, channelId, query.afterSeq);
       else await channels.assertMember(actor, channelId);
       return (await repos.messages.listPage(actor.appId, channelId, query)).map(presentListedMessage);

@@ -105,6 +105,13 @@ export interface Config {
     keepFailed: number;
   };
   log: { level: LogLevel };
+  /**
+   * Check every REST response, socket ack and server event against its contract schema
+   * before sending it, and fail loudly on a field the contract lacks (Fastify's serializer
+   * would drop it silently). A test-time guard: it costs CPU on every message.
+   * @defaultValue true when NODE_ENV=test, else false
+   */
+  checkOutgoingShapes: boolean;
   /** Local state (dev JWT key, embedded data). @defaultValue './.heyyo' */
   dataDir: string;
   version: string;
@@ -205,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: {
       level: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     },
+    checkOutgoingShapes: read.bool('HEYYO_CHECK_OUTGOING_SHAPES', nodeEnv === 'test'),
     dataDir,
     version: PACKAGE_VERSION,
   };

@@ -3,13 +3,17 @@
  * Clients branch on `code`; the text may be reworded, the code never is.
  */
 export const ErrorCodes = {
+  /** A body, query, params or socket payload that breaks the contract (400 / ack). */
   VALIDATION: 'HEYYO_ERR_VALIDATION',
   INVALID_JSON: 'HEYYO_ERR_INVALID_JSON',
   UNSUPPORTED_MEDIA_TYPE: 'HEYYO_ERR_UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE: 'HEYYO_ERR_PAYLOAD_TOO_LARGE',
+  /** No credentials where some are required (401). */
   AUTH_REQUIRED: 'HEYYO_ERR_AUTH_REQUIRED',
+  /** A user JWT that fails verification (403, as the seed has it). */
   INVALID_TOKEN: 'HEYYO_ERR_INVALID_TOKEN',
   TOKEN_EXPIRED: 'HEYYO_ERR_TOKEN_EXPIRED',
+  /** Wrong api_key / api_secret (401). */
   INVALID_CREDENTIALS: 'HEYYO_ERR_INVALID_CREDENTIALS',
   INVALID_ADMIN_TOKEN: 'HEYYO_ERR_INVALID_ADMIN_TOKEN',
   NOT_MEMBER: 'HEYYO_ERR_NOT_MEMBER',
@@ -18,20 +22,11 @@ export const ErrorCodes = {
   MESSAGE_NOT_FOUND: 'HEYYO_ERR_MESSAGE_NOT_FOUND',
   PARENT_NOT_FOUND: 'HEYYO_ERR_PARENT_NOT_FOUND',
   ROUTE_NOT_FOUND: 'HEYYO_ERR_ROUTE_NOT_FOUND',
-  CONFLICT: 'HEYYO_ERR_CONFLICT',
   /** A catch-up position too far behind: reload the channel's history instead. */
   RESYNC_REQUIRED: 'HEYYO_ERR_RESYNC_REQUIRED',
   RATE_LIMITED: 'HEYYO_ERR_RATE_LIMITED',
+  /** A server fault: the body carries an `errorId` that is also in the server log. */
   INTERNAL: 'HEYYO_ERR_INTERNAL',
-  UNAVAILABLE: 'HEYYO_ERR_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
-
-/** The body of every error response: the seed's `{ error }` plus a stable `code`. */
-export interface ErrorBody {
-  error: string;
-  code: ErrorCode;
-  /** Only on 500s: quote it to the operator, it is in the server log too. */
-  errorId?: string;
-}

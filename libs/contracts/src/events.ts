@@ -1,124 +1,193 @@
-/** The Socket.IO contract: every event, its payload and its acknowledgement (docs/events.md). */
-import type { ErrorCode } from './errors.ts';
-import type { Attachment, JsonObject, Message } from './rest.ts';
+/**
+ * The Socket.IO contract: every client event with its payload and acknowledgement, and
+ * every server event with its payload. The gateway validates with these schemas, the
+ * AsyncAPI document (`GET /asyncapi.json`) is generated from them, and docs/events.md
+ * is their readable catalogue.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ErrorBody } from './error-body.ts';
+import { Message } from './rest/messages.ts';
+import { ClientMessageId, Id, JsonObject, Nullable, ReactionType, Strict, Timestamp, Uuid } from './schema.ts';
+
+/** Largest page one `messages.sync` returns. */
+export const MAX_SYNC_PAGE = 100;
+
+export const SendMessagePayload = Strict(
+  {
+    channelId: Id,
+    text: Type.Optional(Nullable(Type.String())),
+    attachments: Type.Optional(Type.Array(JsonObject)),
+    metadata: Type.Optional(JsonObject),
+    parentId: Type.Optional(Nullable(Id)),
+    clientId: Type.Optional(ClientMessageId),
+  },
+  { title: 'SendMessagePayload', examples: [{ channelId: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11', text: 'Hello from WebSocket' }] },
+);
+export type SendMessagePayload = Static<typeof SendMessagePayload>;
+
+export const ChannelPayload = Strict({ channelId: Id }, { title: 'ChannelPayload' });
+export type ChannelPayload = Static<typeof ChannelPayload>;
+
+export const ReactionPayload = Strict({ messageId: Id, type: ReactionType }, { title: 'ReactionPayload' });
+export type ReactionPayload = Static<typeof ReactionPayload>;
+
+export const SyncPayload = Strict(
+  {
+    channelId: Id,
+    afterSeq: Type.Integer({ minimum: 0, description: 'The last seq the client holds; 0 for "from the start".' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SYNC_PAGE, default: MAX_SYNC_PAGE })),
+  },
+  { title: 'SyncPayload' },
+);
+export type SyncPayload = Static<typeof SyncPayload>;
+
+export const ReadPayload = Strict(
+  { channelId: Id, seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Read up to this seq; omitted: up to the newest.' })) },
+  { title: 'ReadPayload' },
+);
+export type ReadPayload = Static<typeof ReadPayload>;
+
+export const SyncResult = Strict(
+  {
+    messages: Type.Array(Message, { description: 'seq > afterSeq in seq order; deleted ones as tombstones.' }),
+    hasMore: Type.Boolean({ description: 'More follow: ask again with the last seq received.' }),
+    lastSeq: Type.Integer({ description: "The channel's newest seq when the page was read." }),
+  },
+  { title: 'SyncResult' },
+);
+export type SyncResult = Static<typeof SyncResult>;
+
+export const ReadState = Strict(
+  { channelId: Uuid, lastReadSeq: Type.Integer(), unreadCount: Type.Integer() },
+  { title: 'ReadState' },
+);
+export type ReadState = Static<typeof ReadState>;
+
+export const Success = Strict({ success: Type.Literal(true) }, { title: 'Success' });
+export type Success = Static<typeof Success>;
+
+export const SentMessage = Strict({ message: Message }, { title: 'SentMessage' });
+export type SentMessage = Static<typeof SentMessage>;
+
+export const TypingEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'TypingEvent' });
+export type TypingEvent = Static<typeof TypingEvent>;
+
+export const PresenceEvent = Strict(
+  { userId: Uuid, externalId: Type.String(), status: Type.Union([Type.Literal('online'), Type.Literal('offline')]) },
+  { title: 'PresenceEvent' },
+);
+export type PresenceEvent = Static<typeof PresenceEvent>;
+
+export const ReactionEvent = Strict(
+  {
+    messageId: Uuid,
+    channelId: Type.String({ format: 'uuid', description: "Added for routing on the client; the seed's payload has the other four fields." }),
+    userId: Uuid,
+    externalId: Type.String(),
+    type: Type.String(),
+  },
+  { title: 'ReactionEvent' },
+);
+export type ReactionEvent = Static<typeof ReactionEvent>;
+
+export const MemberJoinedEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberJoinedEvent' });
+export type MemberJoinedEvent = Static<typeof MemberJoinedEvent>;
+
+export const MessageDeletedEvent = Strict(
+  { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp },
+  { title: 'MessageDeletedEvent' },
+);
+export type MessageDeletedEvent = Static<typeof MessageDeletedEvent>;
+
+export const ChannelReadEvent = Strict(
+  { channelId: Uuid, lastReadSeq: Type.Integer(), unreadCount: Type.Integer(), userId: Uuid },
+  { title: 'ChannelReadEvent' },
+);
+export type ChannelReadEvent = Static<typeof ChannelReadEvent>;
+
+interface ClientEventSpec {
+  summary: string;
+  payload: TSchema;
+  /** What the acknowledgement carries on success; on failure it is an ErrorBody. */
+  ack: TSchema;
+}
+
+interface ServerEventSpec {
+  summary: string;
+  payload: TSchema;
+}
+
+/** Events a client emits. Every one is acknowledged: with `ack`, or with an ErrorBody. */
+export const ClientEvents = {
+  'message.send': {
+    summary: 'Send a message; acknowledged with the stored message once committed (a retried clientId gets the original).',
+    payload: SendMessagePayload,
+    ack: SentMessage,
+  },
+  'typing.start': { summary: "Tell the channel's other members you are typing.", payload: ChannelPayload, ack: Success },
+  'typing.stop': { summary: "Tell the channel's other members you stopped typing.", payload: ChannelPayload, ack: Success },
+  'channel.join': {
+    summary: "Join a channel: adds you as a member and puts all your connections in its room.",
+    payload: ChannelPayload,
+    ack: Success,
+  },
+  'reaction.add': {
+    summary: 'Add a reaction; acknowledged once queued, announced as reaction.new once applied.',
+    payload: ReactionPayload,
+    ack: Success,
+  },
+  'reaction.remove': {
+    summary: 'Remove a reaction; announced as reaction.deleted once applied.',
+    payload: ReactionPayload,
+    ack: Success,
+  },
+  'channel.read': {
+    summary: "Mark the channel read up to a seq; your other connections get channel.read.",
+    payload: ReadPayload,
+    ack: ReadState,
+  },
+  'messages.sync': {
+    summary: 'Catch up after a reconnect: messages after a seq, in seq order, a page at a time.',
+    payload: SyncPayload,
+    ack: SyncResult,
+  },
+} as const satisfies Record<string, ClientEventSpec>;
+
+/** Events the server sends to clients. */
+export const ServerEvents = {
+  'message.new': { summary: "A message was stored in one of your channels (your own sends included).", payload: Message },
+  'message.deleted': { summary: 'A message was deleted: drop its content, keep its place.', payload: MessageDeletedEvent },
+  'typing.start': { summary: 'Another member started typing.', payload: TypingEvent },
+  'typing.stop': { summary: 'Another member stopped typing.', payload: TypingEvent },
+  'presence.changed': {
+    summary: 'A member of one of your channels came online (first connection) or went offline (last one).',
+    payload: PresenceEvent,
+  },
+  'reaction.new': { summary: 'A reaction was applied.', payload: ReactionEvent },
+  'reaction.deleted': { summary: 'A reaction was removed.', payload: ReactionEvent },
+  'channel.read': { summary: "To the reader's own connections: keeps a user's devices in sync.", payload: ChannelReadEvent },
+  'member.joined': { summary: 'A user joined one of your channels.', payload: MemberJoinedEvent },
+} as const satisfies Record<string, ServerEventSpec>;
+
+export type ClientEventName = keyof typeof ClientEvents;
+export type ServerEventName = keyof typeof ServerEvents;
+export type ClientEventPayload<E extends ClientEventName> = Static<(typeof ClientEvents)[E]['payload']>;
+export type ClientEventAck<E extends ClientEventName> = Static<(typeof ClientEvents)[E]['ack']>;
+export type ServerEventPayload<E extends ServerEventName> = Static<(typeof ServerEvents)[E]['payload']>;
 
 /** Failure acknowledgement of any client event. */
-export interface AckError {
-  error: string;
-  code: ErrorCode;
-  errorId?: string;
-}
-
+export type AckError = ErrorBody;
 export type Ack<T> = (response: T | AckError) => void;
 
-export interface SendMessagePayload {
-  channelId: string;
-  text?: string | null;
-  attachments?: Attachment[];
-  metadata?: JsonObject;
-  parentId?: string | null;
-  /** Idempotency key: a retry with the same key acknowledges the original message. */
-  clientId?: string;
-}
+/** Socket.IO's typed map of what a client emits (`io<ServerToClientEvents, ClientToServerEvents>`). */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientEventPayload<E>, ack?: Ack<ClientEventAck<E>>) => void;
+};
 
-export interface ChannelPayload {
-  channelId: string;
-}
-
-export interface ReactionPayload {
-  messageId: string;
-  type: string;
-}
-
-export interface SyncPayload {
-  channelId: string;
-  /** The last seq the client holds; 0 for "from the start". */
-  afterSeq: number;
-  /** @defaultValue 100 (max 100) */
-  limit?: number;
-}
-
-export interface SyncResult {
-  /** Messages with seq > afterSeq in seq order; deleted ones as tombstones (deleted_at set, no content). */
-  messages: Message[];
-  /** More messages follow: ask again with the last seq received. */
-  hasMore: boolean;
-  /** The channel's newest seq when the page was read. */
-  lastSeq: number;
-}
-
-export interface ReadPayload {
-  channelId: string;
-  /** Read up to this seq; omitted: up to the newest message. */
-  seq?: number;
-}
-
-export interface ReadState {
-  channelId: string;
-  lastReadSeq: number;
-  unreadCount: number;
-}
-
-export interface ClientToServerEvents {
-  'message.send': (payload: SendMessagePayload, ack?: Ack<{ message: Message }>) => void;
-  'typing.start': (payload: ChannelPayload, ack?: Ack<{ success: true }>) => void;
-  'typing.stop': (payload: ChannelPayload, ack?: Ack<{ success: true }>) => void;
-  'channel.join': (payload: ChannelPayload, ack?: Ack<{ success: true }>) => void;
-  'reaction.add': (payload: ReactionPayload, ack?: Ack<{ success: true }>) => void;
-  'reaction.remove': (payload: ReactionPayload, ack?: Ack<{ success: true }>) => void;
-  'channel.read': (payload: ReadPayload, ack?: Ack<ReadState>) => void;
-  'messages.sync': (payload: SyncPayload, ack?: Ack<SyncResult>) => void;
-}
-
-export interface TypingEvent {
-  channelId: string;
-  userId: string;
-  externalId: string;
-}
-
-export interface PresenceEvent {
-  userId: string;
-  externalId: string;
-  status: 'online' | 'offline';
-}
-
-export interface ReactionEvent {
-  messageId: string;
-  /** Added for routing on the client; the seed's payload has the other four fields. */
-  channelId: string;
-  userId: string;
-  externalId: string;
-  type: string;
-}
-
-export interface MemberJoinedEvent {
-  channelId: string;
-  userId: string;
-  externalId: string;
-}
-
-export interface MessageDeletedEvent {
-  messageId: string;
-  channelId: string;
-  seq: number;
-  deletedAt: string;
-}
-
-export interface ServerToClientEvents {
-  'message.new': (message: Message) => void;
-  'message.deleted': (event: MessageDeletedEvent) => void;
-  'typing.start': (event: TypingEvent) => void;
-  'typing.stop': (event: TypingEvent) => void;
-  'presence.changed': (event: PresenceEvent) => void;
-  'reaction.new': (event: ReactionEvent) => void;
-  'reaction.deleted': (event: ReactionEvent) => void;
-  /** To the reader's own connections: keeps a user's devices in sync. */
-  'channel.read': (event: ReadState & { userId: string }) => void;
-  'member.joined': (event: MemberJoinedEvent) => void;
-}
-
-export type ServerEventName = keyof ServerToClientEvents;
-export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+/** Socket.IO's typed map of what the server emits. */
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerEventPayload<E>) => void;
+};
 
 /** Room of a channel's members (the seed's name). */
 export const channelRoom = (channelId: string) => `channel:${channelId}`;

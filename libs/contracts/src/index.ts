@@ -1,4 +1,6 @@
 export * from './errors.ts';
+export * from './error-body.ts';
+export * from './schema.ts';
 export * from './events.ts';
 export * from './jobs.ts';
-export * from './rest.ts';
+export * from './rest/index.ts';

@@ -1,5 +1,5 @@
 export { createDb, pingDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './client.ts';
-export { createDatabaseIfMissing, postgresAnswers, runMigrations, MIGRATIONS_FOLDER } from './provision.ts';
+export { createDatabaseIfMissing, postgresAnswers, runMigrations } from './provision.ts';
 export { verifiedAppId, isUuid, type AppId } from './tenant.ts';
 export type * from './records.ts';
 export { createAppsRepository, type AppsRepository } from './repositories/apps.repository.ts';

@@ -1,42 +1,36 @@
-import { describe, expect, it } from 'vitest';
-import type { CounterJob, JobRun, ReactionJob } from '@heyyo/contracts';
+/**
+ * The memory engine's job queue against the job queue contract (BullMQ runs the same
+ * contract in test/integration/job-queue-contract.test.ts), and what only it does: close
+ * runs what is queued.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { ReactionJob } from '@heyyo/contracts';
 import { createLogger } from '@heyyo/logging';
+import { describeJobQueue } from '../../../test/contracts/job-queue.contract.ts';
 import { createMemoryQueue } from './memory-queue.ts';
 
 const logger = createLogger({ level: 'silent', name: 'test' });
-const settings = { attempts: 3, backoffMs: 5, keepFailed: 10, coalesceMs: 30, concurrency: 2 };
-const reaction = (type: string): ReactionJob =>
-  ({ op: 'add', appId: 'a', channelId: 'c', messageId: 'm', userId: 'u', externalId: 'e', type, version: 1 }) as ReactionJob;
 
-describe('the memory engine job queue', () => {
-  it('coalesces the recounts of one key within a window into one run, after the window', async () => {
+describeJobQueue(
+  'memory',
+  async (settings) => {
     const queue = createMemoryQueue(settings, logger);
-    const runs: CounterJob[] = [];
-    queue.start({ reactions: async () => {}, counters: async (job) => void runs.push(job.data) });
-    for (let i = 0; i < 20; i++) await queue.channelChanged('ch-1');
-    await queue.channelChanged('ch-2');
-    expect(runs).toEqual([]);
-    expect((await queue.stats())[1]).toMatchObject({ queue: 'counters', delayed: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(runs).toHaveLength(2);
-    expect(runs).toEqual(expect.arrayContaining([{ kind: 'channel', channelId: 'ch-1' }, { kind: 'channel', channelId: 'ch-2' }]));
-  });
+    return { producers: [queue], start: (processors) => queue.start(processors), dispose: () => queue.close() };
+  },
+  { propertyRuns: 10 },
+);
 
-  it('retries a failing job with backoff, and keeps it as failed after its attempts', async () => {
-    const queue = createMemoryQueue(settings, logger);
-    const attempts: Record<string, number[]> = {};
-    queue.start({
-      reactions: async (job: JobRun<ReactionJob>) => {
-        (attempts[job.data.type] ??= []).push(job.attemptsMade);
-        if (job.data.type === 'never' || job.attemptsMade < 1) throw new Error('flaky');
-      },
-      counters: async () => {},
-    });
-    await queue.reaction(reaction('once'));
-    await queue.reaction(reaction('never'));
-    await queue.close();
-    expect(attempts).toEqual({ once: [0, 1], never: [0, 1, 2] });
-    expect((await queue.stats())[0]).toMatchObject({ queue: 'reactions', waiting: 0, delayed: 0, active: 0, failed: 1 });
+describe('the memory engine job queue (what BullMQ does not do)', () => {
+  const settings = { attempts: 3, backoffMs: 5, keepFailed: 10, coalesceMs: 30, concurrency: 2 };
+  const reaction = (type: string): ReactionJob => ({
+    op: 'add',
+    appId: 'a0000000-0000-4000-8000-000000000000',
+    channelId: 'c',
+    messageId: 'm',
+    userId: 'u',
+    externalId: 'e',
+    type,
+    version: 1,
   });
 
   it('runs every queued job, delayed ones included, before close resolves, then refuses reactions', async () => {
@@ -54,5 +48,21 @@ describe('the memory engine job queue', () => {
     await queue.close();
     expect(runs).toEqual(expect.arrayContaining(['before-start', 'm1', 'm2']));
     await expect(queue.reaction(reaction('late'))).rejects.toThrow('closed');
+  });
+
+  it('runs the retries that wait for their backoff before close resolves', async () => {
+    const queue = createMemoryQueue({ ...settings, backoffMs: 60_000 }, logger);
+    const attempts: number[] = [];
+    queue.start({
+      reactions: async (job) => {
+        attempts.push(job.attemptsMade);
+        if (job.attemptsMade === 0) throw new Error('first try fails');
+      },
+      counters: async () => {},
+    });
+    await queue.reaction(reaction('flaky'));
+    await vi.waitFor(async () => expect((await queue.stats())[0]).toMatchObject({ delayed: 1 }));
+    await queue.close();
+    expect(attempts).toEqual([0, 1]);
   });
 });

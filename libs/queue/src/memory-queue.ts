@@ -30,7 +30,7 @@ interface Entry<T> extends JobRun<T> {
 /**
  * One queue of the memory engine: BullMQ's rules in this process — a job id is kept
  * once while waiting (coalescing), failures retry with exponential backoff up to
- * `attempts`, the last `keepFailed` failures are kept, `concurrency` run at once.
+ * `attempts` (an UnrecoverableError never), the last `keepFailed` failures are kept, `concurrency` run at once.
  */
 function createLane<T>(name: string, options: MemoryQueueOptions, logger: Logger) {
   const waiting: Entry<T>[] = [];
@@ -62,7 +62,9 @@ function createLane<T>(name: string, options: MemoryQueueOptions, logger: Logger
       await processor!(entry);
     } catch (error) {
       entry.attemptsMade++;
-      if (entry.attemptsMade < options.attempts) {
+      // As BullMQ: an UnrecoverableError (by name, as BullMQ matches it) fails the job at once.
+      const recoverable = !(error instanceof Error && error.name === 'UnrecoverableError');
+      if (recoverable && entry.attemptsMade < options.attempts) {
         later(entry, options.backoffMs * 2 ** (entry.attemptsMade - 1));
       } else {
         logger.warn({ err: error, queue: name, attempts: entry.attemptsMade }, 'job failed');
@@ -150,6 +152,8 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
     async stats() {
       return [reactions.stats(), counters.stats()];
     },
+    // An in-process add cannot fail.
+    enqueueFailures: () => 0,
     async close() {
       acceptingReactions = false;
       // Reactions first: applying them enqueues the recounts that follow.

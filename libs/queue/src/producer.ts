@@ -1,9 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type ReactionJob } from '@heyyo/contracts';
-import { LruCache, type JobQueue } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import { closeSafely } from './close-safely.ts';
+import { retryEnqueue } from './retry-enqueue.ts';
+import type { JobQueue } from './job-queue.ts';
 import { queueStats, type QueueStats } from './metrics.ts';
 import { defaultJobOptions, type JobSettings } from './job-options.ts';
 
@@ -48,6 +50,8 @@ const ENQUEUED_WINDOWS_CACHED = 10_000;
 export interface WorkQueue extends JobQueue {
   /** Depth and lag per queue. */
   stats(): Promise<QueueStats[]>;
+  /** Recount requests given up on since the process started (each retried first). */
+  enqueueFailures(): number;
   close(): Promise<void>;
 }
 
@@ -66,23 +70,27 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
 
   // The window's job this process already added, per key: adding it again is a no-op
   // in BullMQ (same jobId) that still costs a Redis round trip on every message.
-  const enqueuedWindows = new LruCache<string, string>(ENQUEUED_WINDOWS_CACHED);
+  const enqueuedWindows = new LRUCache<string, string>({ max: ENQUEUED_WINDOWS_CACHED });
+  let enqueueFailures = 0;
   const recount = async (job: CounterJob) => {
     const key = counterKey(job);
     const { jobId, delay } = coalescedJob(key, options.coalesceMs);
     if (jobId && enqueuedWindows.get(key) === jobId) return;
-    try {
-      await counters.add(job.kind, job, { ...(jobId ? { jobId } : {}), delay });
-      if (jobId) enqueuedWindows.set(key, jobId);
-    } catch (error) {
-      // The change itself is committed; `npm run reconcile` repairs what a lost recount leaves.
-      logger.error({ err: error, job }, 'could not enqueue a recount');
-    }
+    const added = await retryEnqueue(
+      () => counters.add(job.kind, job, { ...(jobId ? { jobId } : {}), delay }),
+      (error, tries) => {
+        // The change itself is committed; `npm run reconcile` repairs what a lost recount leaves.
+        enqueueFailures++;
+        logger.error({ err: error, job, tries }, 'could not enqueue a recount');
+      },
+    );
+    if (added && jobId) enqueuedWindows.set(key, jobId);
   };
 
   return {
     queues: [reactions, counters],
     stats: () => queueStats([reactions, counters]),
+    enqueueFailures: () => enqueueFailures,
     async reaction(job) {
       await reactions.add(job.op, job);
     },

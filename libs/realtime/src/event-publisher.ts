@@ -1,8 +1,8 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import type { EventPublisher } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import type { RedisKeys } from './keys.ts';
+import type { EventPublisher } from './publisher.ts';
 import { createRoomPublisher } from './room-publisher.ts';
 
 /**

@@ -1,6 +1,9 @@
 export { redisKeys, type RedisKeys } from './keys.ts';
 export { closeRedis } from './close-redis.ts';
+export type { EventPublisher } from './publisher.ts';
+export type { PresenceReader } from './presence-reader.ts';
 export { createRedisEventPublisher } from './event-publisher.ts';
+export { createCheckedPublisher } from './checked-publisher.ts';
 export {
   createPresenceStore,
   type PresenceStore,

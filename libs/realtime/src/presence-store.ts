@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { PresenceReader } from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
 import type { RedisKeys } from './keys.ts';
+import type { PresenceReader } from './presence-reader.ts';
 import { REMOVE, SWEEP, TOUCH } from './presence-scripts.ts';
 
 /** Who a connection belongs to. */

@@ -1,5 +1,5 @@
 import { channelRoom, userRoom } from '@heyyo/contracts';
-import type { EventPublisher } from '@heyyo/chat';
+import type { EventPublisher } from './publisher.ts';
 
 /** The part of a Socket.IO server, or of a Redis emitter, that publishing uses. */
 interface RoomBroadcast {

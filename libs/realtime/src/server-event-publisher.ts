@@ -1,4 +1,4 @@
-import type { EventPublisher } from '@heyyo/chat';
+import type { EventPublisher } from './publisher.ts';
 import { createRoomPublisher, type SocketServer } from './room-publisher.ts';
 
 /**

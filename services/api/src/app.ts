@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -9,12 +10,15 @@ import type { Logger } from '@heyyo/logging';
 import { redisKeys } from '@heyyo/realtime';
 import { requireAppCredentials, requireUser } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { openApiOptions } from './docs/openapi.ts';
 import { registerJsonBodyParser } from './plugins/json-body.ts';
+import { registerOutgoingCheck } from './plugins/outgoing-check.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { appsRoutes } from './routes/apps/apps.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { channelsRoutes } from './routes/channels/channels.routes.ts';
+import { docsRoutes } from './routes/docs/docs.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { messagesRoutes } from './routes/messages/messages.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
@@ -58,6 +62,9 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   });
   registerErrorHandling(app);
   registerJsonBodyParser(app);
+  if (config.checkOutgoingShapes) registerOutgoingCheck(app);
+  // Before any route: it collects every route's schema into the OpenAPI document.
+  await app.register(swagger, openApiOptions(config.version));
 
   await app.register(cors, {
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
@@ -75,6 +82,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   await app.register(metricsRoutes, { collect: options.collectMetrics });
   // Gateway and worker nodes serve health, readiness and metrics (for their probes), no REST.
   if (!config.roles.includes('api')) return app;
+  await app.register(docsRoutes, { version: config.version });
   await app.register(appsRoutes, { apps: services.apps, adminToken: config.auth.adminToken });
   await app.register(authRoutes, { auth: services.auth, maxTtlSeconds: config.auth.tokenMaxTtlSeconds });
   await app.register(async (serverApi) => {

@@ -1,63 +1,71 @@
-import { randomUUID } from 'node:crypto';
-import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ErrorCodes, type AckError, type ClientToServerEvents } from '@heyyo/contracts';
-import { HeyyoError } from '@heyyo/chat';
+import {
+  ClientEvents,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ErrorBody,
+} from '@heyyo/contracts';
+import { checkShape, compileValidator } from '@heyyo/contracts/validation';
+import { errorResponse, Errors } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import type { TokenBucket } from './rate-limiter.ts';
 import type { GatewaySocket } from './types.ts';
 
-/** One client event: its payload schema and what it does. */
-export interface EventHandler<S extends TSchema = TSchema, R = unknown> {
-  event: keyof ClientToServerEvents;
-  payload: S;
-  handle(socket: GatewaySocket, payload: Static<S>): Promise<R>;
+/** What one client event does; its payload and ack shapes come from the contract (ClientEvents). */
+export interface EventHandler<E extends ClientEventName = ClientEventName> {
+  event: E;
+  handle(socket: GatewaySocket, payload: ClientEventPayload<E>): Promise<ClientEventAck<E>>;
 }
 
-export const defineHandler = <S extends TSchema, R>(handler: EventHandler<S, R>) => handler;
+export const defineHandler = <E extends ClientEventName>(handler: EventHandler<E>) => handler;
+
+export interface HandlerContext {
+  bucket: TokenBucket;
+  logger: Logger;
+  /** Check every ack against its schema before sending it (tests: a field the contract lacks fails). */
+  checkOutgoing: boolean;
+}
 
 type Reply = (response: unknown) => void;
 
-/** "text: has the wrong type" rather than TypeBox's "Expected union value". */
-export function describePayloadIssue(issue: { path: string; message: string } | undefined): string {
-  if (!issue) return 'payload: is invalid';
-  const field = issue.path ? issue.path.slice(1).replaceAll('/', '.') : 'payload';
-  const message = issue.message === 'Expected union value' ? 'has the wrong type' : issue.message;
-  return `${field}: ${message}`;
-}
-
 /**
  * Registers handlers behind one wrapper: rate limit, payload validation, and an
- * acknowledgement for every outcome. Nothing a client sends can throw out of a
- * listener and take the socket (or the process) down.
+ * acknowledgement for every outcome, written by the same error writer as REST's.
+ * Nothing a client sends can throw out of a listener and take the socket (or the
+ * process) down.
  */
 export function registerHandlers(
   socket: GatewaySocket,
-  handlers: readonly EventHandler[],
-  context: { bucket: TokenBucket; logger: Logger },
+  handlers: readonly EventHandler<ClientEventName>[],
+  context: HandlerContext,
 ): void {
   for (const handler of handlers) {
-    const checker = TypeCompiler.Compile(handler.payload);
+    const contract = ClientEvents[handler.event];
+    const validatePayload = compileValidator(contract.payload, 'payload');
+    const validateAck = context.checkOutgoing ? compileValidator(contract.ack, 'response') : undefined;
+    const run = async (payload: unknown) => {
+      if (!context.bucket.take()) throw Errors.rateLimited('Rate limit exceeded, slow down');
+      const issue = checkShape(validatePayload, payload, 'payload');
+      if (issue) throw Errors.validation(issue);
+      const result = await handler.handle(socket, payload as never);
+      const drift = validateAck && checkShape(validateAck, result, 'response');
+      if (drift) throw new Error(`${handler.event} ack does not match its contract: ${drift}`);
+      return result;
+    };
     const listener = async (...args: unknown[]) => {
       // `emit(event, ack)` without a payload puts the ack first.
       const reply = (typeof args.at(-1) === 'function' ? args.at(-1) : undefined) as Reply | undefined;
       const payload = typeof args[0] === 'function' ? undefined : args[0];
-      const fail = (body: AckError) => reply?.(body);
-      if (!context.bucket.take()) {
-        return fail({ error: 'Rate limit exceeded, slow down', code: ErrorCodes.RATE_LIMITED });
-      }
-      if (!checker.Check(payload)) {
-        const issue = checker.Errors(payload).First();
-        return fail({ error: describePayloadIssue(issue), code: ErrorCodes.VALIDATION });
-      }
       try {
-        const result = await handler.handle(socket, payload as Static<typeof handler.payload>);
+        // Not `reply?.(await run(…))`: an optional call skips evaluating its arguments, so an
+        // event sent without an ack would never run.
+        const result = await run(payload);
         reply?.(result);
       } catch (error) {
-        if (error instanceof HeyyoError) return fail({ error: error.message, code: error.code });
-        const errorId = randomUUID();
-        context.logger.error({ err: error, errorId, event: handler.event }, 'socket handler failed');
-        fail({ error: 'Internal server error', code: ErrorCodes.INTERNAL, errorId });
+        const { body } = errorResponse(error, (err, errorId) =>
+          context.logger.error({ err, errorId, event: handler.event }, 'socket handler failed'),
+        );
+        reply?.(body satisfies ErrorBody);
       }
     };
     socket.on(handler.event, listener as never);

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { channelRoom, userRoom } from '@heyyo/contracts';
-import type { ChatServices, EventPublisher } from '@heyyo/chat';
+import type { ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import type { PresenceStore } from '@heyyo/realtime';
@@ -24,7 +24,6 @@ export interface GatewayOptions {
   logger: Logger;
   services: ChatServices;
   presence: PresenceStore;
-  publisher: EventPublisher;
   /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
@@ -44,7 +43,7 @@ const channelIdsOf = (socket: GatewaySocket) =>
 
 /** Socket.IO on an HTTP server (the API's in one process, or its own in a gateway node). */
 export function attachGateway(server: HttpServer, options: GatewayOptions): Gateway {
-  const { config, services, presence, publisher } = options;
+  const { config, services, presence } = options;
   const logger = options.logger;
   const io: GatewayServer = new Server(server, {
     cors: { origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins },
@@ -53,7 +52,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   const { adapter } = options;
   if (adapter) io.adapter(adapter.adapter);
 
-  const announce = createPresenceAnnouncer(services, publisher, logger);
+  const announce = createPresenceAnnouncer(services, logger);
   const handlers = [
     messageSendHandler(services.messages),
     ...typingHandlers(services.channels),
@@ -82,7 +81,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   io.on('connection', (socket) => {
     const log = logger.child({ socketId: socket.id, userId: socket.data.actor.userId });
     const bucket = new TokenBucket(config.realtime.socketEventsPerSecond, config.realtime.socketEventBurst);
-    registerHandlers(socket, handlers, { bucket, logger: log });
+    registerHandlers(socket, handlers, { bucket, logger: log, checkOutgoing: config.checkOutgoingShapes });
 
     socket.on('disconnecting', () => {
       // Rooms are still known here; on 'disconnect' they are gone.

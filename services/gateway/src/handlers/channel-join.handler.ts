@@ -1,13 +1,11 @@
 import { channelRoom } from '@heyyo/contracts';
 import type { ChannelsService } from '@heyyo/chat';
 import { defineHandler } from '../event-handler.ts';
-import { ChannelPayload } from './schemas.ts';
 
 /** `channel.join`: adds the member and puts this socket (and the user's others) in the room. */
 export const channelJoinHandler = (channels: ChannelsService) =>
   defineHandler({
     event: 'channel.join',
-    payload: ChannelPayload,
     async handle(socket, { channelId }) {
       await channels.join(socket.data.actor, channelId);
       // The service moves every socket of the user through the adapter; joining this one

@@ -1,21 +1,7 @@
-import type { JobRun, CounterJob } from '@heyyo/contracts';
-import type { Repositories } from '@heyyo/database';
+import type { CounterJob, JobRun } from '@heyyo/contracts';
+import type { ChatServices } from '@heyyo/chat';
 
-/** Recounts from the rows: running a job twice, or late, changes nothing more. */
-export function createCountersProcessor(deps: { repos: Pick<Repositories, 'counters'> }) {
-  const { counters } = deps.repos;
-  return async (job: JobRun<CounterJob>): Promise<void> => {
-    const data = job.data;
-    switch (data.kind) {
-      case 'channel':
-        await counters.recountChannel(data.channelId);
-        return;
-      case 'message-reactions':
-        await counters.recountMessageReactions(data.messageId);
-        return;
-      case 'message-deleted':
-        await counters.recountUnreadAround(data.channelId, data.seq);
-        return;
-    }
-  };
+/** The `counters` queue's processor: the domain recounts from the rows (idempotent). */
+export function createCountersProcessor(deps: { services: Pick<ChatServices, 'counters'> }) {
+  return (job: JobRun<CounterJob>): Promise<void> => deps.services.counters.recount(job.data);
 }

@@ -1,14 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AppSummary, CreateAppRequest, CreatedApp, PageQuery } from '@heyyo/contracts';
 import { Errors, type AppsService } from '@heyyo/chat';
 import { requireAdmin } from '../../plugins/auth.ts';
-import { PageQuery } from '../shared.schemas.ts';
-import { AppSummary, CreateAppBody, CreatedApp } from './apps.schemas.ts';
+import { documented } from '../route-docs.ts';
 
 export interface AppsRoutesOptions {
   apps: AppsService;
   adminToken: string | undefined;
 }
+
+const ADMIN_NOTE =
+  'Admin-only: `Authorization: Bearer <HEYYO_ADMIN_TOKEN>`. Open only on a development node without an admin token ' +
+  '(production refuses to start without one); the seed left app creation open.';
 
 /** Tenant management; admin-only whenever HEYYO_ADMIN_TOKEN is set. */
 export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (app, { apps, adminToken }) => {
@@ -16,7 +20,12 @@ export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (a
 
   app.post(
     '/api/apps',
-    { schema: { body: CreateAppBody, response: { 201: CreatedApp } } },
+    {
+      schema: documented(
+        { summary: 'Create an application (tenant)', description: ADMIN_NOTE, tag: 'Apps', auth: 'admin' },
+        { body: CreateAppRequest, response: { 201: CreatedApp } },
+      ),
+    },
     async (request, reply) => {
       const name = request.body.name.trim();
       if (!name) throw Errors.validation('name must not be empty');
@@ -26,7 +35,12 @@ export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (a
 
   app.get(
     '/api/apps',
-    { schema: { querystring: PageQuery, response: { 200: Type.Array(AppSummary) } } },
+    {
+      schema: documented(
+        { summary: 'List applications', description: ADMIN_NOTE, tag: 'Apps', auth: 'admin' },
+        { querystring: PageQuery, response: { 200: Type.Array(AppSummary) } },
+      ),
+    },
     async (request) => apps.list({ limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 }),
   );
 };

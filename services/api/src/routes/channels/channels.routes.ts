@@ -1,19 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { ChannelsService } from '@heyyo/chat';
-import { actorOf } from '../../plugins/auth.ts';
-import { Confirmation, PageQuery } from '../shared.schemas.ts';
 import {
-  AddMemberBody,
+  AddMemberRequest,
   Channel,
   ChannelDetails,
   ChannelListItem,
   ChannelParams,
-  CreateChannelBody,
+  Confirmation,
+  CreateChannelRequest,
   DiscoverChannel,
-  MarkReadBody,
-  MarkReadResult,
-} from './channels.schemas.ts';
+  MarkReadRequest,
+  MarkReadResponse,
+  PageQuery,
+} from '@heyyo/contracts';
+import type { ChannelsService } from '@heyyo/chat';
+import { actorOf } from '../../plugins/auth.ts';
+import { documented } from '../route-docs.ts';
 
 const page = (query: { limit?: number; offset?: number }) => ({ limit: query.limit ?? 100, offset: query.offset ?? 0 });
 
@@ -21,31 +23,68 @@ const page = (query: { limit?: number; offset?: number }) => ({ limit: query.lim
 export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsService }> = async (app, { channels }) => {
   app.post(
     '/api/channels',
-    { schema: { body: CreateChannelBody, response: { 201: Channel } } },
+    {
+      schema: documented(
+        {
+          summary: 'Create a channel',
+          description: 'The caller becomes its owner; `members` (internal user ids of the same app) join with them.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [404],
+        },
+        { body: CreateChannelRequest, response: { 201: Channel } },
+      ),
+    },
     async (request, reply) => reply.status(201).send(await channels.create(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/channels',
-    { schema: { querystring: PageQuery, response: { 200: Type.Array(ChannelListItem) } } },
+    {
+      schema: documented(
+        { summary: "List the caller's channels", description: 'With read state and unread counts.', tag: 'Channels', auth: 'user' },
+        { querystring: PageQuery, response: { 200: Type.Array(ChannelListItem) } },
+      ),
+    },
     async (request) => channels.listMine(actorOf(request), page(request.query)),
   );
 
   app.get(
     '/api/channels/discover',
-    { schema: { querystring: PageQuery, response: { 200: Type.Array(DiscoverChannel) } } },
+    {
+      schema: documented(
+        { summary: "Discover the app's channels", description: 'Each with whether the caller is a member.', tag: 'Channels', auth: 'user' },
+        { querystring: PageQuery, response: { 200: Type.Array(DiscoverChannel) } },
+      ),
+    },
     async (request) => channels.discover(actorOf(request), page(request.query)),
   );
 
   app.get(
     '/api/channels/:id',
-    { schema: { params: ChannelParams, response: { 200: ChannelDetails } } },
+    {
+      schema: documented(
+        {
+          summary: 'Get a channel with its members',
+          description: '404 when the channel does not exist or the caller is not a member.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: ChannelParams, response: { 200: ChannelDetails } },
+      ),
+    },
     async (request) => channels.details(actorOf(request), request.params.id),
   );
 
   app.post(
     '/api/channels/:id/join',
-    { schema: { params: ChannelParams, response: { 200: Confirmation } } },
+    {
+      schema: documented(
+        { summary: 'Join a channel', description: 'Idempotent; every connection of the caller joins the room.', tag: 'Channels', auth: 'user', errors: [404] },
+        { params: ChannelParams, response: { 200: Confirmation } },
+      ),
+    },
     async (request) => {
       await channels.join(actorOf(request), request.params.id);
       return { message: 'Joined channel' };
@@ -55,7 +94,16 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
   app.post(
     '/api/channels/:id/read',
     {
-      schema: { params: ChannelParams, body: MarkReadBody, response: { 200: MarkReadResult } },
+      schema: documented(
+        {
+          summary: 'Mark a channel read',
+          description: "Up to `seq`, or to the newest message without a body. The caller's other connections get `channel.read`.",
+          tag: 'Channels',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: ChannelParams, body: MarkReadRequest, response: { 200: MarkReadResponse } },
+      ),
       // The body is optional: none means "read up to the newest message".
       preValidation: async (request) => {
         request.body ??= {};
@@ -69,7 +117,12 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
 
   app.post(
     '/api/channels/:id/members',
-    { schema: { params: ChannelParams, body: AddMemberBody, response: { 200: Confirmation } } },
+    {
+      schema: documented(
+        { summary: 'Add a member by internal user id', tag: 'Channels', auth: 'user', errors: [404] },
+        { params: ChannelParams, body: AddMemberRequest, response: { 200: Confirmation } },
+      ),
+    },
     async (request) => {
       await channels.addMember(actorOf(request), request.params.id, request.body.user_id);
       return { message: 'Member added' };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { HealthResponse, NotReadyResponse, ReadyResponse } from '@heyyo/contracts';
+import { documented } from '../route-docs.ts';
 
 export interface HealthOptions {
   version: string;
@@ -7,7 +8,7 @@ export interface HealthOptions {
   readinessChecks: Record<string, () => Promise<void>>;
 }
 
-const CheckResults = Type.Record(Type.String(), Type.String());
+const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: false } as const;
 
 /** `/health` (liveness: the process answers) and `/ready` (its dependencies answer). */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
@@ -15,9 +16,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
     '/health',
     {
       config: { rateLimit: false },
-      schema: {
-        response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String(), uptime: Type.Number() }) },
-      },
+      schema: documented(
+        { ...probe, summary: 'Liveness', description: 'The process answers; for liveness probes.' },
+        { response: { 200: HealthResponse } },
+      ),
     },
     async () => ({ status: 'ok' as const, version: options.version, uptime: process.uptime() }),
   );
@@ -26,15 +28,17 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
     '/ready',
     {
       config: { rateLimit: false },
-      schema: {
-        response: {
-          200: Type.Object({ status: Type.Literal('ready'), checks: CheckResults }),
-          503: Type.Object({ status: Type.Literal('unavailable'), checks: CheckResults }),
+      schema: documented(
+        {
+          ...probe,
+          summary: 'Readiness',
+          description: "This node's dependencies answer (Postgres, Redis); 503 while one does not. For load balancers and readiness probes.",
         },
-      },
+        { response: { 200: ReadyResponse, 503: NotReadyResponse } },
+      ),
     },
     async (request, reply) => {
-      const checks: Record<string, string> = {};
+      const checks: Record<string, 'ok' | 'unavailable'> = {};
       await Promise.all(
         Object.entries(options.readinessChecks).map(async ([name, check]) => {
           try {

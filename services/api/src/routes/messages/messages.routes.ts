@@ -1,29 +1,42 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { Errors, type MessagesService } from '@heyyo/chat';
-import { actorOf } from '../../plugins/auth.ts';
-import { ChannelParams } from '../channels/channels.schemas.ts';
-import { Confirmation } from '../shared.schemas.ts';
 import {
+  ChannelParams,
+  Confirmation,
   HistoryQuery,
   ListedMessage,
+  MAX_HISTORY_PAGE,
   Message,
   MessageParams,
-  ReactionBody,
   ReactionParams,
-  SendMessageBody,
-} from './messages.schemas.ts';
-
-export const MAX_PAGE = 100;
+  ReactionRequest,
+  SendMessageRequest,
+} from '@heyyo/contracts';
+import { Errors, type MessagesService } from '@heyyo/chat';
+import { actorOf } from '../../plugins/auth.ts';
+import { documented } from '../route-docs.ts';
 
 /** Message history, sending, deleting and reactions. Mounted behind the user-auth hook. */
 export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesService }> = async (app, { messages }) => {
   app.get(
     '/api/channels/:id/messages',
-    { schema: { params: ChannelParams, querystring: HistoryQuery, response: { 200: Type.Array(ListedMessage) } } },
+    {
+      schema: documented(
+        {
+          summary: "List a channel's messages",
+          description:
+            'Newest first, `limit` (default 50, max 100) per page; page back with `before` (the oldest `created_at` you ' +
+            'hold). Or catch up with `after_seq`: messages after that seq in seq order, deleted ones as tombstones.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404, 410],
+        },
+        { params: ChannelParams, querystring: HistoryQuery, response: { 200: Type.Array(ListedMessage) } },
+      ),
+    },
     async (request) => {
       const { before, after_seq: afterSeq } = request.query;
-      const limit = Math.min(request.query.limit ?? 50, MAX_PAGE);
+      const limit = Math.min(request.query.limit ?? 50, MAX_HISTORY_PAGE);
       if (before !== undefined && afterSeq !== undefined) throw Errors.validation('Use either before or after_seq, not both');
       return messages.history(
         actorOf(request),
@@ -35,7 +48,20 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
 
   app.post(
     '/api/channels/:id/messages',
-    { schema: { params: ChannelParams, body: SendMessageBody, response: { 201: Message } } },
+    {
+      schema: documented(
+        {
+          summary: 'Send a message',
+          description:
+            'Answers once the message is committed; members get `message.new`. A retry with the same `client_id` gets ' +
+            'the original message back with the header `idempotent-replayed: true`.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: ChannelParams, body: SendMessageRequest, response: { 201: Message } },
+      ),
+    },
     async (request, reply) => {
       const body = request.body;
       const { message, created } = await messages.send(actorOf(request), request.params.id, {
@@ -53,7 +79,18 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
 
   app.delete(
     '/api/channels/:id/messages/:messageId',
-    { schema: { params: MessageParams, response: { 200: Confirmation } } },
+    {
+      schema: documented(
+        {
+          summary: 'Delete your message',
+          description: "It keeps its seq as a tombstone; members get `message.deleted`. Another user's message is a 404.",
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: MessageParams, response: { 200: Confirmation } },
+      ),
+    },
     async (request) => {
       await messages.delete(actorOf(request), request.params.id, request.params.messageId);
       return { message: 'Message deleted' };
@@ -63,7 +100,18 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
   // Reactions are accepted here and applied by the worker, which announces them.
   app.post(
     '/api/channels/:id/messages/:messageId/reactions',
-    { schema: { params: MessageParams, body: ReactionBody, response: { 200: Confirmation } } },
+    {
+      schema: documented(
+        {
+          summary: 'Add a reaction',
+          description: 'Accepted once queued; applied by the worker, which announces `reaction.new`. A duplicate is ignored.',
+          tag: 'Reactions',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: MessageParams, body: ReactionRequest, response: { 200: Confirmation } },
+      ),
+    },
     async (request) => {
       const { id: channelId, messageId } = request.params;
       await messages.changeReaction(actorOf(request), 'add', { channelId, messageId, type: request.body.type });
@@ -73,7 +121,18 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
 
   app.delete(
     '/api/channels/:id/messages/:messageId/reactions/:type',
-    { schema: { params: ReactionParams, response: { 200: Confirmation } } },
+    {
+      schema: documented(
+        {
+          summary: 'Remove a reaction',
+          description: 'The type URL-encoded (`:heart:` as `%3Aheart%3A`); announced as `reaction.deleted` once applied.',
+          tag: 'Reactions',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: ReactionParams, response: { 200: Confirmation } },
+      ),
+    },
     async (request) => {
       const { id: channelId, messageId, type } = request.params;
       await messages.changeReaction(actorOf(request), 'remove', { channelId, messageId, type });

@@ -1,8 +1,11 @@
-/** Runs Heyyo nodes as child processes: `npm run cluster` and the cluster tests. */
+/**
+ * Runs Heyyo nodes as child processes: the cluster tests and `npm run cluster`
+ * (test/tools/cluster.cli.ts). Test and development tooling: not part of any package.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'services/node/src/main.ts';
 
 export interface NodeProcess {
@@ -95,8 +98,11 @@ export async function startNodeProcess(name: string, options: LaunchOptions, tim
 }
 
 /** Runs the program expecting it to exit by itself (e.g. refusing a bad config). */
-export async function runNodeProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const { output, exited } = launch({ env });
+export async function runNodeProcessToExit(
+  env: Record<string, string>,
+  options: Pick<LaunchOptions, 'cwd' | 'args'> = {},
+): Promise<{ code: number | null; output: string }> {
+  const { output, exited } = launch({ ...options, env });
   const code = await exited;
   return { code, output: output() };
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (released before returning: another process could take it first). */
+/** A free TCP port on 127.0.0.1 (released before returning: another process could take it first). For tests and benchmarks. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

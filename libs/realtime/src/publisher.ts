@@ -4,6 +4,9 @@ import type { ServerEventName, ServerEventPayload } from '@heyyo/contracts';
  * Where domain events leave the process: to Socket.IO rooms on every gateway.
  * Fire-and-forget: an event is published after the change it reports is
  * committed, and a client that misses one catches up by seq.
+ *
+ * Declared here, beside its implementations (the Redis emitter, a node's own server);
+ * @heyyo/chat publishes through it.
  */
 export interface EventPublisher {
   /** To every connection in the channel's room, except the connections of `exceptUserId`. */

@@ -3,7 +3,7 @@
  * fixed ports and a worker, against the Postgres and Redis of your environment.
  * Ctrl-C stops it.
  */
-import { startCluster } from './node-process.ts';
+import { startCluster } from '../support/node-process.ts';
 
 const API_PORT = Number(process.env.HEYYO_CLUSTER_API_PORT ?? 4001);
 const GATEWAY_PORT = Number(process.env.HEYYO_CLUSTER_GATEWAY_PORT ?? 4011);

@@ -1,0 +1,33 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AvatarUrl, DisplayName, ExternalUserId, Nullable, Strict, Uuid } from '../schema.ts';
+
+export const TokenRequest = Strict(
+  {
+    api_key: Type.String({ minLength: 1, maxLength: 200 }),
+    api_secret: Type.String({ minLength: 1, maxLength: 200 }),
+    user_id: ExternalUserId,
+    display_name: Type.Optional(Nullable(DisplayName)),
+    avatar_url: Type.Optional(Nullable(AvatarUrl)),
+    ttl: Type.Optional(
+      Type.Integer({
+        minimum: 60,
+        description: "Lifetime in seconds, up to the server's maximum (HEYYO_TOKEN_MAX_TTL_SECONDS, 24 h by default).",
+      }),
+    ),
+  },
+  {
+    title: 'TokenRequest',
+    examples: [{ api_key: 'cb_…', api_secret: 'cbs_…', user_id: 'user-123', display_name: 'Jane Doe' }],
+  },
+);
+export type TokenRequest = Static<typeof TokenRequest>;
+
+export const TokenResponse = Strict(
+  {
+    token: Type.String({ description: 'The user JWT, for REST (Bearer) and Socket.IO (auth.token).' }),
+    expires_in: Type.Integer({ description: 'Seconds until the token expires.' }),
+    user_id: Uuid,
+  },
+  { title: 'TokenResponse', examples: [{ token: 'eyJ…', expires_in: 3600, user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11' }] },
+);
+export type TokenResponse = Static<typeof TokenResponse>;

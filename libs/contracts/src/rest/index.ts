@@ -1,0 +1,6 @@
+export * from './apps.ts';
+export * from './auth.ts';
+export * from './channels.ts';
+export * from './health.ts';
+export * from './messages.ts';
+export * from './users.ts';

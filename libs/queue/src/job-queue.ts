@@ -1,0 +1,21 @@
+import type { ReactionJob } from '@heyyo/contracts';
+
+/**
+ * Where work for the worker leaves the process (BullMQ, or the memory engine's queue).
+ * Every method resolves once its job is stored, so an answer to a client implies the
+ * work is queued. Reactions reject when they cannot be queued (the client must retry);
+ * recount requests never reject: they follow a change that is already committed, so
+ * they are retried a few times, then counted (heyyo_recount_enqueue_failures_total)
+ * and left to `npm run reconcile`.
+ *
+ * Declared here, beside its implementations; @heyyo/chat enqueues through it.
+ */
+export interface JobQueue {
+  reaction(job: ReactionJob): Promise<void>;
+  /** The channel's messages or members changed: recount it soon. */
+  channelChanged(channelId: string): Promise<void>;
+  /** A message's reactions changed: recount them soon. */
+  messageReactionsChanged(messageId: string): Promise<void>;
+  /** A message was deleted: take it out of unread counts soon. */
+  messageDeleted(channelId: string, seq: number): Promise<void>;
+}

@@ -1,0 +1,79 @@
+/**
+ * What the OpenAPI document says of a route beyond its shapes: summary, tag, who may
+ * call it, and the errors it answers with (each an ErrorBody).
+ */
+import { STATUS_CODES } from 'node:http';
+import { ErrorBody } from '@heyyo/contracts';
+
+/** The credentials a route takes: the names of OpenAPI security schemes (see openapi.ts). */
+export type RouteAuth = 'none' | 'admin' | 'user' | 'app';
+
+const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
+  none: [],
+  admin: [{ adminToken: [] }],
+  user: [{ userToken: [] }],
+  app: [{ apiKey: [], apiSecret: [] }],
+};
+
+/** What each failure status means here (its `code` says which case). */
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: a body, query or path value breaks the contract (HEYYO_ERR_VALIDATION, HEYYO_ERR_INVALID_JSON).',
+  401: 'Credentials missing or wrong (HEYYO_ERR_AUTH_REQUIRED, HEYYO_ERR_INVALID_CREDENTIALS).',
+  403: 'Token invalid or expired, or not allowed (HEYYO_ERR_INVALID_TOKEN, HEYYO_ERR_TOKEN_EXPIRED, HEYYO_ERR_NOT_MEMBER, HEYYO_ERR_INVALID_ADMIN_TOKEN).',
+  404: 'Not found, or not visible to the caller (HEYYO_ERR_CHANNEL_NOT_FOUND, HEYYO_ERR_USER_NOT_FOUND, HEYYO_ERR_MESSAGE_NOT_FOUND, HEYYO_ERR_PARENT_NOT_FOUND).',
+  413: 'Request body over the size limit (HEYYO_ERR_PAYLOAD_TOO_LARGE).',
+  415: 'Content-Type is not application/json (HEYYO_ERR_UNSUPPORTED_MEDIA_TYPE).',
+  410: 'Too far behind to catch up: reload the history (HEYYO_ERR_RESYNC_REQUIRED).',
+  429: 'Rate limited (HEYYO_ERR_RATE_LIMITED); the retry-after header says when to retry.',
+  500: 'Server fault (HEYYO_ERR_INTERNAL); quote the errorId to the operator.',
+};
+
+/** Failures each kind of route can answer, besides its own. */
+const AUTH_ERRORS: Record<RouteAuth, number[]> = { none: [], admin: [401, 403], user: [401, 403], app: [401] };
+
+export interface RouteDocs {
+  summary: string;
+  description?: string;
+  tag: 'Operations' | 'Apps' | 'Auth' | 'Users' | 'Channels' | 'Messages' | 'Reactions';
+  auth: RouteAuth;
+  /** Statuses this route answers with an ErrorBody besides 400, 429, 500 and its auth's. */
+  errors?: number[];
+  /** Whether the route validates input (adds 400). @defaultValue true */
+  validates?: boolean;
+  /** Whether the route is rate limited (adds 429). @defaultValue true */
+  rateLimited?: boolean;
+}
+
+/**
+ * A route's `schema`: its shapes (from @heyyo/contracts) plus its documentation and an
+ * ErrorBody response for every failure status it can answer. The error responses are
+ * left out of the static type, so a handler's return type stays its success shapes.
+ */
+export function documented<S extends { response: Record<number, unknown> }>(docs: RouteDocs, shapes: S): S {
+  const statuses = new Set([
+    ...(docs.validates === false ? [] : [400]),
+    ...AUTH_ERRORS[docs.auth],
+    ...(docs.errors ?? []),
+    ...('body' in shapes ? [413, 415] : []),
+    ...(docs.rateLimited === false ? [] : [429]),
+    500,
+  ]);
+  const errorResponses = Object.fromEntries(
+    [...statuses].sort().map((status) => [status, { ...ErrorBody, description: ERROR_DESCRIPTIONS[status] ?? STATUS_CODES[status] }]),
+  );
+  // OpenAPI requires a description per response; Fastify's default says "Default Response".
+  const successResponses = Object.fromEntries(
+    Object.entries(shapes.response).map(([status, schema]) => [
+      status,
+      { description: STATUS_CODES[Number(status)], ...(schema as object) },
+    ]),
+  );
+  return {
+    ...shapes,
+    response: { ...successResponses, ...errorResponses },
+    summary: docs.summary,
+    ...(docs.description ? { description: docs.description } : {}),
+    tags: [docs.tag],
+    security: SECURITY[docs.auth],
+  };
+}
