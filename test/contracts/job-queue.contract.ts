@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CounterJob, JobRun, ReactionJob } from '@heyyo/contracts';
 import { counterKey, isIdle, type Processors, type QueueStats, type WorkQueue } from '@heyyo/queue';
+import { eventually } from '../support/eventually.ts';
 
 /** The jobs settings of config.jobs (HEYYO_COUNTER_COALESCE_MS, HEYYO_JOB_ATTEMPTS, …). */
 export interface JobQueueSettings {
@@ -51,7 +52,8 @@ export interface JobQueueContractOptions {
 }
 
 const SETTINGS: JobQueueSettings = { coalesceMs: 0, concurrency: 2, attempts: 3, backoffMs: 20, keepFailed: 10, lockMs: 2000 };
-const reaction = (type: string): ReactionJob => ({
+/** A reaction job that differs only by `type`. */
+export const reaction = (type: string): ReactionJob => ({
   op: 'add',
   appId: 'a0000000-0000-4000-8000-000000000000',
   channelId: 'c',
@@ -62,17 +64,6 @@ const reaction = (type: string): ReactionJob => ({
   version: 1,
 });
 const idle: Processors = { reactions: async () => {}, counters: async () => {} };
-
-/** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
-async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A promise and its resolve: a job that waits until the test lets it go. */
 function gate() {

@@ -1,7 +1,7 @@
 /** Runs Debian's haproxy with infra/haproxy.cfg in front of local nodes (the tests' load balancer). */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.ts';
+import { freePort } from '@heyyo/service-node';
 
 const CONFIG = fileURLToPath(new URL('../../infra/haproxy.cfg', import.meta.url));
 

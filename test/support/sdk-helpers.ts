@@ -8,16 +8,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export type Payload<E extends keyof ClientEvents> = ClientEvents[E] extends (payload: infer P) => void ? P : never;
 
-/** Polls `probe` until it returns something truthy; fails with `what` after the deadline. */
-export async function eventually<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from './eventually.ts';
 
 /** The next `event` the client emits (matching `predicate`), through on() and off(). */
 export function nextEvent<E extends keyof ClientEvents>(

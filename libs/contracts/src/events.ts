@@ -6,8 +6,8 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorBody } from './error-body.ts';
-import { Message } from './rest/messages.ts';
-import { ClientMessageId, Id, JsonObject, Nullable, ReactionType, Strict, Timestamp, Uuid } from './schema.ts';
+import { Message, messageContentFields } from './rest/messages.ts';
+import { ClientMessageId, Id, Nullable, ReactionType, Strict, Timestamp, Uuid } from './schema.ts';
 
 /** Largest page one `messages.sync` returns. */
 export const MAX_SYNC_PAGE = 100;
@@ -15,9 +15,7 @@ export const MAX_SYNC_PAGE = 100;
 export const SendMessagePayload = Strict(
   {
     channelId: Id,
-    text: Type.Optional(Nullable(Type.String())),
-    attachments: Type.Optional(Type.Array(JsonObject)),
-    metadata: Type.Optional(JsonObject),
+    ...messageContentFields,
     parentId: Type.Optional(Nullable(Id)),
     clientId: Type.Optional(ClientMessageId),
   },

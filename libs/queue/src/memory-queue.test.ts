@@ -4,9 +4,8 @@
  * runs what is queued.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { ReactionJob } from '@heyyo/contracts';
 import { createLogger } from '@heyyo/logging';
-import { describeJobQueue } from '../../../test/contracts/job-queue.contract.ts';
+import { describeJobQueue, reaction } from '../../../test/contracts/job-queue.contract.ts';
 import { createMemoryQueue } from './memory-queue.ts';
 
 const logger = createLogger({ level: 'silent', name: 'test' });
@@ -22,16 +21,6 @@ describeJobQueue(
 
 describe('the memory engine job queue (what BullMQ does not do)', () => {
   const settings = { attempts: 3, backoffMs: 5, keepFailed: 10, coalesceMs: 30, concurrency: 2 };
-  const reaction = (type: string): ReactionJob => ({
-    op: 'add',
-    appId: 'a0000000-0000-4000-8000-000000000000',
-    channelId: 'c',
-    messageId: 'm',
-    userId: 'u',
-    externalId: 'e',
-    type,
-    version: 1,
-  });
 
   it('runs every queued job, delayed ones included, before close resolves, then refuses reactions', async () => {
     const queue = createMemoryQueue({ ...settings, coalesceMs: 60_000 }, logger);

@@ -88,10 +88,11 @@ async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
 }
 
 /**
- * A free TCP port on 127.0.0.1 for the server (Postgres cannot pick one itself). Released
- * before Postgres binds it: another process could take it first, then the start fails.
+ * A free TCP port on 127.0.0.1, for the embedded server (Postgres cannot pick one itself)
+ * and the test harness's processes. Released before it is bound: another process could take
+ * it first, then that start fails.
  */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

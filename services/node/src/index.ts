@@ -1,4 +1,4 @@
 export { startNode, type RunningNode } from './start-node.ts';
 export { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
 export { createMemoryEngine, createRedisEngine, resolveEngine, EngineError, type Engine } from './engine.ts';
-export { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.ts';
+export { freePort, startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.ts';

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../support/free-port.ts';
+import { freePort } from '@heyyo/service-node';
 import { onCleanup } from './cleanup.ts';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

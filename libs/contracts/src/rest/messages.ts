@@ -33,11 +33,16 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 export const Attachment = JsonObject;
 export type Attachment = Static<typeof Attachment>;
 
+/** What a sender writes, over REST and the socket alike (their other fields differ in case, as the seed has them). */
+export const messageContentFields = {
+  text: Type.Optional(Nullable(Type.String())),
+  attachments: Type.Optional(Type.Array(Attachment)),
+  metadata: Type.Optional(JsonObject),
+};
+
 export const SendMessageRequest = Strict(
   {
-    text: Type.Optional(Nullable(Type.String())),
-    attachments: Type.Optional(Type.Array(Attachment)),
-    metadata: Type.Optional(JsonObject),
+    ...messageContentFields,
     parent_id: Type.Optional(Nullable(Id)),
     client_id: Type.Optional(ClientMessageId),
   },

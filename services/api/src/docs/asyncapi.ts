@@ -18,40 +18,38 @@ last \`seq\` you hold. The readable catalogue is docs/events.md.`;
 
 export function asyncApiDocument(version: string) {
   const messages: Record<string, unknown> = {};
-  const operations: Record<string, unknown> = {};
   const channelMessages: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  /** A message in components, listed on the socket channel; returns its reference there. */
+  const message = (key: string, fields: { name: string; title: string; summary: string; payload: unknown }) => {
+    messages[key] = fields;
+    channelMessages[key] = ref(`components/messages/${key}`);
+    return ref(`channels/socket/messages/${key}`);
+  };
+  const operation = (key: string, action: 'send' | 'receive', summary: string, sent: unknown, reply?: unknown) => {
+    operations[key] = {
+      action,
+      channel: ref('channels/socket'),
+      title: key.slice(key.indexOf('.') + 1),
+      summary,
+      messages: [sent],
+      ...(reply ? { reply: { channel: ref('channels/socket'), messages: [reply] } } : {}),
+    };
+  };
 
   for (const [event, spec] of Object.entries(ClientEvents)) {
-    const name = `client.${event}`;
-    messages[name] = { name: event, title: event, summary: spec.summary, payload: plain(spec.payload) };
-    messages[`${name}.ack`] = {
+    const sent = message(`client.${event}`, { name: event, title: event, summary: spec.summary, payload: plain(spec.payload) });
+    const ack = message(`client.${event}.ack`, {
       name: `${event} ack`,
       title: `${event} acknowledgement`,
       summary: `What the acknowledgement of ${event} carries: this on success, an Error on failure.`,
       payload: { oneOf: [plain(spec.ack), ref('components/schemas/Error')] },
-    };
-    channelMessages[name] = ref(`components/messages/${name}`);
-    channelMessages[`${name}.ack`] = ref(`components/messages/${name}.ack`);
-    operations[`client.${event}`] = {
-      action: 'receive',
-      channel: ref('channels/socket'),
-      title: event,
-      summary: spec.summary,
-      messages: [ref(`channels/socket/messages/${name}`)],
-      reply: { channel: ref('channels/socket'), messages: [ref(`channels/socket/messages/${name}.ack`)] },
-    };
+    });
+    operation(`client.${event}`, 'receive', spec.summary, sent, ack);
   }
   for (const [event, spec] of Object.entries(ServerEvents)) {
-    const name = `server.${event}`;
-    messages[name] = { name: event, title: event, summary: spec.summary, payload: plain(spec.payload) };
-    channelMessages[name] = ref(`components/messages/${name}`);
-    operations[`server.${event}`] = {
-      action: 'send',
-      channel: ref('channels/socket'),
-      title: event,
-      summary: spec.summary,
-      messages: [ref(`channels/socket/messages/${name}`)],
-    };
+    const sent = message(`server.${event}`, { name: event, title: event, summary: spec.summary, payload: plain(spec.payload) });
+    operation(`server.${event}`, 'send', spec.summary, sent);
   }
 
   return {
