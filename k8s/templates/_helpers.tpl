@@ -32,3 +32,15 @@ app.kubernetes.io/component: {{ .role }}
 - secretRef:
     name: {{ include "heyyo.secretName" . }}
 {{- end -}}
+
+{{/*
+Seconds Kubernetes waits after SIGTERM before it kills a pod: the node's own shutdown grace
+(HEYYO_SHUTDOWN_DRAIN_MS + HEYYO_SHUTDOWN_CLOSE_MS, the node's defaults when unset; config.shutdown.graceMs),
+rounded up, plus 2 s: the node's 1 s backstop after its grace, and its exit. Computed from the
+same settings the node reads, so the kubelet's SIGKILL never cuts an orderly shutdown short.
+*/}}
+{{- define "heyyo.terminationGracePeriodSeconds" -}}
+{{- $drainMs := atoi (toString (index .Values.env "HEYYO_SHUTDOWN_DRAIN_MS" | default "10000")) -}}
+{{- $closeMs := atoi (toString (index .Values.env "HEYYO_SHUTDOWN_CLOSE_MS" | default "10000")) -}}
+{{- add (div (add $drainMs $closeMs 999) 1000) 2 -}}
+{{- end -}}

@@ -9,6 +9,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { loadConfig } from '@heyyo/config';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -74,8 +75,8 @@ describe('the Helm chart (k8s/)', () => {
     expect(container.env).toContainEqual({ name: 'HEYYO_ROLES', value: 'gateway' });
     expect(container.livenessProbe.httpGet.path).toBe('/health');
     expect(container.readinessProbe.httpGet.path).toBe('/ready');
-    // The grace outlasts the gateway's drain (HEYYO_SHUTDOWN_DRAIN_MS, 10 s by default).
-    expect(gateway.terminationGracePeriodSeconds).toBeGreaterThan(10);
+    // The grace outlasts the node's own (drain + close, 10 s + 10 s by default): see the test below.
+    expect(gateway.terminationGracePeriodSeconds).toBeGreaterThan(20);
     // Autoscaled roles leave replicas to the HPA; the worker has its own count.
     expect(find(objects, 'Deployment', 'heyyo-api').spec.replicas).toBeUndefined();
     expect(find(objects, 'Deployment', 'heyyo-worker').spec.replicas).toBe(1);
@@ -92,6 +93,23 @@ describe('the Helm chart (k8s/)', () => {
     expect(job.spec.template.spec.containers[0].command).toEqual(['node', '--import', 'tsx', 'libs/database/src/migrate.cli.ts']);
   });
 
+  it.each([
+    ['the default values', []],
+    ['the production values', ['-f', `${ROOT}k8s/values-production.yaml`]],
+    ['a drain and close budget set', ['--set-string', 'env.HEYYO_SHUTDOWN_DRAIN_MS=25000', '--set-string', 'env.HEYYO_SHUTDOWN_CLOSE_MS=7500']],
+    ['neither set (the node defaults)', ['--set', 'env.HEYYO_SHUTDOWN_DRAIN_MS=null', '--set', 'env.HEYYO_SHUTDOWN_CLOSE_MS=null']],
+  ])("gives every pod the node's own shutdown grace with %s", async (_label, values) => {
+    const objects = await template(...values);
+    // The node's grace, from the environment the chart gives it (the ConfigMap), as the node computes it.
+    const env = (find(objects, 'ConfigMap', 'heyyo-env') as unknown as { data?: Record<string, string> }).data ?? {};
+    const { graceMs } = loadConfig({ ...env, NODE_ENV: 'test', HEYYO_JWT_KEYS: `k:${'x'.repeat(32)}` }).shutdown;
+    for (const role of ['api', 'gateway', 'worker']) {
+      const seconds = find(objects, 'Deployment', `heyyo-${role}`).spec.template.spec.terminationGracePeriodSeconds;
+      // The node's grace rounded up, plus 2 s: its 1 s backstop after the grace, and its exit.
+      expect(seconds, role).toBe(Math.ceil(graceMs / 1000) + 2);
+    }
+  });
+
   it('takes credentials from an existing Secret instead of creating one', async () => {
     const objects = await template('-f', `${ROOT}k8s/values-production.yaml`);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -105,6 +123,7 @@ describe('the Helm chart (k8s/)', () => {
     ['an env var the chart sets per role', ['--set', 'env.HEYYO_ROLES=api'], 'HEYYO_ROLES'],
     ['a short admin token', ['--set', 'secrets.HEYYO_ADMIN_TOKEN=short'], 'secrets.HEYYO_ADMIN_TOKEN'],
     ['an unknown value', ['--set', 'replicas=3'], 'replicas'],
+    ['a drain that is not milliseconds', ['--set-string', 'env.HEYYO_SHUTDOWN_DRAIN_MS=10s'], 'env.HEYYO_SHUTDOWN_DRAIN_MS'],
   ])('rejects %s', async (_label, values, mentioned) => {
     const failed = await run(helm, ['template', 'heyyo', `${ROOT}k8s`, ...values]).then(
       () => undefined,

@@ -1180,3 +1180,52 @@ describe('@heyyo/sdk against a node with HEYYO_ADMIN_TOKEN', () => {
     });
   });
 });
+
+describe('@heyyo/sdk when a connected socket\'s token expires (HEYYO_TOKEN_REFRESH_GRACE_MS=1000)', () => {
+  const GRACE_MS = 1000;
+  const ctx = useNodeContext({ env: { HEYYO_TOKEN_REFRESH_GRACE_MS: String(GRACE_MS) } });
+  const sdk = useClients(() => ctx.url);
+  /** Waits until `ms` since the epoch (past a token's expiry and the grace the server gives it). */
+  const until = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - Date.now())));
+
+  it('answers auth.expired with a token from tokenProvider: the socket stays connected past the grace and keeps receiving', async () => {
+    const user = await ctx.newUser();
+    const channel = await ctx.newChannel(user);
+    const exp = nowSeconds() + 2;
+    const provided: number[] = [];
+    const client = sdk({
+      token: await forge(user, { exp }),
+      tokenProvider: async () => {
+        provided.push(Date.now());
+        return forge(user, { exp: nowSeconds() + 3600 });
+      },
+    });
+    const states = record(client, 'connection.changed');
+    const errors = record(client, 'error');
+    await client.connect();
+
+    await until(exp * 1000 + GRACE_MS + 700);
+    // Never dropped: the server took the new token over the live socket.
+    expect(states).toEqual([{ state: 'connecting' }, { state: 'connected' }]);
+    expect(client.connected).toBe(true);
+    expect(errors).toEqual([]);
+    expect(provided).toHaveLength(1);
+    const arrived = nextEvent(client, 'message.new', (message) => message.text === 'after the expiry');
+    await ctx.send(user, channel.id, { text: 'after the expiry' });
+    expect((await arrived).channel_id).toBe(channel.id);
+  });
+
+  it('without a tokenProvider: "error" says the socket will be disconnected, and it is', async () => {
+    const user = await ctx.newUser();
+    const exp = nowSeconds() + 2;
+    const client = sdk({ token: await forge(user, { exp }) });
+    const errors = record(client, 'error');
+    await client.connect();
+    await nextEvent(client, 'connection.changed', ({ state }) => state === 'reconnecting', (exp - nowSeconds()) * 1000 + GRACE_MS + 3000);
+    expectHeyyoError(errors[0], AuthenticationError, {
+      status: 403,
+      code: ErrorCodes.TOKEN_EXPIRED,
+      message: 'Token expired: no tokenProvider to refresh it, the socket will be disconnected',
+    });
+  });
+});

@@ -79,13 +79,14 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     return state;
   };
 
-  const request: Requester = async (method, url, { token, body, headers = {} } = {}) => {
+  const request: Requester = async (method, url, { token, body, headers = {}, remoteAddress } = {}) => {
     const allHeaders: Record<string, string> = { ...headers };
     if (token !== undefined) allHeaders.authorization = `Bearer ${token}`;
     const response = await current().app.inject({
       method: method as 'GET',
       url,
       headers: allHeaders,
+      ...(remoteAddress === undefined ? {} : { remoteAddress }),
       ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
     });
     return {

@@ -12,6 +12,8 @@ export interface RequestOptions {
   token?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The client's IP (the socket's remote address); 127.0.0.1 when omitted. */
+  remoteAddress?: string;
 }
 
 export type Requester = <T = any>(method: string, url: string, options?: RequestOptions) => Promise<ApiResponse<T>>;

@@ -62,6 +62,9 @@ export function fileResources(label: string): FileResources {
       HEYYO_REDIS_PREFIX: keyPrefix,
       HEYYO_JWT_KEYS: `test:${TEST_JWT_SECRET}`,
       HEYYO_RATE_LIMIT_MAX: '1000000',
+      // Suites that test refusals make many failed credential checks from one address.
+      HEYYO_AUTH_FAILURES_PER_IP: '1000000',
+      HEYYO_AUTH_FAILURES_PER_KEY: '1000000',
       HEYYO_COUNTER_COALESCE_MS: '20',
       HEYYO_DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

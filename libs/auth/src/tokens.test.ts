@@ -5,7 +5,11 @@ import { constantTimeEqual, generateApiKey, generateApiSecret, hashSecret, secre
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123456789';
 const settings = { keys: [{ kid: 'k1', secret: SECRET }], issuer: 'heyyo', audience: 'heyyo', ttlSeconds: 60 };
-const claims = { appId: 'app-1', userId: 'user-1', externalId: 'ext-1' };
+const claims = {
+  appId: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11',
+  userId: '7c1e6a3b-9f2d-4c8e-8b1a-3d5e7f9a1b2c',
+  externalId: 'ext-1',
+};
 
 describe('TokenService', () => {
   it('round-trips claims and names its key', async () => {
@@ -39,6 +43,13 @@ describe('TokenService', () => {
       .sign(key);
     await expect(new TokenService(settings).verify(expired)).rejects.toMatchObject({ reason: 'expired' });
     await expect(new TokenService(settings).verify('a.b.c')).rejects.toBeInstanceOf(TokenError);
+  });
+
+  it('refuses a correctly signed token whose app or user id is not a UUID', async () => {
+    const tokens = new TokenService(settings);
+    for (const bad of [{ ...claims, appId: 'app-1' }, { ...claims, userId: 'user-1' }]) {
+      await expect(tokens.verify(await tokens.sign(bad))).rejects.toMatchObject({ reason: 'invalid' });
+    }
   });
 
   it('refuses a token without the app claim', async () => {

@@ -88,12 +88,17 @@ export class TokenService {
       throw new TokenError('invalid');
     }
     const { app_id: appId, ext: externalId, sub: userId, exp } = payload;
-    if (typeof appId !== 'string' || typeof externalId !== 'string' || typeof userId !== 'string') {
+    // Signed by a key we trust, yet a token whose ids are not UUIDs names no row: refuse it
+    // here rather than let a query fail on it.
+    if (typeof appId !== 'string' || typeof externalId !== 'string' || !isUuid(appId) || !isUuid(userId)) {
       throw new TokenError('invalid');
     }
     return { appId, userId, externalId, expiresAtMs: exp! * 1000 };
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -35,11 +35,10 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     authenticateApp,
 
     /**
-     * Exchanges app credentials and the tenant's user id for a user JWT,
-     * creating the user or updating the profile fields given.
+     * A user JWT for the tenant's user id, for an app whose credentials were checked
+     * (`authenticateApp`), creating the user or updating the profile fields given.
      */
-    async issueUserToken(request: TokenRequest): Promise<TokenResponse> {
-      const appId = await authenticateApp(request.api_key, request.api_secret);
+    async issueUserToken(appId: AppId, request: Omit<TokenRequest, 'api_key' | 'api_secret'>): Promise<TokenResponse> {
       const user = await repos.users.upsert(appId, {
         externalId: request.user_id,
         displayName: request.display_name,
@@ -48,6 +47,28 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
       const ttl = request.ttl ?? tokens.ttlSeconds;
       const token = await tokens.sign({ appId, userId: user.id, externalId: user.externalId }, ttl);
       return { token, expires_in: ttl, user_id: user.id };
+    },
+
+    /**
+     * The actor of a token this process verified before and that has not expired; undefined
+     * otherwise (check it with `authenticate`). Presenting one is not a guess.
+     */
+    rememberedActor(token: string): Actor | undefined {
+      const known = verified.get(token);
+      return known && Date.now() < known.expiresAtMs ? known.actor : undefined;
+    },
+
+    /**
+     * When a token that `authenticate` accepted expires, in ms since the epoch: a live socket's
+     * deadline. Now, when it can no longer be verified.
+     */
+    async tokenExpiresAtMs(token: string): Promise<number> {
+      const known = verified.get(token);
+      if (known) return known.expiresAtMs;
+      return tokens.verify(token).then(
+        (claims) => claims.expiresAtMs,
+        () => Date.now(),
+      );
     },
 
     /**
@@ -62,15 +83,20 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
         verified.delete(token);
         throw Errors.tokenExpired();
       }
+      let claims;
       try {
-        const claims = await tokens.verify(token);
-        const actor: Actor = Object.freeze({ appId: verifiedAppId(claims.appId), userId: claims.userId, externalId: claims.externalId });
-        verified.set(token, { actor, expiresAtMs: claims.expiresAtMs });
-        return actor;
+        claims = await tokens.verify(token);
       } catch (error) {
         if (error instanceof TokenError && error.reason === 'expired') throw Errors.tokenExpired();
         throw Errors.invalidToken();
       }
+      // Once per token (then cached): a signed token for a user that does not exist in its app
+      // (a key shared with another deployment, a user removed) proves nobody.
+      const appId = verifiedAppId(claims.appId);
+      if (!(await repos.users.findById(appId, claims.userId))) throw Errors.invalidToken();
+      const actor: Actor = Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId });
+      verified.set(token, { actor, expiresAtMs: claims.expiresAtMs });
+      return actor;
     },
   };
 }

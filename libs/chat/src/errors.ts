@@ -26,6 +26,8 @@ export const Errors = {
   // The seed answers 403 for a token that fails verification.
   invalidToken: () => createError(ErrorCodes.INVALID_TOKEN, 'Invalid token', 403),
   tokenExpired: () => createError(ErrorCodes.TOKEN_EXPIRED, 'Token expired', 403),
+  /** `auth.refresh` with a valid token of someone else: a socket keeps the user it connected as. */
+  tokenForAnotherUser: () => createError(ErrorCodes.INVALID_TOKEN, 'Token is for another user', 403),
   invalidCredentials: () => createError(ErrorCodes.INVALID_CREDENTIALS, 'Invalid API credentials', 401),
   adminTokenRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Admin token required', 401),
   invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),

@@ -63,9 +63,50 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the failed-credential limits, with defaults and ranges', () => {
+    const defaults = loadConfig({ HEYYO_DATA_DIR: dataDir() });
+    expect(defaults.auth).toMatchObject({ failuresPerIp: 50, failuresPerKey: 20, failureWindowMs: 60_000 });
+    const set = loadConfig({
+      HEYYO_DATA_DIR: dataDir(),
+      HEYYO_AUTH_FAILURES_PER_IP: '7',
+      HEYYO_AUTH_FAILURES_PER_KEY: '3',
+      HEYYO_AUTH_FAILURE_WINDOW_MS: '5000',
+    });
+    expect(set.auth).toMatchObject({ failuresPerIp: 7, failuresPerKey: 3, failureWindowMs: 5000 });
+    const problems = problemsOf({
+      HEYYO_DATA_DIR: dataDir(),
+      HEYYO_AUTH_FAILURES_PER_IP: '0',
+      HEYYO_AUTH_FAILURES_PER_KEY: 'many',
+      HEYYO_AUTH_FAILURE_WINDOW_MS: '999',
+    });
+    expect(problems).toEqual([
+      'HEYYO_AUTH_FAILURES_PER_IP must be an integer from 1 to 10000000 (got "0")',
+      'HEYYO_AUTH_FAILURES_PER_KEY must be an integer from 1 to 10000000 (got "many")',
+      'HEYYO_AUTH_FAILURE_WINDOW_MS must be an integer from 1000 to 3600000 (got "999")',
+    ]);
+  });
+
   it('refuses a heartbeat that is not below the presence TTL', () => {
     expect(problemsOf({ HEYYO_PRESENCE_TTL_MS: '5000', HEYYO_PRESENCE_HEARTBEAT_MS: '5000' })).toEqual([
       'HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS',
+    ]);
+  });
+
+  it('derives the shutdown grace from the drain and the close budget; reads the token refresh grace', () => {
+    const defaults = loadConfig({ HEYYO_DATA_DIR: dataDir() });
+    expect(defaults.shutdown).toEqual({ closeMs: 10_000, graceMs: 20_000 });
+    expect(defaults.realtime.tokenRefreshGraceMs).toBe(30_000);
+    const set = loadConfig({
+      HEYYO_DATA_DIR: dataDir(),
+      HEYYO_SHUTDOWN_DRAIN_MS: '20000',
+      HEYYO_SHUTDOWN_CLOSE_MS: '3000',
+      HEYYO_TOKEN_REFRESH_GRACE_MS: '0',
+    });
+    expect(set.shutdown).toEqual({ closeMs: 3000, graceMs: 23_000 });
+    expect(set.realtime.tokenRefreshGraceMs).toBe(0);
+    expect(problemsOf({ HEYYO_DATA_DIR: dataDir(), HEYYO_SHUTDOWN_CLOSE_MS: '500', HEYYO_TOKEN_REFRESH_GRACE_MS: '-1' })).toEqual([
+      'HEYYO_TOKEN_REFRESH_GRACE_MS must be an integer from 0 to 600000 (got "-1")',
+      'HEYYO_SHUTDOWN_CLOSE_MS must be an integer from 1000 to 120000 (got "500")',
     ]);
   });
 

@@ -59,6 +59,20 @@ export interface Config {
     tokenTtlSeconds: number;
     /** Longest lifetime a token request may ask for (`ttl`). @defaultValue 86400 */
     tokenMaxTtlSeconds: number;
+    /**
+     * Failed credential checks (wrong api secret or `X-API-Secret`, wrong admin token, invalid user
+     * JWT) one client IP may make per window; past it, that IP's credentials are refused with 429
+     * without being checked. Correct credentials never count. @defaultValue 50
+     */
+    failuresPerIp: number;
+    /**
+     * Failed checks of one api_key (token minting or `X-API-Key`) from any IPs per window; past it,
+     * IPs that already failed with that key are refused without a check, while IPs that have not
+     * (the tenant's own backends) are still served. @defaultValue 20
+     */
+    failuresPerKey: number;
+    /** The window of both failure budgets; it starts at a counter's first failure. @defaultValue 60000 */
+    failureWindowMs: number;
   };
   limits: {
     /** @defaultValue 262144 (256 KiB) */
@@ -87,8 +101,27 @@ export interface Config {
     socketEventsPerSecond: number;
     /** Client events a connection may send in a burst. @defaultValue 60 */
     socketEventBurst: number;
-    /** On SIGTERM, time given to sockets to move away before the process closes. @defaultValue 10000 */
+    /**
+     * On SIGTERM, the longest a gateway waits for its sockets' presence cleanup before the rest
+     * closes; a drain that completes sooner ends sooner. @defaultValue 10000
+     */
     drainMs: number;
+    /** A socket whose token expired is sent `auth.expired`, then disconnected unless it sends `auth.refresh` within this. @defaultValue 30000 */
+    tokenRefreshGraceMs: number;
+  };
+  shutdown: {
+    /**
+     * On SIGTERM, after the drain: the budget shared by the remaining steps (HTTP requests in
+     * flight, running jobs, the Postgres and Redis connections). A step still running when it
+     * is spent is abandoned and logged. @defaultValue 10000
+     */
+    closeMs: number;
+    /**
+     * The longest an orderly shutdown takes: `realtime.drainMs` + `closeMs`. The process exits 1
+     * if it is still running a second after it; the Helm chart's `terminationGracePeriodSeconds`
+     * is computed from the same two settings.
+     */
+    graceMs: number;
   };
   jobs: {
     /** Counter changes within this window become one recount. @defaultValue 100 */
@@ -183,6 +216,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: read.string('HEYYO_JWT_AUDIENCE', 'heyyo'),
       tokenTtlSeconds: read.int('HEYYO_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
       tokenMaxTtlSeconds: read.int('HEYYO_TOKEN_MAX_TTL_SECONDS', 86_400, 60, 30 * 24 * 3600),
+      failuresPerIp: read.int('HEYYO_AUTH_FAILURES_PER_IP', 50, 1, 10_000_000),
+      failuresPerKey: read.int('HEYYO_AUTH_FAILURES_PER_KEY', 20, 1, 10_000_000),
+      failureWindowMs: read.int('HEYYO_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 3_600_000),
     },
     limits: {
       bodyBytes: read.int('HEYYO_MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
@@ -200,6 +236,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       socketEventsPerSecond: read.int('HEYYO_WS_EVENTS_PER_SECOND', 20, 1, 100_000),
       socketEventBurst: read.int('HEYYO_WS_EVENT_BURST', 60, 1, 1_000_000),
       drainMs: read.int('HEYYO_SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
+      tokenRefreshGraceMs: read.int('HEYYO_TOKEN_REFRESH_GRACE_MS', 30_000, 0, 600_000),
+    },
+    shutdown: {
+      closeMs: read.int('HEYYO_SHUTDOWN_CLOSE_MS', 10_000, 1000, 120_000),
+      graceMs: 0,
     },
     jobs: {
       coalesceMs: read.int('HEYYO_COUNTER_COALESCE_MS', 100, 0, 60_000),
@@ -217,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     version: PACKAGE_VERSION,
   };
 
+  config.shutdown.graceMs = config.realtime.drainMs + config.shutdown.closeMs;
   if (config.realtime.heartbeatMs >= config.realtime.presenceTtlMs) {
     read.problems.push('HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS');
   }

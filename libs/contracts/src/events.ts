@@ -7,7 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorBody } from './error-body.ts';
 import { Message, messageContentFields } from './rest/messages.ts';
-import { ClientMessageId, Id, Nullable, ReactionType, Strict, Timestamp, Uuid } from './schema.ts';
+import { ClientMessageId, Id, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from './schema.ts';
 
 /** Largest page one `messages.sync` returns. */
 export const MAX_SYNC_PAGE = 100;
@@ -32,7 +32,7 @@ export type ReactionPayload = Static<typeof ReactionPayload>;
 export const SyncPayload = Strict(
   {
     channelId: Id,
-    afterSeq: Type.Integer({ minimum: 0, description: 'The last seq the client holds; 0 for "from the start".' }),
+    afterSeq: SeqInput('The last seq the client holds; 0 for "from the start".'),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SYNC_PAGE, default: MAX_SYNC_PAGE })),
   },
   { title: 'SyncPayload' },
@@ -40,7 +40,7 @@ export const SyncPayload = Strict(
 export type SyncPayload = Static<typeof SyncPayload>;
 
 export const ReadPayload = Strict(
-  { channelId: Id, seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Read up to this seq; omitted: up to the newest.' })) },
+  { channelId: Id, seq: Type.Optional(SeqInput('Read up to this seq; omitted: up to the newest.')) },
   { title: 'ReadPayload' },
 );
 export type ReadPayload = Static<typeof ReadPayload>;
@@ -103,6 +103,27 @@ export const ChannelReadEvent = Strict(
 );
 export type ChannelReadEvent = Static<typeof ChannelReadEvent>;
 
+export const RefreshPayload = Strict(
+  { token: Type.String({ minLength: 1, description: 'A new user JWT of the same user and app.' }) },
+  { title: 'RefreshPayload' },
+);
+export type RefreshPayload = Static<typeof RefreshPayload>;
+
+export const Refreshed = Strict(
+  { success: Type.Literal(true), expiresAt: Type.String({ format: 'date-time', description: "The new token's expiry: the socket's next deadline." }) },
+  { title: 'Refreshed' },
+);
+export type Refreshed = Static<typeof Refreshed>;
+
+export const AuthExpiredEvent = Strict(
+  {
+    expiresAt: Type.String({ format: 'date-time', description: "When the socket's token expired." }),
+    graceMs: Type.Integer({ minimum: 0, description: 'Send auth.refresh within this many ms, or be disconnected.' }),
+  },
+  { title: 'AuthExpiredEvent' },
+);
+export type AuthExpiredEvent = Static<typeof AuthExpiredEvent>;
+
 interface ClientEventSpec {
   summary: string;
   payload: TSchema;
@@ -149,6 +170,11 @@ export const ClientEvents = {
     payload: SyncPayload,
     ack: SyncResult,
   },
+  'auth.refresh': {
+    summary: "Replace the socket's token with a new one of the same user and app (before it expires, or after auth.expired).",
+    payload: RefreshPayload,
+    ack: Refreshed,
+  },
 } as const satisfies Record<string, ClientEventSpec>;
 
 /** Events the server sends to clients. */
@@ -165,6 +191,10 @@ export const ServerEvents = {
   'reaction.deleted': { summary: 'A reaction was removed.', payload: ReactionEvent },
   'channel.read': { summary: "To the reader's own connections: keeps a user's devices in sync.", payload: ChannelReadEvent },
   'member.joined': { summary: 'A user joined one of your channels.', payload: MemberJoinedEvent },
+  'auth.expired': {
+    summary: "To one socket: its token expired; send auth.refresh within graceMs or the socket is disconnected.",
+    payload: AuthExpiredEvent,
+  },
 } as const satisfies Record<string, ServerEventSpec>;
 
 export type ClientEventName = keyof typeof ClientEvents;

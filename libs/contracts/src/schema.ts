@@ -41,3 +41,9 @@ export const ReactionType = Type.String({ minLength: 1, maxLength: 64, examples:
 
 /** `{ "message": "…" }`: the seed's confirmation of an action. */
 export const Confirmation = Strict({ message: Type.String() }, { title: 'Confirmation' });
+
+/**
+ * A position a client names (read up to, catch up after). Bounded by the largest integer a
+ * JSON number carries exactly, far inside Postgres' bigint: a larger one is a 400, not a 500.
+ */
+export const SeqInput = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
+import { findHygieneIssue } from './input-hygiene.ts';
 
 /** Where a value came from: a REST request part, a socket payload, or something we send. */
 export type ValidationPart = 'body' | 'querystring' | 'params' | 'headers' | 'payload' | 'response';
@@ -38,9 +39,27 @@ const ajvs = {
 const ajvFor = (part: ValidationPart) =>
   part === 'querystring' || part === 'params' || part === 'headers' ? ajvs.text : part === 'response' ? ajvs.outgoing : ajvs.json;
 
-/** A validator for one schema and part; `errors` holds the first issue when it returns false. */
+/**
+ * A validator for one schema and part; `errors` holds the first issue when it returns false.
+ * What a client sends meets the input hygiene rules first (no NUL, no lone surrogate, bounded
+ * depth), whatever its schema allows.
+ */
 export function compileValidator(schema: TSchema | object, part: ValidationPart): Validator {
-  return ajvFor(part).compile(schema);
+  const validateSchema = ajvFor(part).compile(schema);
+  if (part === 'response') return validateSchema;
+  const validate = ((data: unknown) => {
+    const issue = findHygieneIssue(data);
+    if (issue) {
+      validate.errors = [{ keyword: 'hygiene', schemaPath: '#', params: {}, ...issue }];
+      return false;
+    }
+    const valid = validateSchema(data);
+    validate.errors = validateSchema.errors;
+    return valid;
+  }) as Validator;
+  validate.schema = validateSchema.schema;
+  validate.schemaEnv = validateSchema.schemaEnv;
+  return validate;
 }
 
 const PART_NAMES: Record<ValidationPart, string> = {

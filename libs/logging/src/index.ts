@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './error-serializer.ts';
 
 export type { Logger };
 
@@ -25,7 +26,7 @@ export interface LoggerFactoryOptions {
   destination?: NodeJS.WritableStream;
 }
 
-/** The one pino factory: JSON lines, ISO times, credentials redacted. */
+/** The one pino factory: JSON lines, ISO times, credentials redacted, no query parameters. */
 export function createLogger(options: LoggerFactoryOptions): Logger {
   const loggerOptions: LoggerOptions = {
     level: options.level,
@@ -33,6 +34,8 @@ export function createLogger(options: LoggerFactoryOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
+    // A failed query's error carries its parameters (message text, metadata, names): scrubbed.
+    serializers: { err: serializeError },
   };
   return options.destination
     ? pino(loggerOptions, options.destination as pino.DestinationStream)

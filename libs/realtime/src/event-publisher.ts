@@ -20,5 +20,8 @@ export function createRedisEventPublisher(redis: Redis, keys: RedisKeys, logger:
   };
   const emitter = new Emitter(client, { key: keys.socketIo });
 
-  return createRoomPublisher(() => emitter);
+  return createRoomPublisher(
+    () => emitter,
+    (error, event) => logger.warn({ err: error, event }, 'event not published; clients will catch up by seq'),
+  );
 }

@@ -7,7 +7,7 @@ export function redisKeys(prefix: string) {
     presenceUser: (userId: string) => `${prefix}presence:user:${userId}`,
     /** Sorted set: every user announced online, scored by their latest connection expiry. */
     presenceIndex: `${prefix}presence:online`,
-    /** Rate-limit counters (@fastify/rate-limit namespace). */
+    /** Rate-limit counters: @fastify/rate-limit's, and the failed-credential counters under `authfail:`. */
     rateLimit: `${prefix}ratelimit:`,
     /** BullMQ's prefix: its queues live under `<prefix>bull:<queue>:…`. */
     bullPrefix: `${prefix}bull`,

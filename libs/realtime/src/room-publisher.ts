@@ -16,21 +16,37 @@ export interface SocketServer {
  * Domain events to Socket.IO rooms, through whatever `target()` returns: the Redis emitter
  * (every gateway), or a node's own server (the memory engine). Nothing is sent while it
  * returns undefined (no server attached yet, so no socket to reach).
+ *
+ * Never throws: an event follows a change that is already committed, so a failure to encode
+ * or send it (reported to `onError`) must not turn the caller's success into an error the
+ * client would retry into a duplicate. Clients catch up on what they missed by seq.
  */
-export function createRoomPublisher(target: () => SocketServer | undefined): EventPublisher {
+export function createRoomPublisher(
+  target: () => SocketServer | undefined,
+  onError: (error: unknown, event: string) => void,
+): EventPublisher {
+  const safely = (event: string, send: () => void) => {
+    try {
+      send();
+    } catch (error) {
+      onError(error, event);
+    }
+  };
   return {
     toChannel(channelId, event, payload, exceptUserId) {
-      const room = target()?.to(channelRoom(channelId));
-      (exceptUserId ? room?.except(userRoom(exceptUserId)) : room)?.emit(event, payload);
+      safely(event, () => {
+        const room = target()?.to(channelRoom(channelId));
+        (exceptUserId ? room?.except(userRoom(exceptUserId)) : room)?.emit(event, payload);
+      });
     },
     toChannels(channelIds, event, payload) {
-      if (channelIds.length > 0) target()?.to(channelIds.map(channelRoom)).emit(event, payload);
+      if (channelIds.length > 0) safely(event, () => target()?.to(channelIds.map(channelRoom)).emit(event, payload));
     },
     toUser(userId, event, payload) {
-      target()?.to(userRoom(userId)).emit(event, payload);
+      safely(event, () => target()?.to(userRoom(userId)).emit(event, payload));
     },
     joinChannel(userId, channelId) {
-      target()?.in(userRoom(userId)).socketsJoin(channelRoom(channelId));
+      safely('socketsJoin', () => target()?.in(userRoom(userId)).socketsJoin(channelRoom(channelId)));
     },
   };
 }

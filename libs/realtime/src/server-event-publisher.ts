@@ -1,3 +1,4 @@
+import type { Logger } from '@heyyo/logging';
 import type { EventPublisher } from './publisher.ts';
 import { createRoomPublisher, type SocketServer } from './room-publisher.ts';
 
@@ -6,10 +7,13 @@ import { createRoomPublisher, type SocketServer } from './room-publisher.ts';
  * (one node, no Redis). Events before the gateway is attached reach no one, as no socket
  * can be connected yet.
  */
-export function createServerEventPublisher(): EventPublisher & { attach(server: SocketServer): void } {
+export function createServerEventPublisher(logger: Logger): EventPublisher & { attach(server: SocketServer): void } {
   let server: SocketServer | undefined;
   return {
-    ...createRoomPublisher(() => server),
+    ...createRoomPublisher(
+      () => server,
+      (error, event) => logger.warn({ err: error, event }, 'event not published; clients will catch up by seq'),
+    ),
     attach(attached) {
       server = attached;
     },

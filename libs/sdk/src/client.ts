@@ -49,13 +49,16 @@ export interface SendOptions {
   clientId?: string;
 }
 
-/** Every event `on()` accepts: the server's events plus the client's own. */
-export type ClientEvents = ServerToClientEvents & {
+/**
+ * Every event `on()` accepts: the server's events (but `auth.expired`, which the client answers
+ * itself with a fresh token) plus the client's own.
+ */
+export type ClientEvents = Omit<ServerToClientEvents, 'auth.expired'> & {
   /** The socket's state changed. */
   'connection.changed': (event: { state: ConnectionState }) => void;
   /** A channel was too far behind to catch up: reload it with `messages.list()`. */
   reset: (event: { channelId: string }) => void;
-  /** A background failure (catch-up, token refresh, connection). */
+  /** A background failure (catch-up, token refresh — on the socket too, connection). */
   error: (error: Error) => void;
 };
 

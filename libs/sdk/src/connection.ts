@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@heyyo/contracts';
-import { errorFromAck, WebSocketError } from './errors.ts';
-import type { TokenManager } from './tokens.ts';
+import { ErrorCodes, type ClientToServerEvents, type ServerToClientEvents } from '@heyyo/contracts';
+import { AuthenticationError, errorFromAck, isTokenError, WebSocketError } from './errors.ts';
+import { decodeClaims, type TokenManager } from './tokens.ts';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -27,8 +27,8 @@ const MAX_BACKOFF_MS = 5000;
 
 /**
  * One Socket.IO connection with its own reconnect loop: backoff with jitter,
- * rotation over the gateway URLs, a fresh token after `Invalid token`, and a
- * catch-up after every connect.
+ * rotation over the gateway URLs, a fresh token after `Invalid token` (and over the
+ * live socket when the server says `auth.expired`), and a catch-up after every connect.
  */
 export class Connection {
   private socket: ClientSocket | undefined;
@@ -75,7 +75,10 @@ export class Connection {
   /** Emits and resolves with the acknowledgement; typed errors for `{ error }` acks and timeouts. */
   async request<T>(event: keyof ClientToServerEvents, payload: unknown): Promise<T> {
     // The socket, not the state: catch-up runs on a connected socket before the state says so.
-    const socket = this.socket;
+    return this.requestOn<T>(this.socket, event, payload);
+  }
+
+  private async requestOn<T>(socket: ClientSocket | undefined, event: keyof ClientToServerEvents, payload: unknown): Promise<T> {
     if (!socket?.connected) throw new WebSocketError('Not connected', 0);
     let ack: unknown;
     try {
@@ -106,6 +109,7 @@ export class Connection {
     });
     this.socket = socket;
     this.options.onSocket(socket);
+    socket.on('auth.expired', ({ expiresAt }) => void this.renewToken(socket, expiresAt));
 
     socket.on('connect', () => {
       this.attempt = 0;
@@ -138,6 +142,34 @@ export class Connection {
       if (reason === 'io client disconnect') return;
       this.retry(socket);
     });
+  }
+
+  /**
+   * Answers `auth.expired` (the socket's token expired; the server disconnects it after a grace):
+   * `auth.refresh` with a token that outlives the expired one, from the provider when the one
+   * held does not, and once more with a new one if the server refuses it. Without a
+   * tokenProvider there is nothing to send: the error says the socket will be disconnected.
+   */
+  private async renewToken(socket: ClientSocket, expiresAt: string): Promise<void> {
+    const { tokens } = this.options;
+    try {
+      if (!tokens.canRefresh) {
+        const message = 'Token expired: no tokenProvider to refresh it, the socket will be disconnected';
+        throw new AuthenticationError(message, 403, ErrorCodes.TOKEN_EXPIRED);
+      }
+      const outlives = (token: string) => (decodeClaims(token)?.exp ?? 0) * 1000 > Date.parse(expiresAt);
+      const held = await tokens.current();
+      const token = outlives(held) ? held : await tokens.refresh();
+      try {
+        await this.requestOn(socket, 'auth.refresh', { token });
+      } catch (error) {
+        if (!isTokenError(error)) throw error;
+        await this.requestOn(socket, 'auth.refresh', { token: await tokens.refresh() });
+      }
+    } catch (error) {
+      // A socket already replaced (reconnected) has nothing left to renew.
+      if (this.socket === socket) this.options.onError(error as Error);
+    }
   }
 
   /** Schedules the next attempt, on the next URL, unless the app disconnected. */

@@ -9,6 +9,7 @@ import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import { redisKeys } from '@heyyo/realtime';
 import { requireAppCredentials, requireUser } from './plugins/auth.ts';
+import { createCredentialLimiter, createMemoryFailureCounters, createRedisFailureCounters } from './plugins/credential-limits.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { openApiOptions } from './docs/openapi.ts';
 import { registerJsonBodyParser } from './plugins/json-body.ts';
@@ -71,11 +72,21 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     maxAge: 600,
   });
+  const rateLimitNameSpace = redisKeys(config.redis.keyPrefix).rateLimit;
   await registerRateLimit(app, {
     max: config.limits.rateLimitMax,
     windowMs: config.limits.rateLimitWindowMs,
     redis: options.redis,
-    nameSpace: redisKeys(config.redis.keyPrefix).rateLimit,
+    nameSpace: rateLimitNameSpace,
+  });
+  // Failed credential checks, counted before the (post-auth) rate limit above ever runs.
+  const limiter = createCredentialLimiter({
+    counters: options.redis ? createRedisFailureCounters(options.redis) : createMemoryFailureCounters(),
+    nameSpace: `${rateLimitNameSpace}authfail:`,
+    perIp: config.auth.failuresPerIp,
+    perKey: config.auth.failuresPerKey,
+    windowMs: config.auth.failureWindowMs,
+    log: options.logger.child({ component: 'credential-limits' }),
   });
 
   await app.register(healthRoutes, { version: config.version, readinessChecks: options.readinessChecks });
@@ -83,14 +94,14 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   // Gateway and worker nodes serve health, readiness and metrics (for their probes), no REST.
   if (!config.roles.includes('api')) return app;
   await app.register(docsRoutes, { version: config.version });
-  await app.register(appsRoutes, { apps: services.apps, adminToken: config.auth.adminToken });
-  await app.register(authRoutes, { auth: services.auth, maxTtlSeconds: config.auth.tokenMaxTtlSeconds });
+  await app.register(appsRoutes, { apps: services.apps, adminToken: config.auth.adminToken, limiter });
+  await app.register(authRoutes, { auth: services.auth, maxTtlSeconds: config.auth.tokenMaxTtlSeconds, limiter });
   await app.register(async (serverApi) => {
-    serverApi.addHook('onRequest', requireAppCredentials(services.auth));
+    serverApi.addHook('onRequest', requireAppCredentials(services.auth, limiter));
     await serverApi.register(usersRoutes, { users: services.users });
   });
   await app.register(async (userApi) => {
-    userApi.addHook('onRequest', requireUser(services.auth));
+    userApi.addHook('onRequest', requireUser(services.auth, limiter));
     await userApi.register(channelsRoutes, { channels: services.channels });
     await userApi.register(messagesRoutes, { messages: services.messages });
   });

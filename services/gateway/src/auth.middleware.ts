@@ -19,6 +19,7 @@ export function authenticateHandshake(auth: AuthService, prepareSocket: (socket:
     try {
       const actor = await auth.authenticate(token);
       socket.data.actor = actor;
+      socket.data.tokenExpiresAtMs = await auth.tokenExpiresAtMs(token!);
       // Rooms are joined before the client sees `connect`, so no event falls in between.
       await prepareSocket(socket);
       next();

@@ -8,6 +8,7 @@ import type { PresenceStore } from '@heyyo/realtime';
 import type { GatewayAdapter } from './adapter.ts';
 import { authenticateHandshake } from './auth.middleware.ts';
 import { registerHandlers } from './event-handler.ts';
+import { authRefreshHandler } from './handlers/auth-refresh.handler.ts';
 import { channelJoinHandler } from './handlers/channel-join.handler.ts';
 import { messageSendHandler } from './handlers/message-send.handler.ts';
 import { messagesSyncHandler } from './handlers/messages-sync.handler.ts';
@@ -17,6 +18,7 @@ import { typingHandlers } from './handlers/typing.handler.ts';
 import { createPresenceAnnouncer } from './presence-announcer.ts';
 import { startPresenceLoop } from './presence-loop.ts';
 import { TokenBucket } from './rate-limiter.ts';
+import { createTokenExpiryTimers } from './token-expiry.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
 export interface GatewayOptions {
@@ -34,8 +36,13 @@ export interface Gateway {
   io: GatewayServer;
   /** Local connections now. */
   connectionCount(): number;
-  /** Retracts this node's presence, disconnects its sockets (clients reconnect elsewhere), detaches. */
-  close(): Promise<void>;
+  /**
+   * Disconnects this node's sockets (clients reconnect elsewhere) and waits for their presence
+   * cleanup, at most `realtime.drainMs`. Resolves true when every cleanup finished.
+   */
+  drain(): Promise<boolean>;
+  /** Closes the Socket.IO engine and the adapter's Redis connections (after drain()). */
+  detach(): Promise<void>;
 }
 
 const channelIdsOf = (socket: GatewaySocket) =>
@@ -53,6 +60,12 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   if (adapter) io.adapter(adapter.adapter);
 
   const announce = createPresenceAnnouncer(services, logger);
+  // Expiry is checked at the handshake, and then by a timer per socket (auth.expired, auth.refresh).
+  const tokenExpiry = createTokenExpiryTimers({
+    graceMs: config.realtime.tokenRefreshGraceMs,
+    logger,
+    checkOutgoing: config.checkOutgoingShapes,
+  });
   const handlers = [
     messageSendHandler(services.messages),
     ...typingHandlers(services.channels),
@@ -60,8 +73,9 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     ...reactionHandlers(services.messages),
     channelReadHandler(services.channels),
     messagesSyncHandler(services.messages),
+    authRefreshHandler(services.auth, tokenExpiry),
   ];
-  // Presence work still running (connects, disconnects); close() waits for it.
+  // Presence work still running (disconnects); drain() waits for it.
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     pending.add(work);
@@ -82,6 +96,8 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     const log = logger.child({ socketId: socket.id, userId: socket.data.actor.userId });
     const bucket = new TokenBucket(config.realtime.socketEventsPerSecond, config.realtime.socketEventBurst);
     registerHandlers(socket, handlers, { bucket, logger: log, checkOutgoing: config.checkOutgoingShapes });
+    tokenExpiry.watch(socket);
+    socket.on('disconnect', () => tokenExpiry.forget(socket));
 
     socket.on('disconnecting', () => {
       // Rooms are still known here; on 'disconnect' they are gone.
@@ -101,13 +117,23 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   return {
     io,
     connectionCount: () => io.of('/').sockets.size,
-    async close() {
+    async drain() {
       loop.stop();
       io.local.disconnectSockets(true);
-      const drained = Promise.all([...pending]);
-      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.realtime.drainMs))]);
-      await adapter?.close();
+      let timer: NodeJS.Timeout | undefined;
+      const ranOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), config.realtime.drainMs);
+      });
+      const drained = await Promise.race([Promise.all([...pending]).then(() => true as const), ranOut]);
+      clearTimeout(timer);
+      if (!drained) {
+        logger.warn({ pending: pending.size, drainMs: config.realtime.drainMs }, 'presence cleanup did not finish within the drain');
+      }
+      return drained;
+    },
+    async detach() {
       io.engine.close();
+      await adapter?.close();
     },
   };
 }

@@ -7,6 +7,8 @@ import type { PresenceConnection } from '@heyyo/realtime';
 export interface SocketData {
   actor: Actor;
   presence: PresenceConnection;
+  /** When the socket's token expires (ms since the epoch): set at the handshake, moved by `auth.refresh`. */
+  tokenExpiresAtMs: number;
 }
 
 // eslint-style note: Socket.IO's four generics are client events, server events, inter-server events, data.

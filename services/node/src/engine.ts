@@ -61,7 +61,7 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
 
 /** The single-node engine: everything in this process, no Redis. */
 export function createMemoryEngine(config: Readonly<Config>, logger: Logger): Engine {
-  const publisher = createServerEventPublisher();
+  const publisher = createServerEventPublisher(logger.child({ component: 'events' }));
   const jobs = createMemoryQueue(config.jobs, logger.child({ component: 'jobs' }));
   return {
     kind: 'memory',

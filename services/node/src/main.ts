@@ -13,7 +13,12 @@ try {
 }
 
 const logger = createLogger({ level: config.log.level, name: 'heyyo' });
-const SHUTDOWN_GRACE_MS = 15_000;
+/**
+ * node.stop() bounds each of its steps (drain + close = config.shutdown.graceMs); this backstop
+ * fires only if something ignores those bounds (a blocked event loop). The Helm chart's
+ * terminationGracePeriodSeconds leaves room for it.
+ */
+const SHUTDOWN_BACKSTOP_MS = 1000;
 
 try {
   const node = await startNode(config, logger);
@@ -21,14 +26,18 @@ try {
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const { drainMs } = config.realtime;
+    const { closeMs, graceMs } = config.shutdown;
+    logger.info({ signal, drainMs, closeMs, graceMs }, 'shutting down');
     // A stuck connection must not keep a terminating pod alive forever.
     setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
+      logger.error({ graceMs }, 'shutdown took too long, exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, graceMs + SHUTDOWN_BACKSTOP_MS).unref();
+    // Within its grace, shutdown is orderly (exit 0) even when a stalled dependency had to be
+    // abandoned (logged); a step that threw is a failure (exit 1).
     node.stop().then(
-      () => process.exit(0),
+      (report) => process.exit(report.failed.length > 0 ? 1 : 0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -6,6 +6,7 @@ import type { Logger } from '@heyyo/logging';
 import { attachGateway, type Gateway } from '@heyyo/service-gateway';
 import { resolveEngine } from './engine.ts';
 import { resolvePostgres, type PostgresSource } from './postgres-source.ts';
+import { runShutdownSteps, type ShutdownReport } from './shutdown.ts';
 import { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
 
 export interface RunningNode {
@@ -15,9 +16,16 @@ export interface RunningNode {
   gateway: Gateway | undefined;
   /** What the rest of the process shares (services, queues), for in-process tests. */
   wiring: Wiring;
-  /** Stops accepting work, finishes what is in flight, closes every connection. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting work, finishes what is in flight, closes every connection: the sockets'
+   * drain within `realtime.drainMs`, every other step within `shutdown.closeMs` (a stalled
+   * dependency is abandoned, not waited for). Never rejects; the report says what went wrong.
+   */
+  stop(): Promise<ShutdownReport>;
 }
+
+/** How long past its own bound the gateway's drain may run before shutdown moves on without it. */
+const DRAIN_BACKSTOP_MS = 250;
 
 /** Where a URL points, without its credentials: safe to log. */
 function describeUrl(url: string): string {
@@ -90,15 +98,33 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
     gateway,
     wiring,
     async stop() {
+      const startedAt = performance.now();
       // Sockets first: their presence is retracted while the engine and Postgres are still there.
-      await gateway?.close();
-      await app.close();
-      // Running jobs finish (on the memory engine: every queued job runs) before connections close.
-      await worker?.close();
-      await wiring.jobs.close();
-      await database.close();
-      await postgres.stop();
-      await engine.close();
+      // The gateway bounds its own drain (and logs when it runs out); the step's budget is a backstop.
+      const drain = gateway ? [{ name: 'drain sockets', run: () => gateway!.drain() }] : [];
+      const report = await runShutdownSteps(drain, config.realtime.drainMs + DRAIN_BACKSTOP_MS, log);
+      // Then, within the close budget: the gateway's own connections (nothing needs them once its
+      // sockets are gone) alongside the chain in which each step needs what the next one closes.
+      const { closeMs } = config.shutdown;
+      await Promise.all([
+        runShutdownSteps(gateway ? [{ name: 'detach gateway', run: () => gateway!.detach() }] : [], closeMs, log, report),
+        runShutdownSteps(
+          [
+            { name: 'close http', run: () => app.close() },
+            // Running jobs finish (on the memory engine: every queued job runs) before connections close.
+            ...(worker ? [{ name: 'close worker', run: () => worker.close() }] : []),
+            { name: 'close job queue', run: () => wiring.jobs.close() },
+            { name: 'close database', run: () => database.close() },
+            { name: 'stop postgres', run: () => postgres.stop() },
+            { name: 'close engine', run: () => engine.close() },
+          ],
+          closeMs,
+          log,
+          report,
+        ),
+      ]);
+      log.info({ stopMs: Math.round(performance.now() - startedAt), ...report }, 'stopped');
+      return report;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, JsonObject, Nullable, Strict, Timestamp, Uuid } from '../schema.ts';
+import { Id, JsonObject, Nullable, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
 
 /** Most users one create request may add; larger rosters are added with /members. */
 export const MAX_INITIAL_MEMBERS = 100;
@@ -31,7 +31,7 @@ export const AddMemberRequest = Strict(
 export type AddMemberRequest = Static<typeof AddMemberRequest>;
 
 export const MarkReadRequest = Strict(
-  { seq: Type.Optional(Type.Integer({ minimum: 0, description: 'Read up to this seq; omitted: up to the newest message.' })) },
+  { seq: Type.Optional(SeqInput('Read up to this seq; omitted: up to the newest message.')) },
   { title: 'MarkReadRequest', examples: [{ seq: 42 }, {}] },
 );
 export type MarkReadRequest = Static<typeof MarkReadRequest>;

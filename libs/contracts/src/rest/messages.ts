@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClientMessageId, Id, JsonObject, Nullable, ReactionType, Strict, Timestamp, Uuid } from '../schema.ts';
+import { ClientMessageId, Id, JsonObject, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
 
 /** Largest page of history one request returns; a larger `limit` is capped, as the seed's "max 100". */
 export const MAX_HISTORY_PAGE = 100;
@@ -20,10 +20,7 @@ export const HistoryQuery = Strict(
       Type.String({ format: 'date-time', description: 'Only messages created strictly before this time (newest first).' }),
     ),
     after_seq: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        description: 'Catch-up: messages with a higher seq, in seq order, deleted ones as tombstones. Not with `before`.',
-      }),
+      SeqInput('Catch-up: messages with a higher seq, in seq order, deleted ones as tombstones. Not with `before`.'),
     ),
   },
   { title: 'HistoryQuery' },

@@ -2,20 +2,27 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, constantTimeEqual } from '@heyyo/auth';
 import { Errors, type Actor, type AuthService } from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
+import type { CredentialLimiter } from './credential-limits.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the user-auth hook on every route that requires a user JWT. */
     actor: Actor | null;
-    /** Set by the API-key hook on server-side routes. */
+    /** The app whose credentials were checked: server-side routes' API-key hook, token minting. */
     tenant: AppId | null;
   }
 }
 
-/** onRequest hook: the request must carry a valid user JWT. */
-export function requireUser(auth: AuthService): onRequestAsyncHookHandler {
-  return async (request) => {
-    request.actor = await auth.authenticate(bearerToken(request.headers.authorization));
+/**
+ * onRequest hook: the request must carry a valid user JWT. A token this node verified before is
+ * not a guess and skips the failed-credential limiter (and its Redis round trip).
+ */
+export function requireUser(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const token = bearerToken(request.headers.authorization);
+    request.actor =
+      (token === undefined ? undefined : auth.rememberedActor(token)) ??
+      (await limiter.guard(request, reply, undefined, () => auth.authenticate(token)));
   };
 }
 
@@ -34,9 +41,12 @@ const header = (request: FastifyRequest, name: string) => {
  * onRequest hook for server-side routes: the tenant backend's `X-API-Key` and
  * `X-API-Secret` headers. Never for browsers: the secret must stay on servers.
  */
-export function requireAppCredentials(auth: AuthService): onRequestAsyncHookHandler {
-  return async (request) => {
-    request.tenant = await auth.authenticateApp(header(request, 'x-api-key'), header(request, 'x-api-secret'));
+export function requireAppCredentials(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const apiKey = header(request, 'x-api-key');
+    request.tenant = await limiter.guard(request, reply, apiKey, () =>
+      auth.authenticateApp(apiKey, header(request, 'x-api-secret')),
+    );
   };
 }
 
@@ -50,11 +60,13 @@ export function tenantOf(request: FastifyRequest): AppId {
  * onRequest hook for admin routes. With no admin token configured (local
  * development only: production refuses to start without one) they are open.
  */
-export function requireAdmin(adminToken: string | undefined): onRequestAsyncHookHandler {
-  return async (request) => {
+export function requireAdmin(adminToken: string | undefined, limiter: CredentialLimiter): onRequestAsyncHookHandler {
+  return async (request, reply) => {
     if (adminToken === undefined) return;
-    const presented = bearerToken(request.headers.authorization);
-    if (!presented) throw Errors.adminTokenRequired();
-    if (!constantTimeEqual(presented, adminToken)) throw Errors.invalidAdminToken();
+    await limiter.guard(request, reply, undefined, async () => {
+      const presented = bearerToken(request.headers.authorization);
+      if (!presented) throw Errors.adminTokenRequired();
+      if (!constantTimeEqual(presented, adminToken)) throw Errors.invalidAdminToken();
+    });
   };
 }

@@ -24,7 +24,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Request body over the size limit (HEYYO_ERR_PAYLOAD_TOO_LARGE).',
   415: 'Content-Type is not application/json (HEYYO_ERR_UNSUPPORTED_MEDIA_TYPE).',
   410: 'Too far behind to catch up: reload the history (HEYYO_ERR_RESYNC_REQUIRED).',
-  429: 'Rate limited (HEYYO_ERR_RATE_LIMITED); the retry-after header says when to retry.',
+  429:
+    'Rate limited, or too many failed credential checks from this IP (or with this api_key) (HEYYO_ERR_RATE_LIMITED); ' +
+    'the retry-after header says when to retry.',
   500: 'Server fault (HEYYO_ERR_INTERNAL); quote the errorId to the operator.',
 };
 

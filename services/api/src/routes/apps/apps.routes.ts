@@ -3,11 +3,14 @@ import { Type } from '@sinclair/typebox';
 import { AppSummary, CreateAppRequest, CreatedApp, PageQuery } from '@heyyo/contracts';
 import { Errors, type AppsService } from '@heyyo/chat';
 import { requireAdmin } from '../../plugins/auth.ts';
+import type { CredentialLimiter } from '../../plugins/credential-limits.ts';
 import { documented } from '../route-docs.ts';
 
 export interface AppsRoutesOptions {
   apps: AppsService;
   adminToken: string | undefined;
+  /** Admin-token guesses meet the failed-credential limits. */
+  limiter: CredentialLimiter;
 }
 
 const ADMIN_NOTE =
@@ -15,8 +18,8 @@ const ADMIN_NOTE =
   '(production refuses to start without one); the seed left app creation open.';
 
 /** Tenant management; admin-only whenever HEYYO_ADMIN_TOKEN is set. */
-export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (app, { apps, adminToken }) => {
-  app.addHook('onRequest', requireAdmin(adminToken));
+export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (app, { apps, adminToken, limiter }) => {
+  app.addHook('onRequest', requireAdmin(adminToken, limiter));
 
   app.post(
     '/api/apps',

@@ -1,13 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TokenRequest, TokenResponse } from '@heyyo/contracts';
 import { Errors, type AuthService } from '@heyyo/chat';
+import { tenantOf } from '../../plugins/auth.ts';
+import type { CredentialLimiter } from '../../plugins/credential-limits.ts';
 import { documented } from '../route-docs.ts';
 
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  maxTtlSeconds: number;
+  /** Wrong secrets meet the failed-credential limits (per IP, per api_key). */
+  limiter: CredentialLimiter;
+}
+
 /** Tenant backends trade api_key + api_secret + their user id for a user JWT. */
-export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; maxTtlSeconds: number }> = async (
-  app,
-  { auth, maxTtlSeconds },
-) => {
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { auth, maxTtlSeconds, limiter }) => {
   app.post(
     '/api/auth/token',
     {
@@ -24,18 +30,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; maxTtlSe
         },
         { body: TokenRequest, response: { 200: TokenResponse } },
       ),
-      // A tenant mints tokens for all its users from a few servers: limit per app, not per IP.
-      config: {
-        rateLimit: {
-          keyGenerator: (request) => `app:${(request.body as { api_key?: string } | undefined)?.api_key ?? request.ip}`,
-        },
+      // After validation (a bad body is a 400 whatever the credentials), before the rate limit:
+      // a failed check spends only the failure budgets, never the app's token budget.
+      preHandler: async (request, reply) => {
+        const { api_key: apiKey, api_secret: apiSecret } = request.body;
+        request.tenant = await limiter.guard(request, reply, apiKey, () => auth.authenticateApp(apiKey, apiSecret));
       },
+      // A tenant mints tokens for all its users from a few servers: limit per app (the one whose
+      // credentials were just checked, so nobody else can spend its budget), not per IP.
+      config: { rateLimit: { keyGenerator: (request) => `token:${tenantOf(request)}` } },
     },
     async (request) => {
       if (request.body.ttl !== undefined && request.body.ttl > maxTtlSeconds) {
         throw Errors.validation(`ttl must be <= ${maxTtlSeconds}`);
       }
-      return auth.issueUserToken(request.body);
+      return auth.issueUserToken(tenantOf(request), request.body);
     },
   );
 };
