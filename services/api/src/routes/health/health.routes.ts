@@ -10,6 +10,25 @@ export interface HealthOptions {
 
 const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: false } as const;
 
+/**
+ * How long /ready waits for one dependency. A stalled one (a partitioned Redis answers nothing
+ * and errs nothing) counts as unavailable, so /ready answers within half a second, inside any
+ * probe's timeout, and a load balancer steers away at once.
+ */
+export const READINESS_CHECK_DEADLINE_MS = 400;
+
+async function withinDeadline(check: Promise<void>, deadlineMs: number, name: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${deadlineMs} ms`)), deadlineMs);
+  });
+  try {
+    await Promise.race([check, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `/health` (liveness: the process answers) and `/ready` (its dependencies answer). */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
   app.get(
@@ -42,7 +61,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
       await Promise.all(
         Object.entries(options.readinessChecks).map(async ([name, check]) => {
           try {
-            await check();
+            await withinDeadline(check(), READINESS_CHECK_DEADLINE_MS, name);
             checks[name] = 'ok';
           } catch (error) {
             request.log.warn({ err: error, dependency: name }, 'readiness check failed');
