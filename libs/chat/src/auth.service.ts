@@ -31,6 +31,34 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     return verifiedAppId(app.id);
   }
 
+  /**
+   * The actor a bearer token proves, and when the token expires (ms since the epoch).
+   * @throws HeyyoError 401 without a token, 403 for a bad or expired one (the seed's statuses).
+   */
+  async function authenticateSession(token: string | undefined): Promise<{ actor: Actor; expiresAtMs: number }> {
+    if (!token) throw Errors.authRequired();
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known;
+      verified.delete(token);
+      throw Errors.tokenExpired();
+    }
+    let claims;
+    try {
+      claims = await tokens.verify(token);
+    } catch (error) {
+      if (error instanceof TokenError && error.reason === 'expired') throw Errors.tokenExpired();
+      throw Errors.invalidToken();
+    }
+    // Once per token (then cached): a signed token for a user that does not exist in its app
+    // (a key shared with another deployment, a user removed) proves nobody.
+    const appId = verifiedAppId(claims.appId);
+    if (!(await repos.users.findById(appId, claims.userId))) throw Errors.invalidToken();
+    const session = { actor: Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId }), expiresAtMs: claims.expiresAtMs };
+    verified.set(token, session);
+    return session;
+  }
+
   return {
     authenticateApp,
 
@@ -59,45 +87,15 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     },
 
     /**
-     * When a token that `authenticate` accepted expires, in ms since the epoch: a live socket's
-     * deadline. Now, when it can no longer be verified.
-     */
-    async tokenExpiresAtMs(token: string): Promise<number> {
-      const known = verified.get(token);
-      if (known) return known.expiresAtMs;
-      return tokens.verify(token).then(
-        (claims) => claims.expiresAtMs,
-        () => Date.now(),
-      );
-    },
-
-    /**
      * The actor a bearer token proves.
      * @throws HeyyoError 401 without a token, 403 for a bad or expired one (the seed's statuses).
      */
     async authenticate(token: string | undefined): Promise<Actor> {
-      if (!token) throw Errors.authRequired();
-      const known = verified.get(token);
-      if (known) {
-        if (Date.now() < known.expiresAtMs) return known.actor;
-        verified.delete(token);
-        throw Errors.tokenExpired();
-      }
-      let claims;
-      try {
-        claims = await tokens.verify(token);
-      } catch (error) {
-        if (error instanceof TokenError && error.reason === 'expired') throw Errors.tokenExpired();
-        throw Errors.invalidToken();
-      }
-      // Once per token (then cached): a signed token for a user that does not exist in its app
-      // (a key shared with another deployment, a user removed) proves nobody.
-      const appId = verifiedAppId(claims.appId);
-      if (!(await repos.users.findById(appId, claims.userId))) throw Errors.invalidToken();
-      const actor: Actor = Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId });
-      verified.set(token, { actor, expiresAtMs: claims.expiresAtMs });
-      return actor;
+      return (await authenticateSession(token)).actor;
     },
+
+    /** As `authenticate`, with when the token expires: a live socket's deadline. */
+    authenticateSession,
   };
 }
 

@@ -17,9 +17,9 @@ export function authenticateHandshake(auth: AuthService, prepareSocket: (socket:
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const token = typeof fromAuth === 'string' && fromAuth ? fromAuth : bearerToken(socket.handshake.headers.authorization);
     try {
-      const actor = await auth.authenticate(token);
+      const { actor, expiresAtMs } = await auth.authenticateSession(token);
       socket.data.actor = actor;
-      socket.data.tokenExpiresAtMs = await auth.tokenExpiresAtMs(token!);
+      socket.data.tokenExpiresAtMs = expiresAtMs;
       // Rooms are joined before the client sees `connect`, so no event falls in between.
       await prepareSocket(socket);
       next();

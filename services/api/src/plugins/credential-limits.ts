@@ -22,6 +22,7 @@ import type { Redis } from 'ioredis';
 import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
 import { Errors, HeyyoError } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
+import { withDeadline } from '../deadline.ts';
 
 /** One counter: failures so far in its window and the milliseconds left of that window. */
 export interface CounterState {
@@ -40,14 +41,6 @@ export interface FailureCounters {
 /** The deadline of one Redis round trip of the limiter. */
 export const REDIS_DEADLINE_MS = 250;
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
 // INCR, and start the window on the first failure (or repair a counter that lost its expiry).
 const CHARGE_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
@@ -57,7 +50,7 @@ return count`;
 /** Counters in Redis: one round trip per read or charge (a pipeline), each under a deadline. */
 export function createRedisFailureCounters(redis: Redis, deadlineMs = REDIS_DEADLINE_MS): FailureCounters {
   const run = async (pipeline: ReturnType<Redis['pipeline']>) => {
-    const results = (await withDeadline(pipeline.exec(), deadlineMs)) ?? [];
+    const results = (await withDeadline(pipeline.exec(), deadlineMs, 'Redis')) ?? [];
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
     return results.map(([, value]) => value);

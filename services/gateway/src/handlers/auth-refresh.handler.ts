@@ -11,10 +11,10 @@ export const authRefreshHandler = (auth: AuthService, expiry: TokenExpiryTimers)
   defineHandler({
     event: 'auth.refresh',
     async handle(socket, { token }) {
-      const actor = await auth.authenticate(token);
+      const { actor, expiresAtMs } = await auth.authenticateSession(token);
       const current = socket.data.actor;
       if (actor.appId !== current.appId || actor.userId !== current.userId) throw Errors.tokenForAnotherUser();
-      socket.data.tokenExpiresAtMs = await auth.tokenExpiresAtMs(token);
+      socket.data.tokenExpiresAtMs = expiresAtMs;
       expiry.watch(socket);
       return { success: true as const, expiresAt: new Date(socket.data.tokenExpiresAtMs).toISOString() };
     },

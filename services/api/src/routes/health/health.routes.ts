@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HealthResponse, NotReadyResponse, ReadyResponse } from '@heyyo/contracts';
+import { withDeadline } from '../../deadline.ts';
 import { documented } from '../route-docs.ts';
 
 export interface HealthOptions {
@@ -17,17 +18,6 @@ const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: 
  */
 export const READINESS_CHECK_DEADLINE_MS = 400;
 
-async function withinDeadline(check: Promise<void>, deadlineMs: number, name: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${deadlineMs} ms`)), deadlineMs);
-  });
-  try {
-    await Promise.race([check, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** `/health` (liveness: the process answers) and `/ready` (its dependencies answer). */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
@@ -61,7 +51,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
       await Promise.all(
         Object.entries(options.readinessChecks).map(async ([name, check]) => {
           try {
-            await withinDeadline(check(), READINESS_CHECK_DEADLINE_MS, name);
+            await withDeadline(check(), READINESS_CHECK_DEADLINE_MS, name);
             checks[name] = 'ok';
           } catch (error) {
             request.log.warn({ err: error, dependency: name }, 'readiness check failed');
