@@ -77,7 +77,12 @@ describe('SIGTERM with a Redis that stops answering', () => {
   }
 
   it('a 20 s drain while Redis stalls: the node waits the whole drain (not 15 s), closes within its budget, exits 0', async () => {
-    const running = await nodeWithSocket({ HEYYO_SHUTDOWN_DRAIN_MS: '20000', HEYYO_SHUTDOWN_CLOSE_MS: '3000' });
+    // Redis commands wait longer than the drain here: the drain, not the command deadline, must end the wait.
+    const running = await nodeWithSocket({
+      HEYYO_SHUTDOWN_DRAIN_MS: '20000',
+      HEYYO_SHUTDOWN_CLOSE_MS: '3000',
+      HEYYO_REDIS_DEADLINE_MS: '60000',
+    });
     proxy!.stall();
     const { code, ms, stopped, said } = await terminate(running);
     const outcome = { code, drainHonoured: ms >= 19_500, withinGrace: ms <= 20_000 + 3000 + 2000 };
@@ -87,6 +92,17 @@ describe('SIGTERM with a Redis that stops answering', () => {
     expect(stopped?.failed).toEqual([]);
     expect(stopped?.abandoned?.length).toBeGreaterThan(0);
     expect(stopped?.abandoned).not.toContain('close database');
+  }, 60_000);
+
+  it('a 20 s drain while Redis stalls, with the default command deadline: the cleanup fails fast, the node exits 0 long before the drain', async () => {
+    const running = await nodeWithSocket({ HEYYO_SHUTDOWN_DRAIN_MS: '20000', HEYYO_SHUTDOWN_CLOSE_MS: '3000' });
+    proxy!.stall();
+    const { code, ms, said } = await terminate(running);
+    const outcome = { code, quick: ms <= 1000 + 3000 + 2000 };
+    expect(outcome, `exited ${code} after ${ms} ms:\n${running.output()}`).toEqual({ code: 0, quick: true });
+    // The presence cleanup ran out of its Redis deadline (logged); the drain did not wait for it.
+    expect(said('presence disconnect failed')).toBe(true);
+    expect(said('presence cleanup did not finish within the drain')).toBe(false);
   }, 60_000);
 
   it('a short drain while Redis stalls: no close step holds the node past drain + close', async () => {

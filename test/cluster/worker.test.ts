@@ -22,7 +22,8 @@ function runReconcile(databaseUrl: string, ...args: string[]) {
 }
 
 describe('the worker in a cluster (2 API nodes, 2 gateways, 1 worker)', () => {
-  const ctx = useCluster({ apiNodes: 2, gatewayNodes: 2, workerNodes: 1 });
+  // One test opens 50 sockets of one user (HEYYO_MAX_CONNECTIONS_PER_USER is 20 by default).
+  const ctx = useCluster({ apiNodes: 2, gatewayNodes: 2, workerNodes: 1, env: { HEYYO_MAX_CONNECTIONS_PER_USER: '100' } });
   let sql: postgres.Sql;
   beforeAll(() => {
     sql = postgres(ctx.databaseUrl, { max: 2, onnotice: () => {} });

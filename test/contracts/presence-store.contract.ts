@@ -203,17 +203,107 @@ export function describePresenceStore(name: string, makeStore: MakePresenceStore
       expect(byUser(batches.flat())).toEqual(users.map((user) => identity(user)));
     });
 
+    describe('connection caps (admit)', () => {
+      const otherApp = 'b0000000-0000-4000-8000-000000000000' as AppId;
+      const ofApp = (app: AppId, userId: string, connectionId: string): PresenceConnection => ({
+        ...connection(userId, connectionId),
+        appId: app,
+      });
+      const admitted = (cameOnline: boolean) => ({ admitted: true, cameOnline });
+
+      it('admits up to perUser live connections of a user and refuses the next, recording nothing', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        const caps = { perUser: 2, perApp: 100 };
+        expect(await store.admit(connection('u1', 'c1'), caps)).toEqual(admitted(true));
+        expect(await store.admit(connection('u1', 'c2'), caps)).toEqual(admitted(false));
+        expect(await store.admit(connection('u1', 'c3'), caps)).toEqual({ admitted: false, full: 'user' });
+        // Another user of the app is counted apart.
+        expect(await store.admit(connection('u2', 'c1'), caps)).toEqual(admitted(true));
+        // The refused connection was never recorded: its disconnect changes nothing.
+        expect(await store.disconnect(connection('u1', 'c3'))).toBe(false);
+        expect(await store.admit(connection('u1', 'c4'), caps)).toEqual({ admitted: false, full: 'user' });
+      });
+
+      it('refuses a user whose only connection would be over the cap without announcing them online', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        await store.admit(connection('u1', 'c1'), { perUser: 10, perApp: 1 });
+        expect(await store.admit(connection('u2', 'c1'), { perUser: 10, perApp: 1 })).toEqual({ admitted: false, full: 'app' });
+        expect(await store.onlineUserIds(appId, ['u1', 'u2'])).toEqual(new Set(['u1']));
+        advance(TTL);
+        expect(who(await store.sweep())).toEqual([identity('u1')]);
+      });
+
+      it('admits up to perApp live connections of an app, whoever holds them; other apps apart', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        const caps = { perUser: 10, perApp: 3 };
+        expect(await store.admit(connection('u1', 'c1'), caps)).toEqual(admitted(true));
+        expect(await store.admit(connection('u2', 'c1'), caps)).toEqual(admitted(true));
+        expect(await store.admit(connection('u2', 'c2'), caps)).toEqual(admitted(false));
+        expect(await store.admit(connection('u3', 'c1'), caps)).toEqual({ admitted: false, full: 'app' });
+        expect(await store.admit(ofApp(otherApp, 'v1', 'c1'), caps)).toEqual(admitted(true));
+        // A disconnect frees its slot.
+        expect(await store.disconnect(connection('u2', 'c2'))).toBe(false);
+        expect(await store.admit(connection('u3', 'c1'), caps)).toEqual(admitted(true));
+      });
+
+      it('counts connections made by connect and kept by refresh; frees the slots of expired ones (a crashed gateway)', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        const caps = { perUser: 2, perApp: 3 };
+        await store.connect(connection('u1', 'kept'));
+        await store.connect(connection('u1', 'crashed'));
+        await store.connect(connection('u2', 'crashed'));
+        expect(await store.admit(connection('u1', 'new'), caps)).toEqual({ admitted: false, full: 'user' });
+        expect(await store.admit(connection('u3', 'new'), caps)).toEqual({ admitted: false, full: 'app' });
+        advance(TTL - 1);
+        await store.refresh([connection('u1', 'kept')]);
+        expect(await store.admit(connection('u1', 'new'), caps)).toEqual({ admitted: false, full: 'user' });
+        advance(1);
+        // The unrefreshed connections expired, with no disconnect and no sweep: their slots are free.
+        expect(await store.admit(connection('u1', 'new'), caps)).toEqual(admitted(false));
+        expect(await store.admit(connection('u3', 'new'), caps)).toEqual(admitted(true));
+        expect(await store.admit(connection('u4', 'new'), caps)).toEqual({ admitted: false, full: 'app' });
+        // A sweep in between changes no count.
+        expect(who(await store.sweep())).toEqual([identity('u2')]);
+        expect(await store.admit(connection('u4', 'new'), caps)).toEqual({ admitted: false, full: 'app' });
+      });
+
+      it('tells connection ids of different users apart in the app count', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        const caps = { perUser: 10, perApp: 2 };
+        await store.admit(connection('u1', 'same-id'), caps);
+        await store.admit(connection('u2', 'same-id'), caps);
+        expect(await store.admit(connection('u3', 'other'), caps)).toEqual({ admitted: false, full: 'app' });
+        await store.disconnect(connection('u1', 'same-id'));
+        expect(await store.admit(connection('u3', 'other'), caps)).toEqual(admitted(true));
+      });
+
+      it('gives the last slot to exactly one of many admissions at once', async () => {
+        const store = await makeStore({ ttlMs: TTL });
+        const perUser = await Promise.all(
+          Array.from({ length: 12 }, (_, index) => store.admit(connection('u1', `c${index}`), { perUser: 5, perApp: 100 })),
+        );
+        expect(perUser.filter((outcome) => outcome.admitted)).toHaveLength(5);
+        expect(perUser.filter((outcome) => outcome.admitted && outcome.cameOnline)).toHaveLength(1);
+        const perApp = await Promise.all(
+          Array.from({ length: 12 }, (_, index) => store.admit(ofApp(otherApp, `v${index}`, 'c1'), { perUser: 5, perApp: 7 })),
+        );
+        expect(perApp.filter((outcome) => outcome.admitted)).toHaveLength(7);
+      });
+    });
+
     /*
-     * Any interleaving of connects, disconnects, heartbeats, sweeps and time for a few
-     * connections of two users agrees with a model of the rules: a user is online iff
+     * Any interleaving of connects, admissions, disconnects, heartbeats, sweeps and time for
+     * a few connections of two users agrees with a model of the rules: a user is online iff
      * they have a live connection; the online and offline transitions alternate, each
-     * reported by exactly one call.
+     * reported by exactly one call; an admission is refused when the user, or the app, holds
+     * its cap of live connections.
      */
     it('agrees with the model of presence under any interleaving (property)', async () => {
       const users = ['u0', 'u1'];
       const conn = fc.record({ user: fc.constantFrom(...users), id: fc.constantFrom('c0', 'c1', 'c2') });
       const op = fc.oneof(
         { weight: 4, arbitrary: fc.record({ kind: fc.constant('connect' as const), target: conn }) },
+        { weight: 3, arbitrary: fc.record({ kind: fc.constant('admit' as const), target: conn }) },
         { weight: 4, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), target: conn }) },
         { weight: 2, arbitrary: fc.record({ kind: fc.constant('refresh' as const), targets: fc.array(conn, { maxLength: 4 }) }) },
         { weight: 2, arbitrary: fc.record({ kind: fc.constant('sweep' as const) }) },
@@ -230,7 +320,9 @@ export function describePresenceStore(name: string, makeStore: MakePresenceStore
           );
           /** Per user, the transitions the store reported, in order. */
           const reported = new Map<string, ('online' | 'offline')[]>(users.map((user) => [user, []]));
-          const live = (user: string) => [...model.get(user)!.connections.values()].some((until) => until > Date.now());
+          const liveCount = (user: string) => [...model.get(user)!.connections.values()].filter((until) => until > Date.now()).length;
+          const live = (user: string) => liveCount(user) > 0;
+          const caps = { perUser: 2, perApp: 3 };
           const touch = (target: { user: string; id: string }) => {
             const state = model.get(target.user)!;
             const cameOnline = !state.announced;
@@ -247,6 +339,20 @@ export function describePresenceStore(name: string, makeStore: MakePresenceStore
                 const actual = await store.connect(connection(step.target.user, step.target.id));
                 expect(actual, `connect ${step.target.user}/${step.target.id}`).toBe(expected);
                 if (actual) reported.get(step.target.user)!.push('online');
+                break;
+              }
+              case 'admit': {
+                const { user, id } = step.target;
+                const total = users.reduce((sum, each) => sum + liveCount(each), 0);
+                const expected =
+                  liveCount(user) >= caps.perUser
+                    ? { admitted: false, full: 'user' }
+                    : total >= caps.perApp
+                      ? { admitted: false, full: 'app' }
+                      : { admitted: true, cameOnline: touch(step.target) };
+                const actual = await store.admit(connection(user, id), caps);
+                expect(actual, `admit ${user}/${id}`).toEqual(expected);
+                if (actual.admitted && actual.cameOnline) reported.get(user)!.push('online');
                 break;
               }
               case 'disconnect': {

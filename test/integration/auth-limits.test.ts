@@ -226,7 +226,7 @@ describe.skipIf(!inject('redisUrl'))('failure budgets across API nodes sharing R
     const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
     const db = createDb({ url: config.database.url, poolMax: 2 });
     const engine = createRedisEngine(config, logger, redis);
-    const wiring = wireServices(config, db, engine);
+    const wiring = wireServices(config, db, engine, logger);
     const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
     return {

@@ -129,7 +129,8 @@ function listed(message: Message, reactions: { type: string; user_id: string; co
 // ---------------------------------------------------------------------------------------------
 
 describe('@heyyo/sdk against one node', () => {
-  const ctx = useNodeContext();
+  // One test sends 151 messages as one user within a second (HEYYO_USER_WRITES_PER_WINDOW is 100 per 10 s by default).
+  const ctx = useNodeContext({ env: { HEYYO_USER_WRITES_PER_WINDOW: '1000' } });
   const sdk = useClients(() => ctx.url);
 
   /** An app with `names.length` users and a channel of all of them, created by the first. */

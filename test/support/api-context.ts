@@ -5,13 +5,21 @@
  * drop everything afterwards.
  */
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '@heyyo/config';
 import { createDb, type DatabaseHandle } from '@heyyo/database';
 import { createLogger } from '@heyyo/logging';
 import { closeRedis } from '@heyyo/realtime';
-import { buildHttpApp, createMemoryEngine, createRedisEngine, wireServices, type Wiring } from '@heyyo/service-node';
+import {
+  buildHttpApp,
+  connectRedis,
+  createMemoryEngine,
+  createRedisEngine,
+  redisConnected,
+  wireServices,
+  type Wiring,
+} from '@heyyo/service-node';
 import type { RunningWorker } from '@heyyo/service-worker';
 import { createFactories, type Factories, type Requester } from './factories.ts';
 import { fileResources } from './resources.ts';
@@ -45,15 +53,15 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     await resources.createDatabase();
     const config = loadConfig({ ...resources.env, HEYYO_ROLES: 'api,worker', ...options.env });
     const logger = createLogger({ level: config.log.level, name: 'test' });
-    const db = createDb({ url: config.database.url, poolMax: 5 });
+    const db = createDb({ url: config.database.url, poolMax: 5, deadlineMs: config.database.deadlineMs });
     let redis: Redis | undefined;
     if (!config.redis.forceMemoryEngine) {
-      redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
-      // A context may point at an unreachable Redis on purpose; its errors are expected.
-      redis.on('error', () => {});
+      // The node's own client (deadlines, no offline queue); a context may point at an unreachable Redis on purpose.
+      redis = connectRedis(config.redis, logger);
+      await redisConnected(redis, 2000);
     }
     const engine = redis ? createRedisEngine(config, logger, redis) : createMemoryEngine(config, logger);
-    const wiring = wireServices(config, db, engine);
+    const wiring = wireServices(config, db, engine, logger);
     const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
     const worker = engine.startWorker({ services: wiring.services, logger });

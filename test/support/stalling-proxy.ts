@@ -1,7 +1,8 @@
 /**
- * A TCP proxy that can stop answering: while stalled it keeps every connection open and
- * accepts new ones, but forwards nothing either way (what a hung or partitioned Redis looks
- * like to its clients: no error, no reply). Test tooling: not part of any package.
+ * A TCP proxy in front of a real server that a test can break in the two ways a dependency
+ * fails: `stall()` keeps every connection open and accepts new ones, but forwards nothing
+ * either way (a hung or partitioned server: no error, no reply); `cut()` drops every
+ * connection and refuses new ones (a server that is down). Test tooling: not part of any package.
  */
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -12,15 +13,24 @@ export interface StallingProxy {
   stall(): void;
   /** Forwards what was held, and everything after. */
   resume(): void;
+  /** Drops every connection; new ones are closed at once until `restore()`. */
+  cut(): void;
+  /** Accepts and forwards connections again. */
+  restore(): void;
   /** Closes the listener and every connection. */
   close(): Promise<void>;
 }
 
 export async function startStallingProxy(target: { host: string; port: number }): Promise<StallingProxy> {
   let stalled = false;
+  let isCut = false;
   const links = new Set<{ flush(): void; destroy(): void }>();
 
   const server = createServer((client) => {
+    if (isCut) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect(target.port, target.host);
     const held: [Socket, Buffer][] = [];
     const forward = (to: Socket) => (chunk: Buffer) => {
@@ -58,6 +68,13 @@ export async function startStallingProxy(target: { host: string; port: number })
     resume() {
       stalled = false;
       for (const link of links) link.flush();
+    },
+    cut() {
+      isCut = true;
+      for (const link of [...links]) link.destroy();
+    },
+    restore() {
+      isCut = false;
     },
     async close() {
       for (const link of [...links]) link.destroy();

@@ -40,6 +40,10 @@ export const Errors = {
     createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found or unauthorized', 404),
   parentNotFound: () => createError(ErrorCodes.PARENT_NOT_FOUND, 'Parent message not found', 404),
   rateLimited: (message: string) => createError(ErrorCodes.RATE_LIMITED, message, 429),
+  /** A user's write budget (messages and reactions, REST and sockets together) is spent for now. */
+  writesSpent: (retryAfterSeconds: number) =>
+    createError(ErrorCodes.RATE_LIMITED, `Too many messages and reactions, retry in ${retryAfterSeconds} s`, 429),
+  unavailable: () => createError(ErrorCodes.UNAVAILABLE, 'Service temporarily unavailable, retry shortly', 503),
   resyncRequired: (behind: number, max: number) =>
     createError(
       ErrorCodes.RESYNC_REQUIRED,

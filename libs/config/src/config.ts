@@ -35,6 +35,13 @@ export interface Config {
     poolMax: number;
     /** Create the database named in the URL when it does not exist. @defaultValue true outside production */
     createIfMissing: boolean;
+    /**
+     * The longest one statement (a wait for a free connection included), one transaction or one
+     * connection attempt may take; past it the request fails fast with a retryable 503
+     * (HEYYO_ERR_UNAVAILABLE) and the statement is cancelled (also server-side, as
+     * `statement_timeout`). @defaultValue 3000
+     */
+    deadlineMs: number;
   };
   redis: {
     /** Event fan-out, presence and shared rate limits. @defaultValue 'redis://127.0.0.1:6379' */
@@ -45,6 +52,12 @@ export interface Config {
     forceMemoryEngine: boolean;
     /** Prefix of every key Heyyo writes. @defaultValue 'heyyo:' */
     keyPrefix: string;
+    /**
+     * The longest a Redis command may take (ioredis `commandTimeout`); while Redis is disconnected,
+     * commands fail at once instead of queueing. Either way the request fails fast with a retryable
+     * 503 (HEYYO_ERR_UNAVAILABLE), or goes on without Redis where it can. @defaultValue 1000
+     */
+    deadlineMs: number;
   };
   auth: {
     /** Bearer token for /api/apps. Required in production. */
@@ -87,6 +100,14 @@ export interface Config {
     rateLimitMax: number;
     /** @defaultValue 60000 */
     rateLimitWindowMs: number;
+    /**
+     * Writes (messages sent, reactions added or removed) one user may make per window, by REST and
+     * every socket together, on every node (counted in Redis; in the process on the memory engine).
+     * @defaultValue 100
+     */
+    userWritesPerWindow: number;
+    /** The fixed window of `userWritesPerWindow`, in whole seconds. @defaultValue 10 */
+    userWriteWindowSeconds: number;
   };
   realtime: {
     /** A connection not refreshed for this long counts as gone (a gateway died). @defaultValue 30000 */
@@ -101,6 +122,10 @@ export interface Config {
     socketEventsPerSecond: number;
     /** Client events a connection may send in a burst. @defaultValue 60 */
     socketEventBurst: number;
+    /** Live sockets one user may hold across every gateway; one more is refused at the handshake. @defaultValue 20 */
+    maxConnectionsPerUser: number;
+    /** Live sockets one app's users may hold together across every gateway. @defaultValue 10000 */
+    maxConnectionsPerApp: number;
     /**
      * On SIGTERM, the longest a gateway waits for its sockets' presence cleanup before the rest
      * closes; a drain that completes sooner ends sooner. @defaultValue 10000
@@ -201,12 +226,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       forceEmbedded: read.bool('HEYYO_EMBEDDED_POSTGRES', false),
       poolMax: read.int('DATABASE_POOL_MAX', 10, 1, 500),
       createIfMissing: read.bool('HEYYO_DATABASE_CREATE', !production),
+      deadlineMs: read.int('HEYYO_DB_DEADLINE_MS', 3000, 100, 600_000),
     },
     redis: {
       url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) ?? 'redis://127.0.0.1:6379',
       source: read.raw('REDIS_URL') ? 'env' : 'default',
       forceMemoryEngine: read.bool('HEYYO_MEMORY_ENGINE', false),
       keyPrefix: read.string('HEYYO_REDIS_PREFIX', 'heyyo:', /^[A-Za-z0-9:_.-]{1,64}$/),
+      deadlineMs: read.int('HEYYO_REDIS_DEADLINE_MS', 1000, 50, 60_000),
     },
     auth: {
       adminToken,
@@ -227,6 +254,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metadataBytes: read.int('HEYYO_MAX_METADATA_BYTES', 8192, 2, 1024 * 1024),
       rateLimitMax: read.int('HEYYO_RATE_LIMIT_MAX', 600, 1, 10_000_000),
       rateLimitWindowMs: read.int('HEYYO_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+      userWritesPerWindow: read.int('HEYYO_USER_WRITES_PER_WINDOW', 100, 1, 10_000_000),
+      userWriteWindowSeconds: read.int('HEYYO_USER_WRITE_WINDOW_SECONDS', 10, 1, 3600),
     },
     realtime: {
       presenceTtlMs: read.int('HEYYO_PRESENCE_TTL_MS', 30_000, 1000, 600_000),
@@ -235,6 +264,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMaxBehind: read.int('HEYYO_SYNC_MAX_BEHIND', 1000, 1, 1_000_000),
       socketEventsPerSecond: read.int('HEYYO_WS_EVENTS_PER_SECOND', 20, 1, 100_000),
       socketEventBurst: read.int('HEYYO_WS_EVENT_BURST', 60, 1, 1_000_000),
+      maxConnectionsPerUser: read.int('HEYYO_MAX_CONNECTIONS_PER_USER', 20, 1, 1_000_000),
+      maxConnectionsPerApp: read.int('HEYYO_MAX_CONNECTIONS_PER_APP', 10_000, 1, 100_000_000),
       drainMs: read.int('HEYYO_SHUTDOWN_DRAIN_MS', 10_000, 0, 120_000),
       tokenRefreshGraceMs: read.int('HEYYO_TOKEN_REFRESH_GRACE_MS', 30_000, 0, 600_000),
     },

@@ -25,6 +25,12 @@ export const ErrorCodes = {
   /** A catch-up position too far behind: reload the channel's history instead. */
   RESYNC_REQUIRED: 'HEYYO_ERR_RESYNC_REQUIRED',
   RATE_LIMITED: 'HEYYO_ERR_RATE_LIMITED',
+  /**
+   * Postgres or Redis is down or did not answer in time (503, with `retry-after` on REST): nothing
+   * was changed, or (when an answer was lost after a commit) a retry with the same `client_id`
+   * returns what was stored. Retry after the delay.
+   */
+  UNAVAILABLE: 'HEYYO_ERR_UNAVAILABLE',
   /** A server fault: the body carries an `errorId` that is also in the server log. */
   INTERNAL: 'HEYYO_ERR_INTERNAL',
 } as const;

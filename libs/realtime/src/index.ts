@@ -10,7 +10,10 @@ export {
   type PresenceConnection,
   type PresenceIdentity,
   type PresenceStoreOptions,
+  type ConnectionCaps,
+  type Admission,
 } from './presence-store.ts';
 export { createMemoryPresenceStore } from './memory-presence-store.ts';
 export { createServerEventPublisher } from './server-event-publisher.ts';
 export type { SocketServer } from './room-publisher.ts';
+export { createWriteBudget, type WriteBudget, type WriteBudgetOptions, type BudgetVerdict } from './write-budget.ts';

@@ -7,8 +7,15 @@ export function redisKeys(prefix: string) {
     presenceUser: (userId: string) => `${prefix}presence:user:${userId}`,
     /** Sorted set: every user announced online, scored by their latest connection expiry. */
     presenceIndex: `${prefix}presence:online`,
-    /** Rate-limit counters: @fastify/rate-limit's, and the failed-credential counters under `authfail:`. */
+    /** Sorted set: one app's connections (`<userId>:<connectionId>`), scored by when they expire (ms). */
+    presenceApp: (appId: string) => `${prefix}presence:app:${appId}`,
+    /**
+     * Rate-limit counters: @fastify/rate-limit's, the failed-credential counters under `authfail:`,
+     * and the per-user write budgets under `writes:`.
+     */
     rateLimit: `${prefix}ratelimit:`,
+    /** The per-user write budgets' prefix (rate-limiter-flexible adds `:<appId>:<userId>`). */
+    userWrites: `${prefix}ratelimit:writes`,
     /** BullMQ's prefix: its queues live under `<prefix>bull:<queue>:…`. */
     bullPrefix: `${prefix}bull`,
   };

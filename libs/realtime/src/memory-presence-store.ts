@@ -1,5 +1,5 @@
 import type { AppId } from '@heyyo/database';
-import type { PresenceConnection, PresenceIdentity, PresenceStore, PresenceStoreOptions } from './presence-store.ts';
+import type { Admission, ConnectionCaps, PresenceConnection, PresenceIdentity, PresenceStore, PresenceStoreOptions } from './presence-store.ts';
 
 interface UserPresence {
   identity: PresenceIdentity;
@@ -11,12 +11,24 @@ interface UserPresence {
 
 /**
  * The single-node presence store of the memory engine: the same TTL heartbeats,
- * sweeps and transitions as the Redis store (presence-scripts.ts), in this process.
+ * sweeps, transitions and connection caps as the Redis store (presence-scripts.ts),
+ * in this process.
  */
 export function createMemoryPresenceStore(options: PresenceStoreOptions): PresenceStore {
   const sweepBatch = options.sweepBatch ?? 500;
   const users = new Map<string, UserPresence>();
+  /** Per app: `<userId>:<connectionId>` → expiry, what the per-app cap counts (the Redis app set). */
+  const apps = new Map<AppId, Map<string, number>>();
   const expiry = () => Date.now() + options.ttlMs;
+  const appMember = (connection: PresenceConnection) => `${connection.userId}:${connection.connectionId}`;
+
+  /** The app's connections, the expired ones dropped. */
+  const liveAppConnections = (appId: AppId, now: number) => {
+    const connections = apps.get(appId) ?? new Map<string, number>();
+    for (const [member, until] of connections) if (until <= now) connections.delete(member);
+    if (connections.size === 0) apps.delete(appId);
+    return connections;
+  };
 
   const touch = (connection: PresenceConnection, until: number): boolean => {
     let user = users.get(connection.userId);
@@ -27,6 +39,8 @@ export function createMemoryPresenceStore(options: PresenceStoreOptions): Presen
     const wasAnnounced = user.announcedUntil !== undefined;
     user.connections.set(connection.connectionId, until);
     user.announcedUntil = Math.max(user.announcedUntil ?? 0, until);
+    const app = apps.get(connection.appId) ?? new Map<string, number>();
+    apps.set(connection.appId, app.set(appMember(connection), until));
     return !wasAnnounced;
   };
 
@@ -35,7 +49,16 @@ export function createMemoryPresenceStore(options: PresenceStoreOptions): Presen
       return touch(connection, expiry());
     },
 
+    async admit(connection, caps: ConnectionCaps): Promise<Admission> {
+      const now = Date.now();
+      const ofUser = [...(users.get(connection.userId)?.connections.values() ?? [])].filter((until) => until > now);
+      if (ofUser.length >= caps.perUser) return { admitted: false, full: 'user' };
+      if (liveAppConnections(connection.appId, now).size >= caps.perApp) return { admitted: false, full: 'app' };
+      return { admitted: true, cameOnline: touch(connection, now + options.ttlMs) };
+    },
+
     async disconnect(connection) {
+      apps.get(connection.appId)?.delete(appMember(connection));
       const user = users.get(connection.userId);
       if (!user) return false;
       user.connections.delete(connection.connectionId);
@@ -56,6 +79,7 @@ export function createMemoryPresenceStore(options: PresenceStoreOptions): Presen
       for (const [userId, user] of users) {
         if (offline.length >= sweepBatch) break;
         if (user.announcedUntil === undefined || user.announcedUntil > now) continue;
+        liveAppConnections(user.identity.appId, now);
         for (const [connectionId, until] of user.connections) if (until <= now) user.connections.delete(connectionId);
         if (user.connections.size > 0) {
           user.announcedUntil = Math.max(...user.connections.values());

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AppId } from '@heyyo/database';
 import type { RedisKeys } from './keys.ts';
 import type { PresenceReader } from './presence-reader.ts';
-import { REMOVE, SWEEP, TOUCH } from './presence-scripts.ts';
+import { ADMIT, REMOVE, SWEEP, TOUCH } from './presence-scripts.ts';
 
 /** Who a connection belongs to. */
 export interface PresenceIdentity {
@@ -15,6 +15,15 @@ export interface PresenceConnection extends PresenceIdentity {
   /** Unique across the cluster: node id + socket id. */
   connectionId: string;
 }
+
+/** The most live connections (on every gateway together) a user and an app may hold. */
+export interface ConnectionCaps {
+  perUser: number;
+  perApp: number;
+}
+
+/** What `admit` decided: the connection is recorded (and maybe its user came online), or a cap was full. */
+export type Admission = { admitted: true; cameOnline: boolean } | { admitted: false; full: 'user' | 'app' };
 
 export interface PresenceStoreOptions {
   /** A connection not refreshed for this long is gone. */
@@ -30,6 +39,11 @@ export interface PresenceStoreOptions {
 export interface PresenceStore extends PresenceReader {
   /** Records a live connection. @returns true when the user just came online. */
   connect(connection: PresenceConnection): Promise<boolean>;
+  /**
+   * `connect`, unless the user or the app already holds `caps` live connections: then nothing is
+   * recorded. Checked and recorded atomically, whatever the number of gateways.
+   */
+  admit(connection: PresenceConnection, caps: ConnectionCaps): Promise<Admission>;
   /** Forgets a connection. @returns true when it was the user's last one. */
   disconnect(connection: PresenceConnection): Promise<boolean>;
   /** Extends every given connection by a TTL. @returns users this brought back online (a sweep had given them up). */
@@ -38,14 +52,20 @@ export interface PresenceStore extends PresenceReader {
   sweep(): Promise<PresenceIdentity[]>;
 }
 
+type Keys3 = [user: string, index: string, app: string];
 type PresenceRedis = Redis & {
-  heyyoPresenceTouch(user: string, index: string, connection: string, expiry: number, member: string): Promise<number>;
-  heyyoPresenceRemove(user: string, index: string, connection: string, now: number, member: string): Promise<number>;
-  heyyoPresenceSweep(user: string, index: string, now: number, member: string): Promise<number>;
+  heyyoPresenceTouch(...args: [...Keys3, connection: string, expiry: number, member: string, appMember: string]): Promise<number>;
+  heyyoPresenceAdmit(
+    ...args: [...Keys3, connection: string, expiry: number, member: string, appMember: string, now: number, perUser: number, perApp: number]
+  ): Promise<number>;
+  heyyoPresenceRemove(...args: [...Keys3, connection: string, now: number, member: string, appMember: string]): Promise<number>;
+  heyyoPresenceSweep(...args: [...Keys3, now: number, member: string]): Promise<number>;
 };
 
 // appId and userId are UUIDs (no ':'), so the external id may contain anything after them.
 const indexMember = (who: PresenceIdentity) => `${who.appId}:${who.userId}:${who.externalId}`;
+// Connection ids are unique per user; in the app's set they are qualified by it.
+const appMember = (connection: PresenceConnection) => `${connection.userId}:${connection.connectionId}`;
 
 function parseIndexMember(member: string): PresenceIdentity {
   const first = member.indexOf(':');
@@ -64,30 +84,56 @@ function parseIndexMember(member: string): PresenceIdentity {
  */
 export function createPresenceStore(redis: Redis, keys: RedisKeys, options: PresenceStoreOptions): PresenceStore {
   const client = redis as PresenceRedis;
-  if (!('heyyoPresenceTouch' in client)) {
-    redis.defineCommand('heyyoPresenceTouch', { numberOfKeys: 2, lua: TOUCH });
-    redis.defineCommand('heyyoPresenceRemove', { numberOfKeys: 2, lua: REMOVE });
-    redis.defineCommand('heyyoPresenceSweep', { numberOfKeys: 2, lua: SWEEP });
+  if (!('heyyoPresenceAdmit' in client)) {
+    redis.defineCommand('heyyoPresenceTouch', { numberOfKeys: 3, lua: TOUCH });
+    redis.defineCommand('heyyoPresenceAdmit', { numberOfKeys: 3, lua: ADMIT });
+    redis.defineCommand('heyyoPresenceRemove', { numberOfKeys: 3, lua: REMOVE });
+    redis.defineCommand('heyyoPresenceSweep', { numberOfKeys: 3, lua: SWEEP });
   }
   const sweepBatch = options.sweepBatch ?? 500;
   const expiry = () => Date.now() + options.ttlMs;
+  const keysOf = (who: PresenceIdentity): Keys3 => [keys.presenceUser(who.userId), keys.presenceIndex, keys.presenceApp(who.appId)];
 
   const store = {
     /** Records a live connection. @returns true when the user just came online. */
     async connect(connection: PresenceConnection): Promise<boolean> {
-      const key = keys.presenceUser(connection.userId);
-      return (
-        (await client.heyyoPresenceTouch(key, keys.presenceIndex, connection.connectionId, expiry(), indexMember(connection))) === 1
+      const touched = await client.heyyoPresenceTouch(
+        ...keysOf(connection),
+        connection.connectionId,
+        expiry(),
+        indexMember(connection),
+        appMember(connection),
       );
+      return touched === 1;
+    },
+
+    /** `connect` within the caps, in one script. */
+    async admit(connection: PresenceConnection, caps: ConnectionCaps): Promise<Admission> {
+      const now = Date.now();
+      const outcome = await client.heyyoPresenceAdmit(
+        ...keysOf(connection),
+        connection.connectionId,
+        now + options.ttlMs,
+        indexMember(connection),
+        appMember(connection),
+        now,
+        caps.perUser,
+        caps.perApp,
+      );
+      if (outcome < 0) return { admitted: false, full: outcome === -1 ? 'user' : 'app' };
+      return { admitted: true, cameOnline: outcome === 1 };
     },
 
     /** Forgets a connection. @returns true when it was the user's last one. */
     async disconnect(connection: PresenceConnection): Promise<boolean> {
-      const key = keys.presenceUser(connection.userId);
-      return (
-        (await client.heyyoPresenceRemove(key, keys.presenceIndex, connection.connectionId, Date.now(), indexMember(connection))) ===
-        1
+      const removed = await client.heyyoPresenceRemove(
+        ...keysOf(connection),
+        connection.connectionId,
+        Date.now(),
+        indexMember(connection),
+        appMember(connection),
       );
+      return removed === 1;
     },
 
     /**
@@ -99,13 +145,7 @@ export function createPresenceStore(redis: Redis, keys: RedisKeys, options: Pres
       const until = expiry();
       const pipeline = client.pipeline() as unknown as PresenceRedis;
       for (const connection of connections) {
-        void pipeline.heyyoPresenceTouch(
-          keys.presenceUser(connection.userId),
-          keys.presenceIndex,
-          connection.connectionId,
-          until,
-          indexMember(connection),
-        );
+        void pipeline.heyyoPresenceTouch(...keysOf(connection), connection.connectionId, until, indexMember(connection), appMember(connection));
       }
       const results = (await (pipeline as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
       return connections.filter((_, index) => results[index]?.[1] === 1);
@@ -117,9 +157,7 @@ export function createPresenceStore(redis: Redis, keys: RedisKeys, options: Pres
       const expired = await redis.zrangebyscore(keys.presenceIndex, '-inf', now, 'LIMIT', 0, sweepBatch);
       if (expired.length === 0) return [];
       const pipeline = client.pipeline() as unknown as PresenceRedis;
-      for (const member of expired) {
-        void pipeline.heyyoPresenceSweep(keys.presenceUser(parseIndexMember(member).userId), keys.presenceIndex, now, member);
-      }
+      for (const member of expired) void pipeline.heyyoPresenceSweep(...keysOf(parseIndexMember(member)), now, member);
       const results = (await (pipeline as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
       return expired.filter((_, index) => results[index]?.[1] === 1).map(parseIndexMember);
     },

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   RateLimitError,
   ServerError,
+  UnavailableError,
   ValidationError,
 } from './errors.ts';
 import { decodeClaims } from './tokens.ts';
@@ -26,7 +27,7 @@ describe('errorFromResponse', () => {
     [409, 'HEYYO_ERR_CONFLICT', ConflictError],
     [410, 'HEYYO_ERR_RESYNC_REQUIRED', ConflictError],
     [500, 'HEYYO_ERR_INTERNAL', ServerError],
-    [503, undefined, ServerError],
+    [503, 'HEYYO_ERR_UNAVAILABLE', UnavailableError],
   ])('%i %s', (status, code, type) => {
     const error = errorFromResponse(status, { error: 'boom', code });
     expect(error).toBeInstanceOf(type);
@@ -37,6 +38,13 @@ describe('errorFromResponse', () => {
     const error = errorFromResponse(429, { error: 'slow down', code: 'HEYYO_ERR_RATE_LIMITED' }, '12');
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfter).toBe(12);
+  });
+
+  it('carries retry-after on 503, and is a ServerError', () => {
+    const error = errorFromResponse(503, { error: 'retry', code: 'HEYYO_ERR_UNAVAILABLE' }, '1');
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as UnavailableError).retryAfter).toBe(1);
+    expect(errorFromAck({ error: 'retry', code: 'HEYYO_ERR_UNAVAILABLE' })).toBeInstanceOf(UnavailableError);
   });
 
   it('falls back to a generic message without a body', () => {

@@ -38,6 +38,21 @@ export class RateLimitError extends HeyyoError {
 }
 /** 5xx */
 export class ServerError extends HeyyoError {}
+/**
+ * 503: Postgres or Redis was unavailable for a moment (`code` HEYYO_ERR_UNAVAILABLE); nothing was
+ * changed, so retry (a send with the same client id is stored once).
+ */
+export class UnavailableError extends ServerError {
+  constructor(
+    message: string,
+    status: number,
+    code: string | undefined,
+    /** Seconds to wait before retrying, from the retry-after header. */
+    readonly retryAfter: number | undefined,
+  ) {
+    super(message, status, code);
+  }
+}
 /** The request never got an answer (offline, DNS, reset). */
 export class NetworkError extends HeyyoError {}
 /** The socket is not connected, or an acknowledgement did not come in time. */
@@ -65,10 +80,10 @@ export function errorFromResponse(
   if (status === 403) return new ForbiddenError(message, status, code);
   if (status === 404) return new NotFoundError(message, status, code);
   if (status === 409 || status === 410) return new ConflictError(message, status, code);
-  if (status === 429) {
-    const seconds = retryAfter ? Number(retryAfter) : undefined;
-    return new RateLimitError(message, status, code, Number.isFinite(seconds) ? seconds : undefined);
-  }
+  const seconds = retryAfter ? Number(retryAfter) : undefined;
+  const retryAfterSeconds = Number.isFinite(seconds) ? seconds : undefined;
+  if (status === 429) return new RateLimitError(message, status, code, retryAfterSeconds);
+  if (status === 503) return new UnavailableError(message, status, code, retryAfterSeconds);
   if (status >= 500) return new ServerError(message, status, code);
   return new ValidationError(message, status, code);
 }
@@ -87,6 +102,7 @@ export function errorFromAck(ack: { error: string; code?: string }): HeyyoError 
     [ErrorCodes.RESYNC_REQUIRED]: 410,
     [ErrorCodes.RATE_LIMITED]: 429,
     [ErrorCodes.INTERNAL]: 500,
+    [ErrorCodes.UNAVAILABLE]: 503,
   };
   return errorFromResponse(statusByCode[ack.code ?? ''] ?? 400, ack);
 }

@@ -15,6 +15,7 @@ export {
   ConflictError,
   RateLimitError,
   ServerError,
+  UnavailableError,
   NetworkError,
   WebSocketError,
 } from './errors.ts';

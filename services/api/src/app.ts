@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
-import { redisKeys } from '@heyyo/realtime';
+import { redisKeys, type WriteBudget } from '@heyyo/realtime';
 import { requireAppCredentials, requireUser } from './plugins/auth.ts';
 import { createCredentialLimiter, createMemoryFailureCounters, createRedisFailureCounters } from './plugins/credential-limits.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
@@ -35,6 +35,8 @@ export interface ApiAppOptions {
   collectMetrics: () => Promise<string>;
   /** Shared rate-limit counters; undefined: counted in this process (memory engine). */
   redis: Redis | undefined;
+  /** Each user's budget of messages and reactions, shared with their sockets. */
+  writeBudget: WriteBudget;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -103,7 +105,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   await app.register(async (userApi) => {
     userApi.addHook('onRequest', requireUser(services.auth, limiter));
     await userApi.register(channelsRoutes, { channels: services.channels });
-    await userApi.register(messagesRoutes, { messages: services.messages });
+    await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget });
   });
 
   return app;

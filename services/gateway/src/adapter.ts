@@ -32,9 +32,12 @@ export interface GatewayAdapter {
 }
 
 export function createRedisAdapter(redis: Redis, keys: RedisKeys, logger: Logger): GatewayAdapter {
-  const pubClient = redis.duplicate();
-  // Subscriptions wait for Redis instead of failing: a gateway must never end up unsubscribed.
-  const subClient = redis.duplicate({ maxRetriesPerRequest: null });
+  // The shared client refuses commands while disconnected; these two queue them instead, for
+  // their first connection: a broadcast waits at most the command deadline (the adapter does
+  // not await it), a subscription waits for Redis without a deadline, since a gateway must
+  // never end up unsubscribed.
+  const pubClient = redis.duplicate({ enableOfflineQueue: true });
+  const subClient = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
   logRejections(pubClient, ['publish'], logger, 'pub');
   logRejections(subClient, ['subscribe', 'psubscribe'], logger, 'sub');
   for (const [role, client] of [['pub', pubClient], ['sub', subClient]] as const) {

@@ -1,6 +1,6 @@
 import { bearerToken } from '@heyyo/auth';
 import { ErrorCodes } from '@heyyo/contracts';
-import { HeyyoError, type AuthService } from '@heyyo/chat';
+import { Errors, HeyyoError, isDependencyUnavailable, type AuthService } from '@heyyo/chat';
 import type { GatewaySocket } from './types.ts';
 
 /** The error a client sees as `connect_error`; `data.code` tells expiry apart. */
@@ -27,7 +27,16 @@ export function authenticateHandshake(auth: AuthService, prepareSocket: (socket:
       if (error instanceof HeyyoError && error.code === ErrorCodes.AUTH_REQUIRED) {
         return next(connectError('Authentication required', error.code));
       }
+      // A connection cap (gateway.ts): its message says which, for whoever reads the client's log.
+      if (error instanceof HeyyoError && error.code === ErrorCodes.RATE_LIMITED) {
+        return next(Object.assign(new Error(error.message), { data: { code: error.code } }));
+      }
       if (error instanceof HeyyoError) return next(connectError('Invalid token', error.code));
+      // Postgres or Redis unavailable: the client's reconnection retries (Socket.IO backs off by itself).
+      if (isDependencyUnavailable(error)) {
+        const { message, code } = Errors.unavailable();
+        return next(Object.assign(new Error(message), { data: { code } }));
+      }
       next(Object.assign(new Error('Internal server error'), { data: { code: ErrorCodes.INTERNAL } }));
     }
   };

@@ -62,9 +62,10 @@ export function registerHandlers(
         const result = await run(payload);
         reply?.(result);
       } catch (error) {
-        const { body } = errorResponse(error, (err, errorId) =>
-          context.logger.error({ err, errorId, event: handler.event }, 'socket handler failed'),
-        );
+        const { body } = errorResponse(error, {
+          unexpected: (err, errorId) => context.logger.error({ err, errorId, event: handler.event }, 'socket handler failed'),
+          unavailable: (err) => context.logger.warn({ err, event: handler.event }, 'socket event refused: a dependency is unavailable'),
+        });
         reply?.(body satisfies ErrorBody);
       }
     };

@@ -1,10 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { channelRoom, userRoom } from '@heyyo/contracts';
-import type { ChatServices } from '@heyyo/chat';
+import { Errors, type ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
-import type { PresenceStore } from '@heyyo/realtime';
+import type { ConnectionCaps, PresenceStore, WriteBudget } from '@heyyo/realtime';
 import type { GatewayAdapter } from './adapter.ts';
 import { authenticateHandshake } from './auth.middleware.ts';
 import { registerHandlers } from './event-handler.ts';
@@ -19,6 +19,7 @@ import { createPresenceAnnouncer } from './presence-announcer.ts';
 import { startPresenceLoop } from './presence-loop.ts';
 import { TokenBucket } from './rate-limiter.ts';
 import { createTokenExpiryTimers } from './token-expiry.ts';
+import { budgeted } from './write-budget.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
 export interface GatewayOptions {
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   logger: Logger;
   services: ChatServices;
   presence: PresenceStore;
+  /** Each user's budget of messages and reactions, shared with REST and every gateway. */
+  writeBudget: WriteBudget;
   /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
@@ -44,6 +47,14 @@ export interface Gateway {
   /** Closes the Socket.IO engine and the adapter's Redis connections (after drain()). */
   detach(): Promise<void>;
 }
+
+/** A handshake refused by a connection cap: `connect_error` HEYYO_ERR_RATE_LIMITED, which clients retry with backoff. */
+const tooManyConnections = (full: 'user' | 'app', caps: ConnectionCaps) =>
+  Errors.rateLimited(
+    full === 'user'
+      ? `Too many connections for this user (at most ${caps.perUser}): close one, or retry later`
+      : `Too many connections for this app (at most ${caps.perApp}): retry later`,
+  );
 
 const channelIdsOf = (socket: GatewaySocket) =>
   [...socket.rooms].filter((room) => room.startsWith('channel:')).map((room) => room.slice('channel:'.length));
@@ -67,14 +78,15 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     checkOutgoing: config.checkOutgoingShapes,
   });
   const handlers = [
-    messageSendHandler(services.messages),
+    budgeted(messageSendHandler(services.messages), options.writeBudget),
     ...typingHandlers(services.channels),
     channelJoinHandler(services.channels),
-    ...reactionHandlers(services.messages),
+    ...reactionHandlers(services.messages).map((handler) => budgeted(handler, options.writeBudget)),
     channelReadHandler(services.channels),
     messagesSyncHandler(services.messages),
     authRefreshHandler(services.auth, tokenExpiry),
   ];
+  const caps: ConnectionCaps = { perUser: config.realtime.maxConnectionsPerUser, perApp: config.realtime.maxConnectionsPerApp };
   // Presence work still running (disconnects); drain() waits for it.
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -88,7 +100,11 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
       socket.data.presence = { ...actor, connectionId: `${options.nodeId}:${socket.id}` };
       const channelIds = await services.channels.memberChannelIds(actor);
       await socket.join([userRoom(actor.userId), ...channelIds.map(channelRoom)]);
-      if (await presence.connect(socket.data.presence)) await announce(actor, 'online', channelIds);
+      // The caps count live connections on every gateway; a refused socket is never connected
+      // (Socket.IO makes it leave the rooms above).
+      const admission = await presence.admit(socket.data.presence, caps);
+      if (!admission.admitted) throw tooManyConnections(admission.full, caps);
+      if (admission.cameOnline) await announce(actor, 'online', channelIds);
     }),
   );
 

@@ -109,7 +109,7 @@ export async function resolveEngine(config: Readonly<Config>, logger: Logger): P
   const { redis } = config;
   const memory =
     redis.forceMemoryEngine || (redis.source === 'default' && config.env !== 'production' && !(await redisAnswers(redis.url)));
-  if (!memory) return createRedisEngine(config, logger, connectRedis(redis.url, logger));
+  if (!memory) return createRedisEngine(config, logger, connectRedis(redis, logger));
   const missing = ['api', 'gateway', 'worker'].filter((role) => !config.roles.includes(role as never));
   if (missing.length > 0) {
     throw new EngineError(
@@ -120,9 +120,39 @@ export async function resolveEngine(config: Readonly<Config>, logger: Logger): P
   return createMemoryEngine(config, logger);
 }
 
-function connectRedis(url: string, logger: Logger): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+/**
+ * The node's shared Redis client (events, presence, job producer, rate limits). A request never
+ * waits on Redis longer than its deadline: a command that gets no answer fails after
+ * `redis.deadlineMs`, and while the connection is down commands fail at once rather than queue
+ * (the client reconnects by itself). The callers turn that into a retryable 503, or go on without
+ * Redis where they can (rate limits, fan-out: clients catch up by seq).
+ */
+export function connectRedis(settings: Readonly<Config['redis']>, logger: Logger): Redis {
+  const client = new Redis(settings.url, {
+    commandTimeout: settings.deadlineMs,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+  });
   // Without a listener ioredis would print every reconnect attempt as an unhandled error.
   client.on('error', (error) => logger.warn({ err: error, component: 'redis' }, 'redis connection error'));
   return client;
+}
+
+/**
+ * Resolves when `client` is connected, or after `ms` (without failing: a node whose Redis is
+ * down still starts and says so on /ready). Commands fail at once while disconnected, so a node
+ * waits for its first connection before it takes requests.
+ */
+export function redisConnected(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
 }

@@ -1,5 +1,5 @@
 export { startNode, type RunningNode } from './start-node.ts';
 export type { ShutdownReport } from './shutdown.ts';
 export { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
-export { createMemoryEngine, createRedisEngine, resolveEngine, EngineError, type Engine } from './engine.ts';
+export { connectRedis, createMemoryEngine, createRedisEngine, redisConnected, resolveEngine, EngineError, type Engine } from './engine.ts';
 export { freePort, startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres.ts';

@@ -4,7 +4,7 @@ import type { Config } from '@heyyo/config';
 import { createDatabaseIfMissing, createDb, runMigrations } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import { attachGateway, type Gateway } from '@heyyo/service-gateway';
-import { resolveEngine } from './engine.ts';
+import { redisConnected, resolveEngine } from './engine.ts';
 import { resolvePostgres, type PostgresSource } from './postgres-source.ts';
 import { runShutdownSteps, type ShutdownReport } from './shutdown.ts';
 import { buildHttpApp, wireServices, type Wiring } from './wiring.ts';
@@ -23,6 +23,9 @@ export interface RunningNode {
    */
   stop(): Promise<ShutdownReport>;
 }
+
+/** How long a starting node waits for its first Redis connection before it listens anyway (and is not ready). */
+const REDIS_STARTUP_WAIT_MS = 5000;
 
 /** How long past its own bound the gateway's drain may run before shutdown moves on without it. */
 const DRAIN_BACKSTOP_MS = 250;
@@ -59,8 +62,8 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
     throw error;
   }
 
-  const database = createDb({ url: postgres.url, poolMax: config.database.poolMax });
-  const wiring = wireServices(config, database, engine);
+  const database = createDb({ url: postgres.url, poolMax: config.database.poolMax, deadlineMs: config.database.deadlineMs });
+  const wiring = wireServices(config, database, engine, logger);
   let gateway: Gateway | undefined;
   const app = await buildHttpApp(config, logger, wiring, { connections: () => gateway?.connectionCount() ?? 0 });
   // Attached after Fastify registered its request listener: Socket.IO takes /socket.io/ and hands on the rest.
@@ -72,6 +75,10 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
   const worker = config.roles.includes('worker')
     ? engine.startWorker({ services: wiring.services, logger: logger.child({ component: 'worker' }) })
     : undefined;
+  if (engine.redis) {
+    await redisConnected(engine.redis, REDIS_STARTUP_WAIT_MS);
+    if (engine.redis.status !== 'ready') log.warn('Redis does not answer yet: /ready answers 503 until it does');
+  }
   const address = await app.listen({ port: config.http.port, host: config.http.host });
   const port = (app.server.address() as { port: number }).port;
 

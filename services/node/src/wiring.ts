@@ -5,7 +5,14 @@ import type { Config } from '@heyyo/config';
 import { createRepositories, pingDatabase, type DatabaseHandle, type Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import type { WorkQueue } from '@heyyo/queue';
-import { createCheckedPublisher, type EventPublisher, type PresenceStore } from '@heyyo/realtime';
+import {
+  createCheckedPublisher,
+  createWriteBudget,
+  redisKeys,
+  type EventPublisher,
+  type PresenceStore,
+  type WriteBudget,
+} from '@heyyo/realtime';
 import { buildApp } from '@heyyo/service-api';
 import type { Engine } from './engine.ts';
 import { collectMetrics, type MetricsSources } from './metrics.ts';
@@ -18,12 +25,14 @@ export interface Wiring {
   jobs: WorkQueue;
   presence: PresenceStore;
   publisher: EventPublisher;
+  /** Each user's budget of messages and reactions, spent by REST and sockets alike (one per process). */
+  writeBudget: WriteBudget;
   /** What /ready checks, by dependency name. */
   readinessChecks: Record<string, () => Promise<void>>;
 }
 
 /** The domain services over one database and one engine (Redis or memory), as every role of this process shares them. */
-export function wireServices(config: Readonly<Config>, database: DatabaseHandle, engine: Engine): Wiring {
+export function wireServices(config: Readonly<Config>, database: DatabaseHandle, engine: Engine, logger: Logger): Wiring {
   const { presence, jobs } = engine;
   const publisher = config.checkOutgoingShapes ? createCheckedPublisher(engine.publisher) : engine.publisher;
   const repos = createRepositories(database.db);
@@ -40,8 +49,16 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     jobs,
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
   });
+  // In Redis when the engine has it, so every node spends from one budget per user.
+  const writeBudget = createWriteBudget({
+    points: config.limits.userWritesPerWindow,
+    windowSeconds: config.limits.userWriteWindowSeconds,
+    redis: engine.redis,
+    keyPrefix: redisKeys(config.redis.keyPrefix).userWrites,
+    log: logger.child({ component: 'write-budget' }),
+  });
   const readinessChecks = { postgres: () => pingDatabase(database.sql), ...engine.readinessChecks };
-  return { repos, services, engine, jobs, presence, publisher, readinessChecks };
+  return { repos, services, engine, jobs, presence, publisher, writeBudget, readinessChecks };
 }
 
 /** The HTTP app of a node: REST when it has the api role; health, readiness and metrics always. */
@@ -58,5 +75,6 @@ export function buildHttpApp(
     readinessChecks: wiring.readinessChecks,
     collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), enqueueFailures: () => wiring.jobs.enqueueFailures(), ...metrics }),
     redis: wiring.engine.redis,
+    writeBudget: wiring.writeBudget,
   });
 }

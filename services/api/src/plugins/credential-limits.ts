@@ -22,7 +22,7 @@ import type { Redis } from 'ioredis';
 import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
 import { Errors, HeyyoError } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
-import { withDeadline } from '../deadline.ts';
+import { withDeadline } from '@heyyo/config';
 
 /** One counter: failures so far in its window and the milliseconds left of that window. */
 export interface CounterState {

@@ -35,9 +35,11 @@ function asDomainError(error: FastifyError, log: FastifyBaseLogger): unknown {
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { status, body } = errorResponse(asDomainError(error, request.log), (err, errorId) =>
-      request.log.error({ err, errorId }, 'unhandled error'),
-    );
+    const { status, body, retryAfterSeconds } = errorResponse(asDomainError(error, request.log), {
+      unexpected: (err, errorId) => request.log.error({ err, errorId }, 'unhandled error'),
+      unavailable: (err) => request.log.warn({ err }, 'request refused: a dependency is unavailable'),
+    });
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', retryAfterSeconds);
     return reply.status(status).send(body);
   });
 

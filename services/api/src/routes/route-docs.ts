@@ -28,6 +28,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
     'Rate limited, or too many failed credential checks from this IP (or with this api_key) (HEYYO_ERR_RATE_LIMITED); ' +
     'the retry-after header says when to retry.',
   500: 'Server fault (HEYYO_ERR_INTERNAL); quote the errorId to the operator.',
+  503:
+    'Postgres or Redis is down or did not answer in time (HEYYO_ERR_UNAVAILABLE): retry after the retry-after header ' +
+    '(a send with the same client_id is stored once).',
 };
 
 /** Failures each kind of route can answer, besides its own. */
@@ -44,6 +47,8 @@ export interface RouteDocs {
   validates?: boolean;
   /** Whether the route is rate limited (adds 429). @defaultValue true */
   rateLimited?: boolean;
+  /** Whether the route reads or writes Postgres or Redis (adds 503). @defaultValue true */
+  usesStorage?: boolean;
 }
 
 /**
@@ -59,6 +64,7 @@ export function documented<S extends { response: Record<number, unknown> }>(docs
     ...('body' in shapes ? [413, 415] : []),
     ...(docs.rateLimited === false ? [] : [429]),
     500,
+    ...(docs.usesStorage === false ? [] : [503]),
   ]);
   const errorResponses = Object.fromEntries(
     [...statuses].sort().map((status) => [status, { ...ErrorBody, description: ERROR_DESCRIPTIONS[status] ?? STATUS_CODES[status] }]),

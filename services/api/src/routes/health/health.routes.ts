@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HealthResponse, NotReadyResponse, ReadyResponse } from '@heyyo/contracts';
-import { withDeadline } from '../../deadline.ts';
+import { withDeadline } from '@heyyo/config';
 import { documented } from '../route-docs.ts';
 
 export interface HealthOptions {
@@ -9,7 +9,7 @@ export interface HealthOptions {
   readinessChecks: Record<string, () => Promise<void>>;
 }
 
-const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: false } as const;
+const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: false, usesStorage: false } as const;
 
 /**
  * How long /ready waits for one dependency. A stalled one (a partitioned Redis answers nothing

@@ -13,11 +13,20 @@ import {
   SendMessageRequest,
 } from '@heyyo/contracts';
 import { Errors, type MessagesService } from '@heyyo/chat';
+import type { WriteBudget } from '@heyyo/realtime';
 import { actorOf } from '../../plugins/auth.ts';
+import { spendWriteBudget } from '../../plugins/write-budget.ts';
 import { documented } from '../route-docs.ts';
 
+export interface MessagesRoutesOptions {
+  messages: MessagesService;
+  /** Spent by sends and reaction changes, shared with the user's sockets. */
+  writeBudget: WriteBudget;
+}
+
 /** Message history, sending, deleting and reactions. Mounted behind the user-auth hook. */
-export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesService }> = async (app, { messages }) => {
+export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = async (app, { messages, writeBudget }) => {
+  const preHandler = spendWriteBudget(writeBudget);
   app.get(
     '/api/channels/:id/messages',
     {
@@ -61,6 +70,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
         },
         { params: ChannelParams, body: SendMessageRequest, response: { 201: Message } },
       ),
+      preHandler,
     },
     async (request, reply) => {
       const body = request.body;
@@ -111,6 +121,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
         },
         { params: MessageParams, body: ReactionRequest, response: { 200: Confirmation } },
       ),
+      preHandler,
     },
     async (request) => {
       const { id: channelId, messageId } = request.params;
@@ -132,6 +143,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
         },
         { params: ReactionParams, response: { 200: Confirmation } },
       ),
+      preHandler,
     },
     async (request) => {
       const { id: channelId, messageId, type } = request.params;

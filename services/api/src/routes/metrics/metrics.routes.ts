@@ -18,7 +18,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { c
     {
       config: { rateLimit: false },
       schema: documented(
-        { summary: 'Prometheus metrics', tag: 'Operations', auth: 'none', validates: false, rateLimited: false },
+        { summary: 'Prometheus metrics', tag: 'Operations', auth: 'none', validates: false, rateLimited: false, usesStorage: false },
         { response: { 200: PrometheusText } },
       ),
     },

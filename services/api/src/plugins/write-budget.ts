@@ -1,0 +1,18 @@
+import type { preHandlerAsyncHookHandler } from 'fastify';
+import { Errors } from '@heyyo/chat';
+import type { WriteBudget } from '@heyyo/realtime';
+import { actorOf } from './auth.ts';
+
+/**
+ * preHandler of the routes that write for a user (send a message, add or remove a reaction):
+ * spends one write of the user's budget, which their sockets share; past it, 429 with `retry-after`.
+ * After validation, so a malformed request is refused without spending anything.
+ */
+export function spendWriteBudget(budget: WriteBudget): preHandlerAsyncHookHandler {
+  return async (request, reply) => {
+    const verdict = await budget.spend(actorOf(request));
+    if (verdict.ok) return;
+    reply.header('retry-after', verdict.retryAfterSeconds);
+    throw Errors.writesSpent(verdict.retryAfterSeconds);
+  };
+}
