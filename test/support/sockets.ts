@@ -8,6 +8,8 @@ export interface ConnectOptions {
   transports?: ('websocket' | 'polling')[];
   /** Reconnect automatically (to `urls` in turn when several are given). @defaultValue false */
   reconnection?: boolean;
+  /** HTTP headers of the handshake, e.g. X-Forwarded-For behind a trusted proxy. */
+  headers?: Record<string, string>;
 }
 
 const open = new Set<ClientSocket>();
@@ -20,6 +22,7 @@ export function connectClient(url: string, token: string | undefined, options: C
     reconnection: options.reconnection ?? false,
     forceNew: true,
     timeout: 5000,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
   });
   open.add(socket);
   return new Promise((resolve, reject) => {

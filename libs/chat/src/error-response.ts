@@ -29,7 +29,8 @@ export interface ErrorLog {
  */
 export function errorResponse(error: unknown, log: ErrorLog): ErrorResponse {
   if (error instanceof HeyyoError) {
-    return { status: error.status, body: { error: error.message, code: error.code } };
+    const { status, message, code, retryAfterSeconds } = error;
+    return { status, body: { error: message, code }, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
   }
   if (isDependencyUnavailable(error)) {
     log.unavailable(error);

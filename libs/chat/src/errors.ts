@@ -9,14 +9,16 @@ export class HeyyoError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status: number,
+    /** When to retry, for a temporary refusal (REST sends it as `retry-after`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HeyyoError';
   }
 }
 
-export function createError(code: ErrorCode, message: string, status: number): HeyyoError {
-  return new HeyyoError(code, message, status);
+export function createError(code: ErrorCode, message: string, status: number, retryAfterSeconds?: number): HeyyoError {
+  return new HeyyoError(code, message, status, retryAfterSeconds);
 }
 
 /** The catalogue: every error a domain service throws comes from here. */
@@ -42,7 +44,10 @@ export const Errors = {
   rateLimited: (message: string) => createError(ErrorCodes.RATE_LIMITED, message, 429),
   /** A user's write budget (messages and reactions, REST and sockets together) is spent for now. */
   writesSpent: (retryAfterSeconds: number) =>
-    createError(ErrorCodes.RATE_LIMITED, `Too many messages and reactions, retry in ${retryAfterSeconds} s`, 429),
+    createError(ErrorCodes.RATE_LIMITED, `Too many messages and reactions, retry in ${retryAfterSeconds} s`, 429, retryAfterSeconds),
+  /** Too many failed credential checks from this address (or with this api_key from it). */
+  credentialsLocked: (retryAfterSeconds: number) =>
+    createError(ErrorCodes.RATE_LIMITED, `Too many failed authentication attempts, retry in ${retryAfterSeconds} s`, 429, retryAfterSeconds),
   unavailable: () => createError(ErrorCodes.UNAVAILABLE, 'Service temporarily unavailable, retry shortly', 503),
   resyncRequired: (behind: number, max: number) =>
     createError(

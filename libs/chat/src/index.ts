@@ -1,6 +1,13 @@
 export * from './errors.ts';
 export { errorResponse, UNAVAILABLE_RETRY_AFTER_SECONDS, type ErrorLog, type ErrorResponse } from './error-response.ts';
 export { isDependencyUnavailable } from './unavailable.ts';
+export {
+  clientAddress,
+  createCredentialLimiter,
+  type CredentialLimiter,
+  type CredentialLimiterOptions,
+  type CredentialLimitSettings,
+} from './credential-limiter.ts';
 export type { Actor } from './actor.ts';
 // The ports the domain uses, declared beside their implementations (lower layers).
 export type { EventPublisher, PresenceReader } from '@heyyo/realtime';

@@ -16,4 +16,10 @@ export {
 export { createMemoryPresenceStore } from './memory-presence-store.ts';
 export { createServerEventPublisher } from './server-event-publisher.ts';
 export type { SocketServer } from './room-publisher.ts';
+export {
+  createMemoryFailureCounters,
+  createRedisFailureCounters,
+  type CounterState,
+  type FailureCounters,
+} from './failure-counters.ts';
 export { createWriteBudget, type WriteBudget, type WriteBudgetOptions, type BudgetVerdict } from './write-budget.ts';

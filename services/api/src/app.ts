@@ -4,12 +4,11 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { ChatServices } from '@heyyo/chat';
+import type { ChatServices, CredentialLimiter } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import { redisKeys, type WriteBudget } from '@heyyo/realtime';
 import { requireAppCredentials, requireUser } from './plugins/auth.ts';
-import { createCredentialLimiter, createMemoryFailureCounters, createRedisFailureCounters } from './plugins/credential-limits.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { openApiOptions } from './docs/openapi.ts';
 import { registerJsonBodyParser } from './plugins/json-body.ts';
@@ -37,6 +36,8 @@ export interface ApiAppOptions {
   redis: Redis | undefined;
   /** Each user's budget of messages and reactions, shared with their sockets. */
   writeBudget: WriteBudget;
+  /** Failed credential checks per IP and api_key, shared with the gateway's handshakes. */
+  credentialLimiter: CredentialLimiter;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -81,15 +82,8 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     redis: options.redis,
     nameSpace: rateLimitNameSpace,
   });
-  // Failed credential checks, counted before the (post-auth) rate limit above ever runs.
-  const limiter = createCredentialLimiter({
-    counters: options.redis ? createRedisFailureCounters(options.redis) : createMemoryFailureCounters(),
-    nameSpace: `${rateLimitNameSpace}authfail:`,
-    perIp: config.auth.failuresPerIp,
-    perKey: config.auth.failuresPerKey,
-    windowMs: config.auth.failureWindowMs,
-    log: options.logger.child({ component: 'credential-limits' }),
-  });
+  // Failed credential checks are counted by the limiter before the (post-auth) rate limit above ever runs.
+  const limiter = options.credentialLimiter;
 
   await app.register(healthRoutes, { version: config.version, readinessChecks: options.readinessChecks });
   await app.register(metricsRoutes, { collect: options.collectMetrics });

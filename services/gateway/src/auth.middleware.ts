@@ -1,6 +1,7 @@
 import { bearerToken } from '@heyyo/auth';
 import { ErrorCodes } from '@heyyo/contracts';
-import { Errors, HeyyoError, isDependencyUnavailable, type AuthService } from '@heyyo/chat';
+import { Errors, HeyyoError, isDependencyUnavailable } from '@heyyo/chat';
+import type { SocketAuthenticator } from './socket-auth.ts';
 import type { GatewaySocket } from './types.ts';
 
 /** The error a client sees as `connect_error`; `data.code` tells expiry apart. */
@@ -12,12 +13,12 @@ function connectError(message: 'Authentication required' | 'Invalid token', code
  * Handshake auth: the user JWT in `auth.token` (the seed), or an
  * `Authorization: Bearer` header for non-browser clients.
  */
-export function authenticateHandshake(auth: AuthService, prepareSocket: (socket: GatewaySocket) => Promise<void>) {
+export function authenticateHandshake(authenticate: SocketAuthenticator, prepareSocket: (socket: GatewaySocket) => Promise<void>) {
   return async (socket: GatewaySocket, next: (error?: Error) => void) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const token = typeof fromAuth === 'string' && fromAuth ? fromAuth : bearerToken(socket.handshake.headers.authorization);
     try {
-      const { actor, expiresAtMs } = await auth.authenticateSession(token);
+      const { actor, expiresAtMs } = await authenticate(socket, token);
       socket.data.actor = actor;
       socket.data.tokenExpiresAtMs = expiresAtMs;
       // Rooms are joined before the client sees `connect`, so no event falls in between.
@@ -27,7 +28,7 @@ export function authenticateHandshake(auth: AuthService, prepareSocket: (socket:
       if (error instanceof HeyyoError && error.code === ErrorCodes.AUTH_REQUIRED) {
         return next(connectError('Authentication required', error.code));
       }
-      // A connection cap (gateway.ts): its message says which, for whoever reads the client's log.
+      // A connection cap (gateway.ts) or the failed-credential limits: the message says which.
       if (error instanceof HeyyoError && error.code === ErrorCodes.RATE_LIMITED) {
         return next(Object.assign(new Error(error.message), { data: { code: error.code } }));
       }

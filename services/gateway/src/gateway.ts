@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { channelRoom, userRoom } from '@heyyo/contracts';
-import { Errors, type ChatServices } from '@heyyo/chat';
+import { Errors, type ChatServices, type CredentialLimiter } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import type { ConnectionCaps, PresenceStore, WriteBudget } from '@heyyo/realtime';
@@ -18,6 +18,7 @@ import { typingHandlers } from './handlers/typing.handler.ts';
 import { createPresenceAnnouncer } from './presence-announcer.ts';
 import { startPresenceLoop } from './presence-loop.ts';
 import { TokenBucket } from './rate-limiter.ts';
+import { createSocketAuthenticator } from './socket-auth.ts';
 import { createTokenExpiryTimers } from './token-expiry.ts';
 import { budgeted } from './write-budget.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   presence: PresenceStore;
   /** Each user's budget of messages and reactions, shared with REST and every gateway. */
   writeBudget: WriteBudget;
+  /** Failed credential checks per IP, shared with REST: invalid tokens at the handshake and in `auth.refresh`. */
+  credentialLimiter: CredentialLimiter;
   /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
@@ -77,6 +80,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     logger,
     checkOutgoing: config.checkOutgoingShapes,
   });
+  const authenticate = createSocketAuthenticator(services.auth, options.credentialLimiter, config.http.trustProxy);
   const handlers = [
     budgeted(messageSendHandler(services.messages), options.writeBudget),
     ...typingHandlers(services.channels),
@@ -84,7 +88,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     ...reactionHandlers(services.messages).map((handler) => budgeted(handler, options.writeBudget)),
     channelReadHandler(services.channels),
     messagesSyncHandler(services.messages),
-    authRefreshHandler(services.auth, tokenExpiry),
+    authRefreshHandler(authenticate, tokenExpiry),
   ];
   const caps: ConnectionCaps = { perUser: config.realtime.maxConnectionsPerUser, perApp: config.realtime.maxConnectionsPerApp };
   // Presence work still running (disconnects); drain() waits for it.
@@ -95,7 +99,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   };
 
   io.use(
-    authenticateHandshake(services.auth, async (socket) => {
+    authenticateHandshake(authenticate, async (socket) => {
       const { actor } = socket.data;
       socket.data.presence = { ...actor, connectionId: `${options.nodeId}:${socket.id}` };
       const channelIds = await services.channels.memberChannelIds(actor);

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenService } from '@heyyo/auth';
-import { createChatServices, type ChatServices } from '@heyyo/chat';
+import { createChatServices, createCredentialLimiter, type ChatServices, type CredentialLimiter } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import { createRepositories, pingDatabase, type DatabaseHandle, type Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
 import type { WorkQueue } from '@heyyo/queue';
 import {
   createCheckedPublisher,
+  createMemoryFailureCounters,
+  createRedisFailureCounters,
   createWriteBudget,
   redisKeys,
   type EventPublisher,
@@ -27,6 +29,8 @@ export interface Wiring {
   publisher: EventPublisher;
   /** Each user's budget of messages and reactions, spent by REST and sockets alike (one per process). */
   writeBudget: WriteBudget;
+  /** Failed credential checks per IP and api_key (REST and socket handshakes), one per process. */
+  credentialLimiter: CredentialLimiter;
   /** What /ready checks, by dependency name. */
   readinessChecks: Record<string, () => Promise<void>>;
 }
@@ -57,8 +61,17 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     keyPrefix: redisKeys(config.redis.keyPrefix).userWrites,
     log: logger.child({ component: 'write-budget' }),
   });
+  // Failed credential checks of REST and socket handshakes alike, per IP and api_key.
+  const credentialLimiter = createCredentialLimiter({
+    counters: engine.redis ? createRedisFailureCounters(engine.redis) : createMemoryFailureCounters(),
+    nameSpace: `${redisKeys(config.redis.keyPrefix).rateLimit}authfail:`,
+    perIp: config.auth.failuresPerIp,
+    perKey: config.auth.failuresPerKey,
+    windowMs: config.auth.failureWindowMs,
+    log: logger.child({ component: 'credential-limits' }),
+  });
   const readinessChecks = { postgres: () => pingDatabase(database.sql), ...engine.readinessChecks };
-  return { repos, services, engine, jobs, presence, publisher, writeBudget, readinessChecks };
+  return { repos, services, engine, jobs, presence, publisher, writeBudget, credentialLimiter, readinessChecks };
 }
 
 /** The HTTP app of a node: REST when it has the api role; health, readiness and metrics always. */
@@ -76,5 +89,6 @@ export function buildHttpApp(
     collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), enqueueFailures: () => wiring.jobs.enqueueFailures(), ...metrics }),
     redis: wiring.engine.redis,
     writeBudget: wiring.writeBudget,
+    credentialLimiter: wiring.credentialLimiter,
   });
 }

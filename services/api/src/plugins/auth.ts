@@ -1,8 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, constantTimeEqual } from '@heyyo/auth';
-import { Errors, type Actor, type AuthService } from '@heyyo/chat';
+import { Errors, type Actor, type AuthService, type CredentialLimiter } from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
-import type { CredentialLimiter } from './credential-limits.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,11 +17,11 @@ declare module 'fastify' {
  * not a guess and skips the failed-credential limiter (and its Redis round trip).
  */
 export function requireUser(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
-  return async (request, reply) => {
+  return async (request) => {
     const token = bearerToken(request.headers.authorization);
     request.actor =
       (token === undefined ? undefined : auth.rememberedActor(token)) ??
-      (await limiter.guard(request, reply, undefined, () => auth.authenticate(token)));
+      (await limiter.guard(request.ip, undefined, () => auth.authenticate(token)));
   };
 }
 
@@ -42,9 +41,9 @@ const header = (request: FastifyRequest, name: string) => {
  * `X-API-Secret` headers. Never for browsers: the secret must stay on servers.
  */
 export function requireAppCredentials(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
-  return async (request, reply) => {
+  return async (request) => {
     const apiKey = header(request, 'x-api-key');
-    request.tenant = await limiter.guard(request, reply, apiKey, () =>
+    request.tenant = await limiter.guard(request.ip, apiKey, () =>
       auth.authenticateApp(apiKey, header(request, 'x-api-secret')),
     );
   };
@@ -61,9 +60,9 @@ export function tenantOf(request: FastifyRequest): AppId {
  * development only: production refuses to start without one) they are open.
  */
 export function requireAdmin(adminToken: string | undefined, limiter: CredentialLimiter): onRequestAsyncHookHandler {
-  return async (request, reply) => {
+  return async (request) => {
     if (adminToken === undefined) return;
-    await limiter.guard(request, reply, undefined, async () => {
+    await limiter.guard(request.ip, undefined, async () => {
       const presented = bearerToken(request.headers.authorization);
       if (!presented) throw Errors.adminTokenRequired();
       if (!constantTimeEqual(presented, adminToken)) throw Errors.invalidAdminToken();

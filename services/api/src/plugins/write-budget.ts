@@ -9,10 +9,9 @@ import { actorOf } from './auth.ts';
  * After validation, so a malformed request is refused without spending anything.
  */
 export function spendWriteBudget(budget: WriteBudget): preHandlerAsyncHookHandler {
-  return async (request, reply) => {
+  return async (request) => {
     const verdict = await budget.spend(actorOf(request));
     if (verdict.ok) return;
-    reply.header('retry-after', verdict.retryAfterSeconds);
     throw Errors.writesSpent(verdict.retryAfterSeconds);
   };
 }

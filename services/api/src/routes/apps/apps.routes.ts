@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppSummary, CreateAppRequest, CreatedApp, PageQuery } from '@heyyo/contracts';
-import { Errors, type AppsService } from '@heyyo/chat';
+import { Errors, type AppsService, type CredentialLimiter } from '@heyyo/chat';
 import { requireAdmin } from '../../plugins/auth.ts';
-import type { CredentialLimiter } from '../../plugins/credential-limits.ts';
 import { documented } from '../route-docs.ts';
 
 export interface AppsRoutesOptions {

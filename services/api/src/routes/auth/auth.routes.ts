@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TokenRequest, TokenResponse } from '@heyyo/contracts';
-import { Errors, type AuthService } from '@heyyo/chat';
+import { Errors, type AuthService, type CredentialLimiter } from '@heyyo/chat';
 import { tenantOf } from '../../plugins/auth.ts';
-import type { CredentialLimiter } from '../../plugins/credential-limits.ts';
 import { documented } from '../route-docs.ts';
 
 export interface AuthRoutesOptions {
@@ -32,9 +31,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       ),
       // After validation (a bad body is a 400 whatever the credentials), before the rate limit:
       // a failed check spends only the failure budgets, never the app's token budget.
-      preHandler: async (request, reply) => {
+      preHandler: async (request) => {
         const { api_key: apiKey, api_secret: apiSecret } = request.body;
-        request.tenant = await limiter.guard(request, reply, apiKey, () => auth.authenticateApp(apiKey, apiSecret));
+        request.tenant = await limiter.guard(request.ip, apiKey, () => auth.authenticateApp(apiKey, apiSecret));
       },
       // A tenant mints tokens for all its users from a few servers: limit per app (the one whose
       // credentials were just checked, so nobody else can spend its budget), not per IP.
