@@ -117,7 +117,8 @@ describe('outages under steady load (2 nodes, own Redis, Postgres through a prox
     const channel = await factories.newChannel(users[0], { members: [users[1].id, users[2].id] });
     const delivered = new Map<string, Message[]>();
     const sdk = (user: TestUser, node: NodeProcess) => {
-      const client = new HeyyoClient({ apiUrl: node.url, token: user.token, transports: ['websocket'] });
+      // sendRetries 0: the test retries refused sends itself, to see each attempt.
+      const client = new HeyyoClient({ apiUrl: node.url, token: user.token, transports: ['websocket'], sendRetries: 0 });
       clients.push(client);
       delivered.set(user.id, []);
       client.on('message.new', (message) => delivered.get(user.id)!.push(message));

@@ -78,7 +78,7 @@ describe('npm start (the real program, one process)', () => {
 
     const deleted = await call('DELETE', `/api/channels/${channel.body.id}/messages/${sent.body.id}`, undefined, jwt);
     expect(deleted.body).toEqual({ message: 'Message deleted' });
-    expect((await call('GET', '/ready')).body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect((await call('GET', '/ready')).body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', load: 'ok' } });
   });
 
   it('says loudly that app creation is open, and never logs secrets', () => {

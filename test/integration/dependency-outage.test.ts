@@ -122,7 +122,7 @@ describe('a dependency that stalls or goes down', () => {
       expect(read.ms).toBeLessThan(DB_DEADLINE_MS + SLACK_MS);
       const ready = await timed(() => request('GET', '/ready'));
       expect(ready.result.status).toBe(503);
-      expect(ready.result.body.checks).toEqual({ postgres: 'unavailable', redis: 'ok' });
+      expect(ready.result.body.checks).toEqual({ postgres: 'unavailable', redis: 'ok', load: 'ok' });
       expect(ready.ms).toBeLessThan(500);
     } finally {
       postgresProxy.restore();
@@ -161,7 +161,7 @@ describe('a dependency that stalls or goes down', () => {
       expect(refused?.data?.code).toBe('HEYYO_ERR_UNAVAILABLE');
       const ready = await timed(() => request('GET', '/ready'));
       expect(ready.result.status).toBe(503);
-      expect(ready.result.body.checks).toEqual({ postgres: 'ok', redis: 'unavailable' });
+      expect(ready.result.body.checks).toEqual({ postgres: 'ok', redis: 'unavailable', load: 'ok' });
       expect(ready.ms).toBeLessThan(500);
     } finally {
       redisProxy.restore();

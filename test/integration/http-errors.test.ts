@@ -68,7 +68,7 @@ describe('/health and /ready', () => {
     const response = await ctx.request('GET', '/ready');
     expect(response.status).toBe(200);
     const redis = ctx.config.redis.forceMemoryEngine ? {} : { redis: 'ok' };
-    expect(response.body).toEqual({ status: 'ready', checks: { postgres: 'ok', ...redis } });
+    expect(response.body).toEqual({ status: 'ready', checks: { postgres: 'ok', ...redis, load: 'ok' } });
   });
 });
 
@@ -109,7 +109,7 @@ describe('/ready with an unreachable Redis', () => {
     const started = Date.now();
     const response = await fetch(`${node!.url}/ready`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'unavailable' } });
+    expect(await response.json()).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'unavailable', load: 'ok' } });
     expect(response.headers.get('x-request-id')).toMatch(UUID);
     // ioredis gives up after maxRetriesPerRequest reconnects: well under the test timeout.
     expect(Date.now() - started).toBeLessThan(10_000);

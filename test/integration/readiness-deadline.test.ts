@@ -50,13 +50,13 @@ describe('/ready when Redis stalls', () => {
     for (let probe = 0; probe < 3; probe++) {
       const stalled = await timedReady(node!);
       expect(stalled.status).toBe(503);
-      expect(stalled.body).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'unavailable' } });
+      expect(stalled.body).toEqual({ status: 'unavailable', checks: { postgres: 'ok', redis: 'unavailable', load: 'ok' } });
       expect(stalled.ms).toBeLessThan(500);
     }
 
     proxy!.resume();
     const back = await timedReady(node!);
     expect(back.status).toBe(200);
-    expect(back.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(back.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', load: 'ok' } });
   });
 });

@@ -49,6 +49,7 @@ export const Errors = {
   credentialsLocked: (retryAfterSeconds: number) =>
     createError(ErrorCodes.RATE_LIMITED, `Too many failed authentication attempts, retry in ${retryAfterSeconds} s`, 429, retryAfterSeconds),
   unavailable: () => createError(ErrorCodes.UNAVAILABLE, 'Service temporarily unavailable, retry shortly', 503),
+  overloaded: () => createError(ErrorCodes.OVERLOADED, 'Server busy, retry shortly', 503, 1),
   resyncRequired: (behind: number, max: number) =>
     createError(
       ErrorCodes.RESYNC_REQUIRED,

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export { errorResponse, UNAVAILABLE_RETRY_AFTER_SECONDS, type ErrorLog, type ErrorResponse } from './error-response.ts';
 export { isDependencyUnavailable } from './unavailable.ts';
+export { createWorkGate, type WorkGate } from './work-gate.ts';
 export {
   clientAddress,
   createCredentialLimiter,

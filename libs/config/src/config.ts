@@ -98,6 +98,12 @@ export interface Config {
     metadataBytes: number;
     /** Requests per window per user (or per IP before auth). @defaultValue 600 */
     rateLimitMax: number;
+    /**
+     * REST requests and socket events one node works on at once; past it new ones are refused at
+     * once (503 HEYYO_ERR_OVERLOADED, retry-after) and `/ready` reports `load: saturated`.
+     * @defaultValue 256
+     */
+    maxInFlight: number;
     /** @defaultValue 60000 */
     rateLimitWindowMs: number;
     /**
@@ -253,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attachments: read.int('HEYYO_MAX_ATTACHMENTS', 10, 0, 100),
       metadataBytes: read.int('HEYYO_MAX_METADATA_BYTES', 8192, 2, 1024 * 1024),
       rateLimitMax: read.int('HEYYO_RATE_LIMIT_MAX', 600, 1, 10_000_000),
+      maxInFlight: read.int('HEYYO_MAX_IN_FLIGHT', 256, 1, 1_000_000),
       rateLimitWindowMs: read.int('HEYYO_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
       userWritesPerWindow: read.int('HEYYO_USER_WRITES_PER_WINDOW', 100, 1, 10_000_000),
       userWriteWindowSeconds: read.int('HEYYO_USER_WRITE_WINDOW_SECONDS', 10, 1, 3600),

@@ -31,6 +31,11 @@ export const ErrorCodes = {
    * returns what was stored. Retry after the delay.
    */
   UNAVAILABLE: 'HEYYO_ERR_UNAVAILABLE',
+  /**
+   * The node works at its bound (`HEYYO_MAX_IN_FLIGHT`) and refused this at once, changing nothing
+   * (503, with `retry-after` on REST): retry after the delay (the SDK does, with the same client id).
+   */
+  OVERLOADED: 'HEYYO_ERR_OVERLOADED',
   /** A server fault: the body carries an `errorId` that is also in the server log. */
   INTERNAL: 'HEYYO_ERR_INTERNAL',
 } as const;

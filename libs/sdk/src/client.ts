@@ -16,7 +16,7 @@ import { ErrorCodes } from '@heyyo/contracts';
 import { ChannelSequencer } from './channel-sequencer.ts';
 import { Connection, type ConnectionState } from './connection.ts';
 import { Emitter } from './emitter.ts';
-import { HeyyoError, WebSocketError } from './errors.ts';
+import { HeyyoError, UnavailableError, WebSocketError } from './errors.ts';
 import { HttpClient, query } from './http.ts';
 import { TokenManager } from './tokens.ts';
 
@@ -39,6 +39,12 @@ export interface HeyyoClientOptions {
   transports?: ('websocket' | 'polling')[];
   /** A fetch implementation (tests, older runtimes). @defaultValue globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * How often `messages.send` retries a send the server refused for a moment (503: overloaded, or
+   * Postgres/Redis unavailable), after the server's `retry-after` or a growing backoff, with the
+   * same `clientId` (stored once). 0: never; the UnavailableError reaches you. @defaultValue 4
+   */
+  sendRetries?: number;
 }
 
 export interface SendOptions {
@@ -61,6 +67,12 @@ export type ClientEvents = Omit<ServerToClientEvents, 'auth.expired'> & {
   /** A background failure (catch-up, token refresh — on the socket too, connection). */
   error: (error: Error) => void;
 };
+
+/** The wait before retry `attempt` (1, 2, …) of a refused send: the server's hint, else 250 ms doubling, at most 5 s; jittered. */
+function retryDelayMs(error: UnavailableError, attempt: number): number {
+  const base = error.retryAfter !== undefined ? error.retryAfter * 1000 : 250 * 2 ** (attempt - 1);
+  return Math.min(base, 5000) * (0.75 + Math.random() / 2);
+}
 
 const newClientId = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -88,6 +100,7 @@ export class HeyyoClient {
   private readonly sequencer: ChannelSequencer;
   private readonly syncing = new Map<string, Promise<void>>();
   private readonly connectOnSubscribe: boolean;
+  private readonly sendRetries: number;
 
   constructor(options: HeyyoClientOptions) {
     if (!options.token && !options.tokenProvider) throw new Error('HeyyoClient needs a token or a tokenProvider');
@@ -118,6 +131,7 @@ export class HeyyoClient {
       onError: (error) => this.events.emit('error', error),
     });
     this.connectOnSubscribe = options.autoConnect === undefined;
+    this.sendRetries = options.sendRetries ?? 4;
     // After the constructor returns, so listeners added right after it see 'connecting'.
     if (options.autoConnect === true) queueMicrotask(() => this.startConnecting());
   }
@@ -202,10 +216,19 @@ export class HeyyoClient {
      * not come, with one `clientId` either way: a retry never sends twice.
      */
     send: async (channelId: string, text: string | null, options: SendOptions = {}): Promise<Message> => {
-      const message = await this.sendOnce(channelId, text, options);
-      // Its broadcast (or a catch-up after connecting) delivers it to message.new.
-      this.sequencer.observe(channelId, message.seq - 1);
-      return message;
+      // One clientId for every try: a send the server stored but whose answer was lost is returned, not stored again.
+      const withId = { ...options, clientId: options.clientId ?? newClientId() };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const message = await this.sendOnce(channelId, text, withId);
+          // Its broadcast (or a catch-up after connecting) delivers it to message.new.
+          this.sequencer.observe(channelId, message.seq - 1);
+          return message;
+        } catch (error) {
+          if (!(error instanceof UnavailableError) || attempt > this.sendRetries) throw error;
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error, attempt)));
+        }
+      }
     },
     /** History, oldest first: the newest `limit` before `before`, or with `afterSeq` what follows a seq. */
     list: async (channelId: string, options: { limit?: number; before?: string; afterSeq?: number } = {}) => {

@@ -39,8 +39,9 @@ export class RateLimitError extends HeyyoError {
 /** 5xx */
 export class ServerError extends HeyyoError {}
 /**
- * 503: Postgres or Redis was unavailable for a moment (`code` HEYYO_ERR_UNAVAILABLE); nothing was
- * changed, so retry (a send with the same client id is stored once).
+ * 503: the server refused for a moment — overloaded (`code` HEYYO_ERR_OVERLOADED) or Postgres or
+ * Redis unavailable (HEYYO_ERR_UNAVAILABLE); retry (a send with the same client id is stored once;
+ * `messages.send` retries by itself, see `sendRetries`).
  */
 export class UnavailableError extends ServerError {
   constructor(
@@ -103,6 +104,7 @@ export function errorFromAck(ack: { error: string; code?: string }): HeyyoError 
     [ErrorCodes.RATE_LIMITED]: 429,
     [ErrorCodes.INTERNAL]: 500,
     [ErrorCodes.UNAVAILABLE]: 503,
+    [ErrorCodes.OVERLOADED]: 503,
   };
   return errorFromResponse(statusByCode[ack.code ?? ''] ?? 400, ack);
 }

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { ChatServices, CredentialLimiter } from '@heyyo/chat';
+import type { ChatServices, CredentialLimiter, WorkGate } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import { redisKeys, type WriteBudget } from '@heyyo/realtime';
@@ -19,7 +19,8 @@ import { appsRoutes } from './routes/apps/apps.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { channelsRoutes } from './routes/channels/channels.routes.ts';
 import { docsRoutes } from './routes/docs/docs.routes.ts';
-import { healthRoutes } from './routes/health/health.routes.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health/health.routes.ts';
+import { registerWorkGate } from './plugins/work-gate.ts';
 import { messagesRoutes } from './routes/messages/messages.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { usersRoutes } from './routes/users/users.routes.ts';
@@ -29,7 +30,7 @@ export interface ApiAppOptions {
   logger: Logger;
   services: ChatServices;
   /** Dependencies /ready checks, by name. */
-  readinessChecks: Record<string, () => Promise<void>>;
+  readinessChecks: Record<string, ReadinessCheck>;
   /** What /metrics reports (Prometheus text). */
   collectMetrics: () => Promise<string>;
   /** Shared rate-limit counters; undefined: counted in this process (memory engine). */
@@ -38,6 +39,8 @@ export interface ApiAppOptions {
   writeBudget: WriteBudget;
   /** Failed credential checks per IP and api_key, shared with the gateway's handshakes. */
   credentialLimiter: CredentialLimiter;
+  /** The node's bound on work in progress, shared with the gateway's socket events. */
+  workGate: WorkGate;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,6 +68,8 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // First of the request hooks: an overloaded node refuses before it authenticates anything.
+  registerWorkGate(app, options.workGate);
   registerJsonBodyParser(app);
   if (config.checkOutgoingShapes) registerOutgoingCheck(app);
   // Before any route: it collects every route's schema into the OpenAPI document.

@@ -1,1 +1,2 @@
 export { buildApp, type ApiAppOptions } from './app.ts';
+export type { ReadinessCheck } from './routes/health/health.routes.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createWorkGate } from '@heyyo/chat';
 import { createLogger } from '@heyyo/logging';
 import { defineHandler, registerHandlers, type EventHandler } from './event-handler.ts';
 import { TokenBucket } from './rate-limiter.ts';
@@ -19,6 +20,7 @@ function gatewayWith(handler: EventHandler, options: { checkOutgoing?: boolean; 
   const { socket, emit } = fakeSocket();
   registerHandlers(socket, [handler], {
     bucket: new TokenBucket(1, options.burst ?? 100),
+    gate: createWorkGate(100),
     logger: createLogger({ level: 'silent', name: 'test' }),
     checkOutgoing: options.checkOutgoing ?? true,
   });
@@ -70,6 +72,7 @@ describe('an event sent without an ack function', () => {
     });
     registerHandlers(socket, [handler as EventHandler], {
       bucket: new TokenBucket(1, 10),
+      gate: createWorkGate(100),
       logger: createLogger({ level: 'silent', name: 'test' }),
       checkOutgoing: true,
     });

@@ -6,7 +6,7 @@ import {
   type ErrorBody,
 } from '@heyyo/contracts';
 import { checkShape, compileValidator } from '@heyyo/contracts/validation';
-import { errorResponse, Errors } from '@heyyo/chat';
+import { errorResponse, Errors, type WorkGate } from '@heyyo/chat';
 import type { Logger } from '@heyyo/logging';
 import type { TokenBucket } from './rate-limiter.ts';
 import type { GatewaySocket } from './types.ts';
@@ -21,6 +21,8 @@ export const defineHandler = <E extends ClientEventName>(handler: EventHandler<E
 
 export interface HandlerContext {
   bucket: TokenBucket;
+  /** The node's bound on work in progress, shared with REST: past it an event is refused at once. */
+  gate: WorkGate;
   logger: Logger;
   /** Check every ack against its schema before sending it (tests: a field the contract lacks fails). */
   checkOutgoing: boolean;
@@ -47,7 +49,7 @@ export function registerHandlers(
       if (!context.bucket.take()) throw Errors.rateLimited('Rate limit exceeded, slow down');
       const issue = checkShape(validatePayload, payload, 'payload');
       if (issue) throw Errors.validation(issue);
-      const result = await handler.handle(socket, payload as never);
+      const result = await context.gate.run(() => handler.handle(socket, payload as never));
       const drift = validateAck && checkShape(validateAck, result, 'response');
       if (drift) throw new Error(`${handler.event} ack does not match its contract: ${drift}`);
       return result;

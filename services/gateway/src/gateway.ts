@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { channelRoom, userRoom } from '@heyyo/contracts';
-import { Errors, type ChatServices, type CredentialLimiter } from '@heyyo/chat';
+import { Errors, type ChatServices, type CredentialLimiter, type WorkGate } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import type { ConnectionCaps, PresenceStore, WriteBudget } from '@heyyo/realtime';
@@ -32,6 +32,8 @@ export interface GatewayOptions {
   writeBudget: WriteBudget;
   /** Failed credential checks per IP, shared with REST: invalid tokens at the handshake and in `auth.refresh`. */
   credentialLimiter: CredentialLimiter;
+  /** The node's bound on work in progress, shared with REST: socket events past it are refused at once. */
+  workGate: WorkGate;
   /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
@@ -115,7 +117,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   io.on('connection', (socket) => {
     const log = logger.child({ socketId: socket.id, userId: socket.data.actor.userId });
     const bucket = new TokenBucket(config.realtime.socketEventsPerSecond, config.realtime.socketEventBurst);
-    registerHandlers(socket, handlers, { bucket, logger: log, checkOutgoing: config.checkOutgoingShapes });
+    registerHandlers(socket, handlers, { bucket, gate: options.workGate, logger: log, checkOutgoing: config.checkOutgoingShapes });
     tokenExpiry.watch(socket);
     socket.on('disconnect', () => tokenExpiry.forget(socket));
 

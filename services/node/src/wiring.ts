@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenService } from '@heyyo/auth';
-import { createChatServices, createCredentialLimiter, type ChatServices, type CredentialLimiter } from '@heyyo/chat';
+import {
+  createChatServices,
+  createCredentialLimiter,
+  createWorkGate,
+  type ChatServices,
+  type CredentialLimiter,
+  type WorkGate,
+} from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import { createRepositories, pingDatabase, type DatabaseHandle, type Repositories } from '@heyyo/database';
 import type { Logger } from '@heyyo/logging';
@@ -15,7 +22,7 @@ import {
   type PresenceStore,
   type WriteBudget,
 } from '@heyyo/realtime';
-import { buildApp } from '@heyyo/service-api';
+import { buildApp, type ReadinessCheck } from '@heyyo/service-api';
 import type { Engine } from './engine.ts';
 import { collectMetrics, type MetricsSources } from './metrics.ts';
 
@@ -31,8 +38,10 @@ export interface Wiring {
   writeBudget: WriteBudget;
   /** Failed credential checks per IP and api_key (REST and socket handshakes), one per process. */
   credentialLimiter: CredentialLimiter;
+  /** This process's bound on REST requests and socket events in progress (HEYYO_MAX_IN_FLIGHT). */
+  workGate: WorkGate;
   /** What /ready checks, by dependency name. */
-  readinessChecks: Record<string, () => Promise<void>>;
+  readinessChecks: Record<string, ReadinessCheck>;
 }
 
 /** The domain services over one database and one engine (Redis or memory), as every role of this process shares them. */
@@ -70,8 +79,13 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     windowMs: config.auth.failureWindowMs,
     log: logger.child({ component: 'credential-limits' }),
   });
-  const readinessChecks = { postgres: () => pingDatabase(database.sql), ...engine.readinessChecks };
-  return { repos, services, engine, jobs, presence, publisher, writeBudget, credentialLimiter, readinessChecks };
+  const workGate = createWorkGate(config.limits.maxInFlight);
+  const readinessChecks: Record<string, ReadinessCheck> = {
+    postgres: () => pingDatabase(database.sql),
+    ...engine.readinessChecks,
+    load: async () => (workGate.saturated() ? 'saturated' : 'ok'),
+  };
+  return { repos, services, engine, jobs, presence, publisher, writeBudget, credentialLimiter, workGate, readinessChecks };
 }
 
 /** The HTTP app of a node: REST when it has the api role; health, readiness and metrics always. */
@@ -90,5 +104,6 @@ export function buildHttpApp(
     redis: wiring.engine.redis,
     writeBudget: wiring.writeBudget,
     credentialLimiter: wiring.credentialLimiter,
+    workGate: wiring.workGate,
   });
 }

@@ -62,6 +62,8 @@ export const UNTHROTTLED = {
   HEYYO_USER_WRITES_PER_WINDOW: '10000000',
   HEYYO_MAX_CONNECTIONS_PER_USER: '1000000',
   HEYYO_MAX_CONNECTIONS_PER_APP: '100000000',
+  // The workloads measure capacity; the overload bound gets its own row (issue 13).
+  HEYYO_MAX_IN_FLIGHT: '1000000',
 };
 
 export type Role = 'api' | 'gateway' | 'worker';

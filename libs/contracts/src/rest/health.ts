@@ -12,9 +12,11 @@ export const HealthResponse = Strict(
 );
 export type HealthResponse = Static<typeof HealthResponse>;
 
-const CheckResults = Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), {
-  description: 'Each dependency of this node: postgres, redis, …',
-});
+const CheckResults = Type.Record(
+  Type.String(),
+  Type.Union([Type.Literal('ok'), Type.Literal('unavailable'), Type.Literal('saturated')]),
+  { description: "Each dependency of this node (postgres, redis: ok or unavailable) and its load (ok, or saturated: at HEYYO_MAX_IN_FLIGHT)." },
+);
 
 export const ReadyResponse = Strict({ status: Type.Literal('ready'), checks: CheckResults }, { title: 'Ready' });
 export type ReadyResponse = Static<typeof ReadyResponse>;

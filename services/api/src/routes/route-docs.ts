@@ -29,8 +29,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
     'the retry-after header says when to retry.',
   500: 'Server fault (HEYYO_ERR_INTERNAL); quote the errorId to the operator.',
   503:
-    'Postgres or Redis is down or did not answer in time (HEYYO_ERR_UNAVAILABLE): retry after the retry-after header ' +
-    '(a send with the same client_id is stored once).',
+    'The node works at its bound (HEYYO_ERR_OVERLOADED), or Postgres or Redis is down or did not answer in time ' +
+    '(HEYYO_ERR_UNAVAILABLE): retry after the retry-after header (a send with the same client_id is stored once).',
 };
 
 /** Failures each kind of route can answer, besides its own. */

@@ -3,10 +3,12 @@ import { HealthResponse, NotReadyResponse, ReadyResponse } from '@heyyo/contract
 import { withDeadline } from '@heyyo/config';
 import { documented } from '../route-docs.ts';
 
+/** One readiness check: throws when its dependency is not usable; 'saturated' when the node works at its bound. */
+export type ReadinessCheck = () => Promise<void | 'ok' | 'saturated'>;
+
 export interface HealthOptions {
   version: string;
-  /** Each dependency's check; throws when it is not usable. */
-  readinessChecks: Record<string, () => Promise<void>>;
+  readinessChecks: Record<string, ReadinessCheck>;
 }
 
 const probe = { auth: 'none', tag: 'Operations', validates: false, rateLimited: false, usesStorage: false } as const;
@@ -41,18 +43,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         {
           ...probe,
           summary: 'Readiness',
-          description: "This node's dependencies answer (Postgres, Redis); 503 while one does not. For load balancers and readiness probes.",
+          description:
+            "This node's dependencies answer (Postgres, Redis) and it has room for more work; 503 while a dependency " +
+            'does not answer or the node works at its bound (`load: saturated`). For load balancers and readiness probes.',
         },
         { response: { 200: ReadyResponse, 503: NotReadyResponse } },
       ),
     },
     async (request, reply) => {
-      const checks: Record<string, 'ok' | 'unavailable'> = {};
+      const checks: Record<string, 'ok' | 'unavailable' | 'saturated'> = {};
       await Promise.all(
         Object.entries(options.readinessChecks).map(async ([name, check]) => {
           try {
-            await withDeadline(check(), READINESS_CHECK_DEADLINE_MS, name);
-            checks[name] = 'ok';
+            checks[name] = (await withDeadline(check(), READINESS_CHECK_DEADLINE_MS, name)) ?? 'ok';
           } catch (error) {
             request.log.warn({ err: error, dependency: name }, 'readiness check failed');
             checks[name] = 'unavailable';
