@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useNodeContext } from '../support/node-context.ts';
+import { emitWithAck } from '../support/sockets.ts';
 
 describe('GET /metrics', () => {
   // A wide coalescing window keeps a recount observably pending in the second test.
@@ -32,6 +33,29 @@ describe('GET /metrics', () => {
     expect(text).toContain('# TYPE heyyo_queue_jobs gauge');
     expect(sample(text, 'heyyo_recount_enqueue_failures_total')).toBe(0);
     expect(text).toContain('# TYPE heyyo_recount_enqueue_failures_total counter');
+  });
+
+  it('reports requests by route and status, socket events by outcome, the overload bound and the event loop', async () => {
+    const user = await ctx.newUser();
+    const channel = await ctx.newChannel(user);
+    await ctx.request('GET', '/api/channels', { token: user.token });
+    await ctx.request('GET', `/api/channels/${channel.id}/messages`, { token: user.token });
+    const socket = await ctx.connect(user.token);
+    await emitWithAck(socket, 'message.send', { channelId: channel.id, text: 'counted' });
+    await emitWithAck(socket, 'message.send', { channelId: channel.id, text: '' });
+    await ctx.settled();
+    const text = await scrape();
+    // Route patterns, never URLs: the channel's id is not a label.
+    expect(sample(text, 'heyyo_http_request_duration_seconds_count{method="GET",route="/api/channels/:id/messages",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain(channel.id);
+    expect(sample(text, 'heyyo_socket_event_duration_seconds_count{event="message.send",outcome="ok"}')).toBe(1);
+    expect(sample(text, 'heyyo_socket_event_duration_seconds_count{event="message.send",outcome="HEYYO_ERR_VALIDATION"}')).toBe(1);
+    expect(text).toContain('# TYPE heyyo_http_request_duration_seconds histogram');
+    // The scrape itself is a request in flight; nothing was refused.
+    expect(sample(text, 'heyyo_in_flight')).toBe(0);
+    expect(sample(text, 'heyyo_overload_refusals_total')).toBe(0);
+    expect(sample(text, 'heyyo_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'heyyo_process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
   it('shows work waiting while a recount window is open', async () => {

@@ -72,6 +72,9 @@ describe('a node at its bound on work in progress (HEYYO_MAX_IN_FLIGHT=2)', () =
     const ready = await request('GET', '/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.load).toBe('saturated');
+    const metrics = await (await fetch(`${node!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^heyyo_in_flight 2$/m);
+    expect(metrics).toMatch(/^heyyo_overload_refusals_total 2$/m);
 
     proxy.resume();
     expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);

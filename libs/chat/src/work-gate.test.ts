@@ -31,5 +31,6 @@ describe('the work gate', () => {
     expect(gate.inFlight()).toBe(0);
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(gate.inFlight()).toBe(0);
+    expect(gate.refused()).toBe(1);
   });
 });

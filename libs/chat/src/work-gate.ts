@@ -15,12 +15,18 @@ export interface WorkGate {
   saturated(): boolean;
   /** Work in progress now (for metrics). */
   inFlight(): number;
+  /** Work refused since the start (for metrics). */
+  refused(): number;
 }
 
 export function createWorkGate(limit: number): WorkGate {
   let inFlight = 0;
+  let refused = 0;
   const enter = () => {
-    if (inFlight >= limit) return undefined;
+    if (inFlight >= limit) {
+      refused += 1;
+      return undefined;
+    }
     inFlight += 1;
     let released = false;
     return () => {
@@ -43,5 +49,6 @@ export function createWorkGate(limit: number): WorkGate {
     },
     saturated: () => inFlight >= limit,
     inFlight: () => inFlight,
+    refused: () => refused,
   };
 }

@@ -21,6 +21,7 @@ import { channelsRoutes } from './routes/channels/channels.routes.ts';
 import { docsRoutes } from './routes/docs/docs.routes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health/health.routes.ts';
 import { registerWorkGate } from './plugins/work-gate.ts';
+import { registerRequestMetrics, type HttpMetrics } from './plugins/request-metrics.ts';
 import { messagesRoutes } from './routes/messages/messages.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { usersRoutes } from './routes/users/users.routes.ts';
@@ -31,8 +32,8 @@ export interface ApiAppOptions {
   services: ChatServices;
   /** Dependencies /ready checks, by name. */
   readinessChecks: Record<string, ReadinessCheck>;
-  /** What /metrics reports (Prometheus text). */
-  collectMetrics: () => Promise<string>;
+  /** What /metrics reports, and where request durations are recorded. */
+  metrics: HttpMetrics;
   /** Shared rate-limit counters; undefined: counted in this process (memory engine). */
   redis: Redis | undefined;
   /** Each user's budget of messages and reactions, shared with their sockets. */
@@ -70,6 +71,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   registerErrorHandling(app);
   // First of the request hooks: an overloaded node refuses before it authenticates anything.
   registerWorkGate(app, options.workGate);
+  registerRequestMetrics(app, options.metrics);
   registerJsonBodyParser(app);
   if (config.checkOutgoingShapes) registerOutgoingCheck(app);
   // Before any route: it collects every route's schema into the OpenAPI document.
@@ -91,7 +93,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   const limiter = options.credentialLimiter;
 
   await app.register(healthRoutes, { version: config.version, readinessChecks: options.readinessChecks });
-  await app.register(metricsRoutes, { collect: options.collectMetrics });
+  await app.register(metricsRoutes, { scrape: () => options.metrics.scrape() });
   // Gateway and worker nodes serve health, readiness and metrics (for their probes), no REST.
   if (!config.roles.includes('api')) return app;
   await app.register(docsRoutes, { version: config.version });

@@ -26,6 +26,8 @@ export interface HandlerContext {
   logger: Logger;
   /** Check every ack against its schema before sending it (tests: a field the contract lacks fails). */
   checkOutgoing: boolean;
+  /** Records each handled event: `ok` or its ack's error code, and how long it took. */
+  observe?: (event: string, outcome: string, seconds: number) => void;
 }
 
 type Reply = (response: unknown) => void;
@@ -58,6 +60,8 @@ export function registerHandlers(
       // `emit(event, ack)` without a payload puts the ack first.
       const reply = (typeof args.at(-1) === 'function' ? args.at(-1) : undefined) as Reply | undefined;
       const payload = typeof args[0] === 'function' ? undefined : args[0];
+      const startedAt = performance.now();
+      let outcome = 'ok';
       try {
         // Not `reply?.(await run(…))`: an optional call skips evaluating its arguments, so an
         // event sent without an ack would never run.
@@ -68,8 +72,10 @@ export function registerHandlers(
           unexpected: (err, errorId) => context.logger.error({ err, errorId, event: handler.event }, 'socket handler failed'),
           unavailable: (err) => context.logger.warn({ err, event: handler.event }, 'socket event refused: a dependency is unavailable'),
         });
+        outcome = body.code;
         reply?.(body satisfies ErrorBody);
       }
+      context.observe?.(handler.event, outcome, (performance.now() - startedAt) / 1000);
     };
     socket.on(handler.event, listener as never);
   }

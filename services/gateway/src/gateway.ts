@@ -34,6 +34,8 @@ export interface GatewayOptions {
   credentialLimiter: CredentialLimiter;
   /** The node's bound on work in progress, shared with REST: socket events past it are refused at once. */
   workGate: WorkGate;
+  /** Records each handled event (metrics): `ok` or its ack's error code, and its duration. */
+  observeEvent?: (event: string, outcome: string, seconds: number) => void;
   /** Cross-node fan-out (the Redis adapter); undefined: Socket.IO's in-memory adapter, one node. */
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
@@ -117,7 +119,13 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   io.on('connection', (socket) => {
     const log = logger.child({ socketId: socket.id, userId: socket.data.actor.userId });
     const bucket = new TokenBucket(config.realtime.socketEventsPerSecond, config.realtime.socketEventBurst);
-    registerHandlers(socket, handlers, { bucket, gate: options.workGate, logger: log, checkOutgoing: config.checkOutgoingShapes });
+    registerHandlers(socket, handlers, {
+      bucket,
+      gate: options.workGate,
+      logger: log,
+      checkOutgoing: config.checkOutgoingShapes,
+      ...(options.observeEvent ? { observe: options.observeEvent } : {}),
+    });
     tokenExpiry.watch(socket);
     socket.on('disconnect', () => tokenExpiry.forget(socket));
 

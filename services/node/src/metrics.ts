@@ -1,42 +1,124 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueStats } from '@heyyo/queue';
 
 export interface MetricsSources {
   queueStats: () => Promise<QueueStats[]>;
   /** Recount requests this process gave up on after retries. */
   enqueueFailures: () => number;
-  /** Local Socket.IO connections, when this node is a gateway. */
-  connections?: () => number;
+  /** REST requests and socket events in progress, and those refused at the bound (the work gate). */
+  inFlight: () => number;
+  refused: () => number;
 }
 
-/** The node's metrics in the Prometheus text format. */
-export async function collectMetrics(sources: MetricsSources): Promise<string> {
-  const lines: string[] = [];
-  const metric = (type: 'gauge' | 'counter') => (name: string, help: string, samples: [labels: string, value: number][]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
-  };
-  const gauge = metric('gauge');
-  const stats = await sources.queueStats();
-  gauge(
-    'heyyo_queue_jobs',
-    'Jobs per queue and state.',
-    stats.flatMap((queue) =>
-      (['waiting', 'delayed', 'active', 'failed'] as const).map(
-        (state): [string, number] => [`{queue="${queue.queue}",state="${state}"}`, queue[state]],
-      ),
-    ),
-  );
-  gauge(
-    'heyyo_queue_lag_seconds',
-    'Age of the oldest job waiting to run.',
-    stats.map((queue): [string, number] => [`{queue="${queue.queue}"}`, queue.lagSeconds]),
-  );
-  metric('counter')(
+/** Seconds: from a cached read (~1 ms) to a request that ran into a deadline (3 s) and beyond. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface NodeMetrics {
+  /** Every metric in the Prometheus text format, and its content type. */
+  scrape(): Promise<{ contentType: string; text: string }>;
+  /** One HTTP request answered: its route pattern (not its URL: bounded labels), method, status, duration. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** One socket event handled: `ok` or the error code of its ack, and how long it took. */
+  observeEvent(event: string, outcome: string, seconds: number): void;
+  /** Reports this node's socket connections (a gateway). */
+  watchConnections(count: () => number): void;
+}
+
+/**
+ * The node's metrics, for Prometheus (`GET /metrics`): the process (CPU, memory, event-loop lag,
+ * GC, heap — prom-client's defaults), HTTP requests and socket events by outcome with durations,
+ * the overload bound, queue depth and lag. One registry per node, so nodes sharing a process
+ * (tests) never mix their numbers.
+ */
+export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'heyyo_' });
+
+  const requests = new Histogram({
+    name: 'heyyo_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status, with their duration.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const events = new Histogram({
+    name: 'heyyo_socket_event_duration_seconds',
+    help: 'Socket events by event and outcome (ok, or the error code of the ack), with their duration.',
+    labelNames: ['event', 'outcome'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'heyyo_in_flight',
+    help: 'REST requests and socket events in progress on this node (bounded by HEYYO_MAX_IN_FLIGHT).',
+    registers: [registry],
+    collect() {
+      this.set(sources.inFlight());
+    },
+  });
+  monotonic(registry, 'heyyo_overload_refusals_total', 'Requests and socket events refused at the bound (HEYYO_ERR_OVERLOADED).', sources.refused);
+  monotonic(
+    registry,
     'heyyo_recount_enqueue_failures_total',
     'Counter recounts that could not be queued after retries (npm run reconcile repairs them).',
-    [['', sources.enqueueFailures()]],
+    sources.enqueueFailures,
   );
-  if (sources.connections) gauge('heyyo_socket_connections', 'Socket.IO connections on this node.', [['', sources.connections()]]);
-  gauge('heyyo_process_resident_memory_bytes', 'Resident set size.', [['', process.memoryUsage().rss]]);
-  return `${lines.join('\n')}\n`;
+
+  new Gauge({
+    name: 'heyyo_queue_jobs',
+    help: 'Jobs per queue and state.',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of await sources.queueStats()) {
+        for (const state of ['waiting', 'delayed', 'active', 'failed'] as const) this.set({ queue: queue.queue, state }, queue[state]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'heyyo_queue_lag_seconds',
+    help: 'Age of the oldest job waiting to run.',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const queue of await sources.queueStats()) this.set({ queue: queue.queue }, queue.lagSeconds);
+    },
+  });
+
+  return {
+    async scrape() {
+      return { contentType: registry.contentType, text: await registry.metrics() };
+    },
+    observeRequest(method, route, status, seconds) {
+      requests.observe({ method, route, status: String(status) }, seconds);
+    },
+    observeEvent(event, outcome, seconds) {
+      events.observe({ event, outcome }, seconds);
+    },
+    watchConnections(count) {
+      new Gauge({
+        name: 'heyyo_socket_connections',
+        help: 'Socket.IO connections on this node.',
+        registers: [registry],
+        collect() {
+          this.set(count());
+        },
+      });
+    },
+  };
+}
+
+/** A counter whose value is kept elsewhere (a running total): each scrape adds what it grew by. */
+function monotonic(registry: Registry, name: string, help: string, total: () => number): void {
+  let reported = 0;
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = total();
+      if (now > reported) this.inc(now - reported);
+      reported = now;
+    },
+  });
 }

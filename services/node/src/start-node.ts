@@ -65,11 +65,19 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
   const database = createDb({ url: postgres.url, poolMax: config.database.poolMax, deadlineMs: config.database.deadlineMs });
   const wiring = wireServices(config, database, engine, logger);
   let gateway: Gateway | undefined;
-  const app = await buildHttpApp(config, logger, wiring, { connections: () => gateway?.connectionCount() ?? 0 });
+  const app = await buildHttpApp(config, logger, wiring);
   // Attached after Fastify registered its request listener: Socket.IO takes /socket.io/ and hands on the rest.
   if (config.roles.includes('gateway')) {
     const gatewayLogger = logger.child({ component: 'gateway' });
-    gateway = attachGateway(app.server, { config, logger: gatewayLogger, adapter: engine.gatewayAdapter(gatewayLogger), nodeId, ...wiring });
+    gateway = attachGateway(app.server, {
+      config,
+      logger: gatewayLogger,
+      adapter: engine.gatewayAdapter(gatewayLogger),
+      nodeId,
+      observeEvent: wiring.metrics.observeEvent,
+      ...wiring,
+    });
+    wiring.metrics.watchConnections(gateway.connectionCount);
     engine.attachGateway(gateway.io);
   }
   const worker = config.roles.includes('worker')

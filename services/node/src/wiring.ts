@@ -24,7 +24,7 @@ import {
 } from '@heyyo/realtime';
 import { buildApp, type ReadinessCheck } from '@heyyo/service-api';
 import type { Engine } from './engine.ts';
-import { collectMetrics, type MetricsSources } from './metrics.ts';
+import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 
 /** Everything the roles of one process share. */
 export interface Wiring {
@@ -40,6 +40,8 @@ export interface Wiring {
   credentialLimiter: CredentialLimiter;
   /** This process's bound on REST requests and socket events in progress (HEYYO_MAX_IN_FLIGHT). */
   workGate: WorkGate;
+  /** What `GET /metrics` reports; the API and the gateway record into it. */
+  metrics: NodeMetrics;
   /** What /ready checks, by dependency name. */
   readinessChecks: Record<string, ReadinessCheck>;
 }
@@ -80,27 +82,28 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     log: logger.child({ component: 'credential-limits' }),
   });
   const workGate = createWorkGate(config.limits.maxInFlight);
+  const metrics = createNodeMetrics({
+    queueStats: () => jobs.stats(),
+    enqueueFailures: () => jobs.enqueueFailures(),
+    inFlight: workGate.inFlight,
+    refused: workGate.refused,
+  });
   const readinessChecks: Record<string, ReadinessCheck> = {
     postgres: () => pingDatabase(database.sql),
     ...engine.readinessChecks,
     load: async () => (workGate.saturated() ? 'saturated' : 'ok'),
   };
-  return { repos, services, engine, jobs, presence, publisher, writeBudget, credentialLimiter, workGate, readinessChecks };
+  return { repos, services, engine, jobs, presence, publisher, writeBudget, credentialLimiter, workGate, metrics, readinessChecks };
 }
 
 /** The HTTP app of a node: REST when it has the api role; health, readiness and metrics always. */
-export function buildHttpApp(
-  config: Readonly<Config>,
-  logger: Logger,
-  wiring: Wiring,
-  metrics: Omit<MetricsSources, 'queueStats' | 'enqueueFailures'> = {},
-): Promise<FastifyInstance> {
+export function buildHttpApp(config: Readonly<Config>, logger: Logger, wiring: Wiring): Promise<FastifyInstance> {
   return buildApp({
     config,
     logger: logger.child({ component: 'http' }),
     services: wiring.services,
     readinessChecks: wiring.readinessChecks,
-    collectMetrics: () => collectMetrics({ queueStats: () => wiring.jobs.stats(), enqueueFailures: () => wiring.jobs.enqueueFailures(), ...metrics }),
+    metrics: wiring.metrics,
     redis: wiring.engine.redis,
     writeBudget: wiring.writeBudget,
     credentialLimiter: wiring.credentialLimiter,

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { documented } from '../route-docs.ts';
 
 export interface MetricsOptions {
-  /** The node's metrics in the Prometheus text format. */
-  collect: () => Promise<string>;
+  /** The node's metrics in the Prometheus text format, and its content type. */
+  scrape: () => Promise<{ contentType: string; text: string }>;
 }
 
 const PrometheusText = {
@@ -11,8 +11,8 @@ const PrometheusText = {
   content: { 'text/plain': { schema: { type: 'string' } } },
 };
 
-/** `GET /metrics` for Prometheus: queue depth and lag, connections, memory. */
-export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { collect }) => {
+/** `GET /metrics` for Prometheus: the process, requests and socket events, the overload bound, queues. */
+export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { scrape }) => {
   app.get(
     '/metrics',
     {
@@ -22,6 +22,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { c
         { response: { 200: PrometheusText } },
       ),
     },
-    async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await collect()),
+    async (_request, reply) => {
+      const { contentType, text } = await scrape();
+      return reply.type(contentType).send(text);
+    },
   );
 };
