@@ -9,6 +9,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { loadConfig } from '@heyyo/config';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,6 +25,8 @@ const MODELS: Record<string, new (object: never) => { validate(): void }> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'batch/v1/Job': Job,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any };
@@ -110,6 +113,40 @@ describe('the Helm chart (k8s/)', () => {
     }
   });
 
+  it('renders no Prometheus Operator objects unless asked (their CRDs may be missing)', async () => {
+    const kinds = (await template()).map((o) => o.kind);
+    expect(kinds).not.toContain('ServiceMonitor');
+    expect(kinds).not.toContain('PrometheusRule');
+  });
+
+  it('scrapes every role with a ServiceMonitor and ships the alerts as a PrometheusRule, when enabled', async () => {
+    const objects = await template(
+      '--set', 'monitoring.serviceMonitor.enabled=true',
+      '--set', 'monitoring.serviceMonitor.labels.release=kube-prometheus-stack',
+      '--set', 'monitoring.prometheusRule.enabled=true',
+      '--set', 'monitoring.prometheusRule.queueLagSeconds=60',
+    );
+    for (const object of objects) {
+      const Model = MODELS[`${object.apiVersion}/${object.kind}`];
+      expect(Model, `${object.apiVersion} ${object.kind}`).toBeDefined();
+      expect(() => new Model!(object as never).validate(), `${object.kind} ${object.metadata.name}`).not.toThrow();
+    }
+    const monitor = find(objects, 'ServiceMonitor', 'heyyo') as K8sObject & { metadata: { labels: Record<string, string> } };
+    expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+    // It selects every role's Service, each of which has the port it names.
+    const services = objects.filter((o) => o.kind === 'Service') as (K8sObject & { metadata: { labels: Record<string, string> } })[];
+    const selected = services.filter((service) =>
+      Object.entries(monitor.spec.selector.matchLabels as Record<string, string>).every(([key, value]) => service.metadata.labels[key] === value),
+    );
+    expect(selected.map((service) => service.metadata.name).sort()).toEqual(['heyyo-api', 'heyyo-gateway', 'heyyo-worker']);
+    for (const service of selected) expect(service.spec.ports.map((port: { name: string }) => port.name)).toContain('http');
+
+    const rules = find(objects, 'PrometheusRule', 'heyyo').spec.groups[0].rules as { alert: string; expr: string }[];
+    expect(rules.map((rule) => rule.alert)).toEqual(['HeyyoOverloaded', 'HeyyoQueueLag', 'HeyyoErrorRate', 'HeyyoEventLoopLag']);
+    expect(rules.find((rule) => rule.alert === 'HeyyoQueueLag')!.expr).toContain('> 60');
+  });
+
   it('takes credentials from an existing Secret instead of creating one', async () => {
     const objects = await template('-f', `${ROOT}k8s/values-production.yaml`);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -124,6 +161,7 @@ describe('the Helm chart (k8s/)', () => {
     ['a short admin token', ['--set', 'secrets.HEYYO_ADMIN_TOKEN=short'], 'secrets.HEYYO_ADMIN_TOKEN'],
     ['an unknown value', ['--set', 'replicas=3'], 'replicas'],
     ['a drain that is not milliseconds', ['--set-string', 'env.HEYYO_SHUTDOWN_DRAIN_MS=10s'], 'env.HEYYO_SHUTDOWN_DRAIN_MS'],
+    ['an error ratio above 1', ['--set', 'monitoring.prometheusRule.errorRatio=5'], 'monitoring.prometheusRule.errorRatio'],
   ])('rejects %s', async (_label, values, mentioned) => {
     const failed = await run(helm, ['template', 'heyyo', `${ROOT}k8s`, ...values]).then(
       () => undefined,
