@@ -19,8 +19,10 @@ import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { Address6 } from 'ip-address';
 import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
-import type { Logger } from '@heyyo/logging';
+import { warnAtMostEvery, type Logger } from '@heyyo/logging';
 import type { CounterState, FailureCounters } from '@heyyo/realtime';
+import type { Actor } from './actor.ts';
+import type { AuthService } from './auth.service.ts';
 import { Errors, HeyyoError } from './errors.ts';
 
 export interface CredentialLimitSettings {
@@ -68,19 +70,15 @@ export interface CredentialLimiter {
 }
 
 export function createCredentialLimiter(options: CredentialLimiterOptions): CredentialLimiter {
-  const { counters, nameSpace, perIp, perKey, windowMs, log } = options;
-  let lastWarningAt = 0;
+  const { counters, nameSpace, perIp, perKey, windowMs } = options;
+  const warn = warnAtMostEvery(options.log, WARN_EVERY_MS);
 
   /** Undefined when the counters fail: the caller goes on without them. */
   const safely = async <T>(work: () => Promise<T>, what: string): Promise<T | undefined> => {
     try {
       return await work();
     } catch (err) {
-      const now = Date.now();
-      if (now - lastWarningAt >= WARN_EVERY_MS) {
-        lastWarningAt = now;
-        log.warn({ err }, `failed-credential limits unavailable (${what}): checking credentials without them`);
-      }
+      warn({ err }, `failed-credential limits unavailable (${what}): checking credentials without them`);
       return undefined;
     }
   };
@@ -120,4 +118,19 @@ export function createCredentialLimiter(options: CredentialLimiterOptions): Cred
       }
     },
   };
+}
+
+/**
+ * A user JWT under the failed-credential limits of the client's IP, on REST and at socket
+ * handshakes alike: a token this node verified before is not a guess and skips the limiter (and
+ * its Redis round trip); any other is checked by it.
+ */
+export function authenticateUser(
+  auth: AuthService,
+  limiter: CredentialLimiter,
+  ip: string,
+  token: string | undefined,
+): Promise<{ actor: Actor; expiresAtMs: number }> {
+  if (token !== undefined && auth.rememberedActor(token)) return auth.authenticateSession(token);
+  return limiter.guard(ip, undefined, () => auth.authenticateSession(token));
 }

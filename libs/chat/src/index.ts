@@ -3,6 +3,7 @@ export { errorResponse, UNAVAILABLE_RETRY_AFTER_SECONDS, type ErrorLog, type Err
 export { isDependencyUnavailable } from './unavailable.ts';
 export { createWorkGate, type WorkGate } from './work-gate.ts';
 export {
+  authenticateUser,
   clientAddress,
   createCredentialLimiter,
   type CredentialLimiter,

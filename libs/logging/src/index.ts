@@ -41,3 +41,4 @@ export function createLogger(options: LoggerFactoryOptions): Logger {
     ? pino(loggerOptions, options.destination as pino.DestinationStream)
     : pino(loggerOptions);
 }
+export { warnAtMostEvery } from './throttled-warning.ts';

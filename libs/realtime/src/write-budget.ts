@@ -13,7 +13,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
-import type { Logger } from '@heyyo/logging';
+import { warnAtMostEvery, type Logger } from '@heyyo/logging';
 
 export interface WriteBudgetOptions {
   /** Writes one user may make per window. */
@@ -56,7 +56,7 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
         timeoutMs: options.deadlineMs ?? 250,
       })
     : new RateLimiterMemory({ keyPrefix, points, duration });
-  let lastWarningAt = 0;
+  const warn = warnAtMostEvery(log, WARN_EVERY_MS);
 
   return {
     async spend({ appId, userId }) {
@@ -67,11 +67,7 @@ export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
         if (rejection instanceof RateLimiterRes) {
           return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
         }
-        const now = Date.now();
-        if (now - lastWarningAt >= WARN_EVERY_MS) {
-          lastWarningAt = now;
-          log.warn({ err: rejection }, 'per-user write budget unavailable: writing without it');
-        }
+        warn({ err: rejection }, 'per-user write budget unavailable: writing without it');
         return { ok: true };
       }
     },

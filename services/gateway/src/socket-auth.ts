@@ -1,5 +1,5 @@
 import proxyAddr from '@fastify/proxy-addr';
-import type { Actor, AuthService, CredentialLimiter } from '@heyyo/chat';
+import { authenticateUser, type Actor, type AuthService, type CredentialLimiter } from '@heyyo/chat';
 import type { GatewaySocket } from './types.ts';
 
 /** Checks a token a socket presents (at the handshake, in `auth.refresh`). */
@@ -15,13 +15,9 @@ export function socketClientIp(socket: GatewaySocket, trustProxy: boolean): stri
 }
 
 /**
- * Tokens under the failed-credential limits of the client's IP, which REST shares: a token this
- * node verified before is not a guess and skips them (and their Redis round trip); an invalid one
+ * Tokens under the failed-credential limits of the client's IP, which REST shares: an invalid one
  * is charged, and an IP past its failures is refused (HEYYO_ERR_RATE_LIMITED) without a check.
  */
 export function createSocketAuthenticator(auth: AuthService, limiter: CredentialLimiter, trustProxy: boolean): SocketAuthenticator {
-  return (socket, token) => {
-    if (token !== undefined && auth.rememberedActor(token)) return auth.authenticateSession(token);
-    return limiter.guard(socketClientIp(socket, trustProxy), undefined, () => auth.authenticateSession(token));
-  };
+  return (socket, token) => authenticateUser(auth, limiter, socketClientIp(socket, trustProxy), token);
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, constantTimeEqual } from '@heyyo/auth';
-import { Errors, type Actor, type AuthService, type CredentialLimiter } from '@heyyo/chat';
+import { authenticateUser, Errors, type Actor, type AuthService, type CredentialLimiter } from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
 
 declare module 'fastify' {
@@ -12,16 +12,10 @@ declare module 'fastify' {
   }
 }
 
-/**
- * onRequest hook: the request must carry a valid user JWT. A token this node verified before is
- * not a guess and skips the failed-credential limiter (and its Redis round trip).
- */
+/** onRequest hook: the request must carry a valid user JWT (checked under the failed-credential limits). */
 export function requireUser(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
   return async (request) => {
-    const token = bearerToken(request.headers.authorization);
-    request.actor =
-      (token === undefined ? undefined : auth.rememberedActor(token)) ??
-      (await limiter.guard(request.ip, undefined, () => auth.authenticate(token)));
+    request.actor = (await authenticateUser(auth, limiter, request.ip, bearerToken(request.headers.authorization))).actor;
   };
 }
 
