@@ -116,7 +116,7 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
       const queue = await queueWith();
       const runs: string[] = [];
       await queue.producers[0]!.reaction(reaction('before-start'));
-      await queue.producers[0]!.channelChanged('ch-1');
+      await queue.producers[0]!.messageReactionsChanged('m-1');
       expect(await stats(queue, 'reactions')).toMatchObject({ waiting: 1, active: 0 });
       expect(await stats(queue, 'counters')).toMatchObject({ waiting: 1, active: 0 });
       queue.start({
@@ -125,7 +125,7 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
       });
       await eventually(() => runs.length === 2, 'both jobs to run');
       await settled(queue);
-      expect(runs.sort()).toEqual(['before-start', 'channel']);
+      expect(runs.sort()).toEqual(['before-start', 'message-reactions']);
     });
 
     it('coalesces the recounts of one key within a window, from every producer, into one run after the window', async () => {
@@ -135,8 +135,8 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
       queue.start({ ...idle, counters: async (job) => void runs.push({ job: job.data, at: Date.now() }) });
 
       const window = await inOneWindow(coalesceMs, async () => {
-        for (const producer of queue.producers) for (let i = 0; i < 10; i++) await producer.channelChanged('ch-1');
-        await queue.producers.at(-1)!.channelChanged('ch-2');
+        for (const producer of queue.producers) for (let i = 0; i < 10; i++) await producer.messageReactionsChanged('m-1');
+        await queue.producers.at(-1)!.messageReactionsChanged('m-2');
       });
       const counters = await stats(queue, 'counters');
       // Seen before the window closed (it practically always is: the requests take milliseconds), nothing ran yet.
@@ -149,8 +149,8 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
       await settled(queue);
       expect(runs.map((run) => run.job)).toEqual(
         expect.arrayContaining([
-          { kind: 'channel', channelId: 'ch-1' },
-          { kind: 'channel', channelId: 'ch-2' },
+          { kind: 'message-reactions', messageId: 'm-1' },
+          { kind: 'message-reactions', messageId: 'm-2' },
         ]),
       );
       expect(runs).toHaveLength(2);
@@ -171,9 +171,9 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
         },
       });
       try {
-        await queue.producers[0]!.channelChanged('ch-1');
+        await queue.producers[0]!.messageReactionsChanged('m-1');
         await eventually(() => runs === 1, 'the first recount to start');
-        await queue.producers[0]!.channelChanged('ch-1');
+        await queue.producers[0]!.messageReactionsChanged('m-1');
       } finally {
         release.open();
       }
@@ -326,7 +326,7 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
           return reactions.active === 2 && reactions.waiting === 2 && reactions;
         }, 'two active and two waiting')).toMatchObject({ active: 2, waiting: 2 });
         // The counters queue is not held up by the busy reactions queue.
-        await queue.producers[0]!.channelChanged('ch-1');
+        await queue.producers[0]!.messageReactionsChanged('m-1');
         await eventually(() => recounts === 1, 'the recount to run beside the busy reactions');
         expect(running).toBe(2);
       } finally {
@@ -337,7 +337,7 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
     });
 
     /*
-     * Any burst of recount requests, of any kinds and keys, from any producers, within one
+     * Any burst of recount requests, of any keys, from any producers, within one
      * window: one run per key (per window the burst touched), each after its window.
      */
     it('runs each key of any burst of recount requests once, after its window (property)', { timeout: 60_000 }, async () => {
@@ -349,9 +349,7 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
 
       const requestArb = fc.record({
         producer: fc.nat({ max: queue.producers.length - 1 }),
-        kind: fc.constantFrom('channel', 'message-reactions', 'message-deleted'),
         id: fc.constantFrom('x', 'y', 'z'),
-        seq: fc.constantFrom(1, 2),
       });
       await fc.assert(
         fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 25 }), async (requests) => {
@@ -362,18 +360,8 @@ export function describeJobQueue(name: string, makeQueue: MakeQueue, options: Jo
             for (const request of requests) {
               const producer = queue.producers[request.producer]!;
               const id = `${tag}-${request.id}`;
-              if (request.kind === 'channel') await producer.channelChanged(id);
-              else if (request.kind === 'message-reactions') await producer.messageReactionsChanged(id);
-              else await producer.messageDeleted(id, request.seq);
-              keys.add(
-                counterKey(
-                  request.kind === 'channel'
-                    ? { kind: 'channel', channelId: id }
-                    : request.kind === 'message-reactions'
-                      ? { kind: 'message-reactions', messageId: id }
-                      : { kind: 'message-deleted', channelId: id, seq: request.seq },
-                ),
-              );
+              await producer.messageReactionsChanged(id);
+              keys.add(counterKey({ kind: 'message-reactions', messageId: id }));
             }
           });
           if (window === undefined) {

@@ -284,7 +284,6 @@ describe('channels API', () => {
       const first = await ctx.send(owner, channel.id, { text: 'one' });
       await ctx.send(alice, channel.id, { text: 'two' });
       const last = await ctx.send(bob, channel.id, { text: 'three' });
-      await ctx.settled();
 
       const afterSends = await item();
       expect(typeof afterSends.member_count).toBe('number');
@@ -293,7 +292,6 @@ describe('channels API', () => {
 
       const deleted = await ctx.request('DELETE', `/api/channels/${channel.id}/messages/${first.id}`, { token: owner.token });
       expect(deleted.status).toBe(200);
-      await ctx.settled();
       const afterDelete = await item();
       expect(afterDelete.member_count).toBe(3);
       expect(afterDelete.message_count).toBe(2);
@@ -318,13 +316,10 @@ describe('channels API', () => {
       // No messages yet: newest channel first.
       expect(await ids()).toEqual([c.id, b.id, a.id]);
       await ctx.send(owner, a.id);
-      await ctx.settled();
       expect(await ids()).toEqual([a.id, c.id, b.id]);
       await ctx.send(owner, b.id);
-      await ctx.settled();
       expect(await ids()).toEqual([b.id, a.id, c.id]);
       await ctx.send(owner, a.id);
-      await ctx.settled();
       expect(await ids()).toEqual([a.id, b.id, c.id]);
       // A channel created after the last message counts as newer activity.
       const d = await ctx.newChannel(owner, { name: 'd' });
@@ -414,7 +409,6 @@ describe('channels API', () => {
 
       // Joining flips is_member and bumps member_count.
       expect((await ctx.request('POST', `/api/channels/${theirs.id}/join`, { token: me.token })).status).toBe(200);
-      await ctx.settled();
       const after = await ctx.request('GET', '/api/channels/discover', { token: me.token });
       expect(after.body.find((channel: { id: string }) => channel.id === theirs.id)).toMatchObject({
         is_member: true,
@@ -488,7 +482,6 @@ describe('channels API', () => {
       expect((await ctx.request('POST', `/api/channels/${channel.id}/join`, { token: bob.token })).status).toBe(200);
       await ctx.send(alice, channel.id, { text: 'first' });
       const message = await ctx.send(bob, channel.id, { text: 'second' });
-      await ctx.settled();
 
       const later = await details(bob, channel.id);
       expect(later.member_count).toBe(3);
@@ -544,7 +537,6 @@ describe('channels API', () => {
       // The owner joining its own channel keeps its role.
       const ownerJoin = await ctx.request('POST', `/api/channels/${channel.id}/join`, { token: owner.token });
       expect(ownerJoin.status).toBe(200);
-      await ctx.settled();
 
       expect((await details(joiner, channel.id)).member_count).toBe(2);
       expect(await memberRows(channel.id)).toEqual(
@@ -567,7 +559,6 @@ describe('channels API', () => {
       });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ message: 'Joined channel' });
-      await ctx.settled();
       expect((await details(joiner, channel.id)).member_count).toBe(2);
     });
 
@@ -596,7 +587,6 @@ describe('channels API', () => {
       expect(response.body).toEqual(CHANNEL_NOT_FOUND);
       expect(await memberRows(channel.id)).toEqual([{ user_id: owner.id, role: 'owner' }]);
       // A refused join enqueues nothing: once the worker is idle, the count still stands.
-      await ctx.settled();
       const [stored] = await ctx.sql`select member_count from channels where id = ${channel.id}`;
       expect(stored!.member_count).toBe(1);
     });
@@ -615,7 +605,6 @@ describe('channels API', () => {
       });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ message: 'Member added' });
-      await ctx.settled();
 
       const seen = await listMine(added);
       expect(seen).toHaveLength(1);
@@ -633,7 +622,6 @@ describe('channels API', () => {
         body: { user_id: owner.id },
       });
       expect(self.status).toBe(200);
-      await ctx.settled();
 
       expect((await details(owner, channel.id)).member_count).toBe(2);
       expect(await memberRows(channel.id)).toEqual(
@@ -654,7 +642,6 @@ describe('channels API', () => {
         body: { user_id: newcomer.id },
       });
       expect(response.status).toBe(200);
-      await ctx.settled();
       expect((await details(newcomer, channel.id)).member_count).toBe(3);
     });
 
@@ -704,7 +691,6 @@ describe('channels API', () => {
       expect(response.status).toBe(404);
       expect(response.body).toEqual(USER_NOT_FOUND);
       expect(await memberRows(channel.id)).toEqual([{ user_id: owner.id, role: 'owner' }]);
-      await ctx.settled();
       expect((await details(owner, channel.id)).member_count).toBe(1);
     });
 
@@ -731,7 +717,6 @@ describe('channels API', () => {
         joiners.map((user) => ctx.request('POST', `/api/channels/${channel.id}/join`, { token: user.token })),
       );
       expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
-      await ctx.settled();
 
       expect((await details(owner, channel.id)).member_count).toBe(21);
       const [stored] = await ctx.sql`
@@ -753,7 +738,6 @@ describe('channels API', () => {
         ),
       ]);
       expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
-      await ctx.settled();
 
       const [stored] = await ctx.sql`
         select c.member_count, (select count(*)::int from channel_members m where m.channel_id = c.id) as rows
@@ -785,7 +769,6 @@ describe('channels API', () => {
       const alice = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       await sendAll(channel.id, [alice, alice, owner]);
-      await ctx.settled();
       expect(await readState(owner, channel.id)).toEqual({ last_read_seq: 0, unread_count: 2, last_seq: 3 });
 
       const response = await markRead(owner, channel.id, {});
@@ -804,7 +787,6 @@ describe('channels API', () => {
       const alice = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       await sendAll(channel.id, [alice, alice]);
-      await ctx.settled();
 
       const response = await ctx.request('POST', `/api/channels/${channel.id}/read`, { token: owner.token, ...options });
       expect(response.status).toBe(200);
@@ -821,7 +803,6 @@ describe('channels API', () => {
         token: alice.token,
       });
       expect(deleted.status).toBe(200);
-      await ctx.settled();
 
       // Live: alice 2, owner 2, bob 1.
       expect(await readState(owner, channel.id)).toEqual({ last_read_seq: 0, unread_count: 3, last_seq: 6 });
@@ -833,7 +814,6 @@ describe('channels API', () => {
         token: owner.token,
       });
       expect(again.status).toBe(200);
-      await ctx.settled();
       expect(await readState(owner, channel.id)).toEqual({ last_read_seq: 0, unread_count: 3, last_seq: 6 });
       expect(await readState(alice, channel.id)).toEqual({ last_read_seq: 0, unread_count: 2, last_seq: 6 });
       expect(await readState(bob, channel.id)).toEqual({ last_read_seq: 0, unread_count: 3, last_seq: 6 });
@@ -845,7 +825,6 @@ describe('channels API', () => {
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       // seq:            1      2      3      4      5      6
       await sendAll(channel.id, [alice, owner, alice, alice, owner, alice]);
-      await ctx.settled();
 
       const response = await markRead(owner, channel.id, { seq: 3 });
       expect(response.status).toBe(200);
@@ -855,7 +834,6 @@ describe('channels API', () => {
 
       // A later message of someone else adds to it.
       await ctx.send(alice, channel.id);
-      await ctx.settled();
       expect(await readState(owner, channel.id)).toEqual({ last_read_seq: 3, unread_count: 3, last_seq: 7 });
 
       expect((await markRead(owner, channel.id, { seq: 6 })).body).toEqual({
@@ -875,7 +853,6 @@ describe('channels API', () => {
       const alice = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       await sendAll(channel.id, [alice, alice, alice]);
-      await ctx.settled();
 
       const response = await markRead(owner, channel.id, { seq: 1000 });
       expect(response.status).toBe(200);
@@ -884,7 +861,6 @@ describe('channels API', () => {
 
       // The position is 3, not 1000: the next message is unread.
       await ctx.send(alice, channel.id);
-      await ctx.settled();
       expect(await readState(owner, channel.id)).toEqual({ last_read_seq: 3, unread_count: 1, last_seq: 4 });
     });
 
@@ -893,7 +869,6 @@ describe('channels API', () => {
       const alice = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       await sendAll(channel.id, [alice, alice, alice, alice, alice, alice]);
-      await ctx.settled();
 
       expect((await markRead(owner, channel.id, { seq: 5 })).body).toEqual({
         message: 'Channel marked read',
@@ -914,7 +889,6 @@ describe('channels API', () => {
       const added = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner);
       await sendAll(channel.id, [owner, owner, owner, owner]);
-      await ctx.settled();
 
       expect((await ctx.request('POST', `/api/channels/${channel.id}/join`, { token: joiner.token })).status).toBe(200);
       const addedResponse = await ctx.request('POST', `/api/channels/${channel.id}/members`, {
@@ -922,14 +896,12 @@ describe('channels API', () => {
         body: { user_id: added.id },
       });
       expect(addedResponse.status).toBe(200);
-      await ctx.settled();
       for (const user of [joiner, added]) {
         expect(await readState(user, channel.id)).toEqual({ last_read_seq: 4, unread_count: 0, last_seq: 4 });
       }
 
       // Only what comes after joining is unread.
       await ctx.send(owner, channel.id);
-      await ctx.settled();
       for (const user of [joiner, added]) {
         expect(await readState(user, channel.id)).toEqual({ last_read_seq: 4, unread_count: 1, last_seq: 5 });
       }
@@ -945,7 +917,6 @@ describe('channels API', () => {
       const alice = await ctx.newUser(owner.app);
       const channel = await ctx.newChannel(owner, { members: [alice.id] });
       await sendAll(channel.id, [alice, alice, alice]);
-      await ctx.settled();
       const response = await markRead(owner, channel.id, body);
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ error, code: 'HEYYO_ERR_VALIDATION' });
@@ -971,7 +942,6 @@ describe('channels API', () => {
       const foreignOwner = await ctx.newUser();
       const foreignChannel = await ctx.newChannel(foreignOwner);
       await ctx.send(foreignOwner, foreignChannel.id);
-      await ctx.settled();
       for (const channelId of [randomUUID(), 'not-a-uuid', foreignChannel.id]) {
         const response = await markRead(owner, channelId, { seq: 1 });
         expect(response.status, channelId).toBe(404);

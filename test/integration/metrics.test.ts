@@ -58,17 +58,21 @@ describe('GET /metrics', () => {
     expect(sample(text, 'heyyo_process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
-  it('shows work waiting while a recount window is open', async () => {
+  it('shows work waiting while a reaction is applied and its recount window is open', async () => {
     const owner = await ctx.newUser();
     const channel = await ctx.newChannel(owner);
-    await ctx.send(owner, channel.id);
-    // The recount for this channel waits for its coalescing window to close.
+    const message = await ctx.send(owner, channel.id);
+    const reacted = await ctx.request('POST', `/api/channels/${channel.id}/messages/${message.id}/reactions`, {
+      token: owner.token,
+      body: { type: ':tada:' },
+    });
+    expect(reacted.status).toBe(200);
+    // The reaction job, or the recount it asks for (which waits for its coalescing window to close).
     const text = await scrape();
-    const pending = ['delayed', 'waiting', 'active'].reduce(
-      (sum, state) => sum + (sample(text, `heyyo_queue_jobs{queue="counters",state="${state}"}`) ?? 0),
-      0,
+    const pending = ['reactions', 'counters'].flatMap((queue) =>
+      ['delayed', 'waiting', 'active'].map((state) => sample(text, `heyyo_queue_jobs{queue="${queue}",state="${state}"}`) ?? 0),
     );
-    expect(pending).toBeGreaterThan(0);
+    expect(pending.reduce((sum, jobs) => sum + jobs, 0)).toBeGreaterThan(0);
     await ctx.settled();
   });
 });

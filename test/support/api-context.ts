@@ -34,7 +34,9 @@ export interface ApiContext extends Factories {
   /** Direct SQL on this file's database, for assertions on stored rows. */
   readonly sql: DatabaseHandle['sql'];
   request: Requester;
-  /** Waits until the worker has run every queued job (reactions applied, counters recounted). */
+  /** The node's repositories (e.g. `counters.reconcile(false)` to measure drift). */
+  readonly repos: Wiring['repos'];
+  /** Waits until the worker has run every queued job (reactions applied and recounted). */
   settled(): Promise<void>;
 }
 
@@ -113,6 +115,9 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     },
     get sql() {
       return current().db.sql;
+    },
+    get repos() {
+      return current().wiring.repos;
     },
     request,
     settled: () => waitForIdleQueues(() => current().wiring.jobs.stats()),

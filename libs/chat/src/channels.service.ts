@@ -1,6 +1,5 @@
 import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState } from '@heyyo/contracts';
 import type { ChannelRecord, Page, Repositories } from '@heyyo/database';
-import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher, PresenceReader } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
@@ -26,7 +25,6 @@ export interface ChannelsServiceDeps {
   repos: Pick<Repositories, 'channels' | 'users'>;
   presence: PresenceReader;
   publisher: EventPublisher;
-  jobs: JobQueue;
   limits: ContentLimits;
 }
 
@@ -38,12 +36,11 @@ const KNOWN_MEMBERSHIPS_CACHED = 100_000;
 const membershipKey = (actor: Actor, channelId: string) => `${actor.appId}:${channelId}:${actor.userId}`;
 
 export function createChannelsService(deps: ChannelsServiceDeps) {
-  const { repos, presence, publisher, jobs, limits } = deps;
+  const { repos, presence, publisher, limits } = deps;
   const knownMembers = new LRUCache<string, true>({ max: KNOWN_MEMBERSHIPS_CACHED });
 
-  /** Live connections of the new member enter the room, the room hears of it, the worker recounts. */
-  async function announceMember(channelId: string, userId: string, externalId: string) {
-    await jobs.channelChanged(channelId);
+  /** Live connections of the new member enter the room, and the room hears of it. */
+  function announceMember(channelId: string, userId: string, externalId: string) {
     publisher.joinChannel(userId, channelId);
     publisher.toChannel(channelId, 'member.joined', { channelId, userId, externalId });
   }
@@ -141,7 +138,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (!access) throw Errors.channelNotFound();
       if (access.role) return { joined: false };
       const joined = await repos.channels.addMember(actor.appId, channelId, actor.userId, 'member');
-      if (joined) await announceMember(channelId, actor.userId, actor.externalId);
+      if (joined) announceMember(channelId, actor.userId, actor.externalId);
       return { joined };
     },
 
@@ -151,7 +148,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       const user = await repos.users.findById(actor.appId, userId);
       if (!user) throw Errors.userNotFound();
       const added = await repos.channels.addMember(actor.appId, channelId, user.id, 'member');
-      if (added) await announceMember(channelId, user.id, user.externalId);
+      if (added) announceMember(channelId, user.id, user.externalId);
       return { added };
     },
 

@@ -1,4 +1,4 @@
-import { MAX_SYNC_PAGE, type ListedMessage, type Message, type SyncResult } from '@heyyo/contracts';
+import { MAX_SYNC_PAGE, type Message, type SyncResult } from '@heyyo/contracts';
 import type { Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher } from '@heyyo/realtime';
@@ -7,7 +7,7 @@ import type { ChannelsService } from './channels.service.ts';
 import { Errors } from './errors.ts';
 import { nextVersion } from './jobs.ts';
 import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
-import { presentListedMessage, presentMessage } from './presenters.ts';
+import { presentMessage } from './presenters.ts';
 
 /** A page of history: newest first (optionally before a time), or a catch-up after a seq. */
 export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
@@ -21,7 +21,7 @@ export interface MessagesServiceDeps {
   repos: Pick<Repositories, 'messages' | 'reactions'>;
   channels: Pick<ChannelsService, 'requireMembership' | 'assertMember'>;
   publisher: EventPublisher;
-  jobs: JobQueue;
+  jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
 }
 
@@ -68,19 +68,19 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       }
       const result = await repos.messages.insert(actor.appId, channelId, actor.userId, valid);
       const message = presentMessage(result.message);
-      // A replayed clientId was announced (and counted) the first time.
-      if (result.created) {
-        publisher.toChannel(channelId, 'message.new', message);
-        await jobs.channelChanged(channelId);
-      }
+      // A replayed clientId was announced the first time.
+      if (result.created) publisher.toChannel(channelId, 'message.new', message);
       return { message, created: result.created };
     },
 
-    /** History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order. */
-    async history(actor: Actor, channelId: string, query: HistoryPage): Promise<ListedMessage[]> {
+    /**
+     * History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order: the
+     * JSON text of a ListedMessage array, rendered by the database (the REST read path).
+     */
+    async historyJson(actor: Actor, channelId: string, query: HistoryPage): Promise<string> {
       if (query.afterSeq !== undefined) await requireSyncable(actor, channelId, query.afterSeq);
       else await channels.assertMember(actor, channelId);
-      return (await repos.messages.listPage(actor.appId, channelId, query)).map(presentListedMessage);
+      return repos.messages.renderHistoryPage(actor.appId, channelId, query);
     },
 
     /** What a reconnecting client missed: messages after `afterSeq`, in seq order, without gaps. */
@@ -99,7 +99,6 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     async delete(actor: Actor, channelId: string, messageId: string): Promise<void> {
       const deleted = await repos.messages.softDeleteOwn(actor.appId, channelId, messageId, actor.userId);
       if (!deleted) throw Errors.messageNotFoundOrUnauthorized();
-      await Promise.all([jobs.messageDeleted(channelId, deleted.seq), jobs.channelChanged(channelId)]);
       publisher.toChannel(channelId, 'message.deleted', {
         messageId,
         channelId,

@@ -8,15 +8,12 @@ import type {
   ChannelMember,
   DiscoverChannel,
   JsonObject,
-  ListedMessage,
   Message,
-  ReactionEntry,
   User,
 } from '@heyyo/contracts';
 import type {
   AppRecord,
   ChannelRecord,
-  ListedMessageRecord,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -141,25 +138,5 @@ export function presentMessage(message: MessageRecord): Message {
       display_name: message.author.displayName,
       avatar_url: message.author.avatarUrl,
     },
-  };
-}
-
-/**
- * A history entry: author flattened (the seed's list shape), one reaction entry per
- * (type, user) from the rows, and the worker's per-type counts.
- */
-export function presentListedMessage(message: ListedMessageRecord): ListedMessage {
-  const reactions: ReactionEntry[] = message.reactions.map((reaction) => ({
-    type: reaction.type,
-    user_id: reaction.userId,
-    count: 1,
-  }));
-  return {
-    ...messageFields(message),
-    user_external_id: message.author.externalId,
-    user_display_name: message.author.displayName,
-    user_avatar_url: message.author.avatarUrl,
-    reactions,
-    reaction_counts: message.reactionCounts,
   };
 }

@@ -2,7 +2,7 @@
 
 /** Queue of reaction changes: persisted by the worker, then announced. */
 export const REACTIONS_QUEUE = 'reactions';
-/** Queue of counter recounts, coalesced per channel or message. */
+/** Queue of reaction-count recounts, coalesced per message. */
 export const COUNTERS_QUEUE = 'counters';
 
 export interface ReactionJob {
@@ -17,13 +17,11 @@ export interface ReactionJob {
   version: number;
 }
 
-export type CounterJob =
-  /** Recount the channel's message and member counts, last_message_at, and its members' unread counts. */
-  | { kind: 'channel'; channelId: string }
-  /** Recount the reactions of one message per type. */
-  | { kind: 'message-reactions'; messageId: string }
-  /** A message was deleted: take it out of the unread counts that included it. */
-  | { kind: 'message-deleted'; channelId: string; seq: number };
+/**
+ * Recount the reactions of one message per type. (Channel counters and unread counts need no
+ * job: they change in the statements that change their rows, or are computed when read.)
+ */
+export type CounterJob = { kind: 'message-reactions'; messageId: string };
 
 /** What a processor sees of a job, whichever engine runs it (a BullMQ Job is one). */
 export interface JobRun<T> {

@@ -77,11 +77,3 @@ export interface ReadStateRecord {
   unreadCount: number;
 }
 
-export interface ReactionRecord {
-  type: string;
-  userId: string;
-}
-
-export interface ListedMessageRecord extends MessageRecord {
-  reactions: ReactionRecord[];
-}

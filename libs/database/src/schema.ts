@@ -60,7 +60,8 @@ export const channels = pgTable(
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     /** created_at of seq `last_seq`: the channel's clock, kept strictly increasing. */
     lastSeqAt: timestamp('last_seq_at', { withTimezone: true, mode: 'date' }),
-    // Counters below are maintained by the worker (recounted from rows, never incremented blindly).
+    // The counters below change in the same statement as the rows they count (a send, a
+    // delete, a join), so they are exact without a recount; `npm run reconcile` checks them.
     /** created_at of the newest message not deleted. */
     lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }),
     memberCount: integer('member_count').notNull().default(0),
@@ -86,12 +87,11 @@ export const channelMembers = pgTable(
       .references(() => apps.id, { onDelete: 'cascade' }),
     role: text('role').$type<'owner' | 'member'>().notNull().default('member'),
     joinedAt: timestamp('joined_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    /** The member has read every message up to this seq. */
+    /**
+     * The member has read every message up to this seq. Their unread count is arithmetic on
+     * it (see unreadCountOf), so no send writes any member's row.
+     */
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
-    /** Unread messages (not deleted, not their own) with seq in (last_read_seq, unread_through_seq]. */
-    unreadCount: integer('unread_count').notNull().default(0),
-    /** Watermark of the worker's unread counting: later messages are not counted yet. */
-    unreadThroughSeq: bigint('unread_through_seq', { mode: 'number' }).notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.channelId, table.userId] }),
@@ -137,6 +137,8 @@ export const messages = pgTable(
     // History pages: newest-before-a-timestamp per channel.
     index('messages_channel_created_idx').on(table.channelId, table.createdAt),
     index('messages_parent_idx').on(table.parentId).where(sql`${table.parentId} IS NOT NULL`),
+    // Unread counts leave out a member's own messages after their read position.
+    index('messages_channel_user_seq_idx').on(table.channelId, table.userId, table.seq),
   ],
 );
 

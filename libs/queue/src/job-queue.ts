@@ -12,10 +12,6 @@ import type { ReactionJob } from '@heyyo/contracts';
  */
 export interface JobQueue {
   reaction(job: ReactionJob): Promise<void>;
-  /** The channel's messages or members changed: recount it soon. */
-  channelChanged(channelId: string): Promise<void>;
   /** A message's reactions changed: recount them soon. */
   messageReactionsChanged(messageId: string): Promise<void>;
-  /** A message was deleted: take it out of unread counts soon. */
-  messageDeleted(channelId: string, seq: number): Promise<void>;
 }

@@ -124,7 +124,7 @@ function createLane<T>(name: string, options: MemoryQueueOptions, logger: Logger
  * The job queue of the memory engine (one node, no Redis): the JobQueue the domain
  * enqueues to, run in this process by the same processors as the BullMQ worker, with
  * the same coalescing windows, retries and idempotency. Jobs live in memory: a graceful
- * stop runs every queued job first; a crash loses the queued ones (counters are then
+ * stop runs every queued job first; a crash loses the queued ones (reaction counts are then
  * repaired by `npm run reconcile`, unapplied reactions are lost).
  */
 export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): MemoryQueue {
@@ -156,7 +156,7 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
     enqueueFailures: () => 0,
     async close() {
       acceptingReactions = false;
-      // Reactions first: applying them enqueues the recounts that follow.
+      // Reactions first: applying them enqueues the reaction recounts that follow.
       await reactions.drain();
       await counters.drain();
       acceptingRecounts = false;

@@ -28,20 +28,13 @@ export function coalescedJob(key: string, coalesceMs: number, now = Date.now()) 
 }
 
 /** The JobQueue's recount requests, as the counter job each one enqueues through `recount`. */
-export function recountRequests(recount: (job: CounterJob) => Promise<void>): Pick<JobQueue, 'channelChanged' | 'messageReactionsChanged' | 'messageDeleted'> {
+export function recountRequests(recount: (job: CounterJob) => Promise<void>): Pick<JobQueue, 'messageReactionsChanged'> {
   return {
-    channelChanged: (channelId) => recount({ kind: 'channel', channelId }),
     messageReactionsChanged: (messageId) => recount({ kind: 'message-reactions', messageId }),
-    messageDeleted: (channelId, seq) => recount({ kind: 'message-deleted', channelId, seq }),
   };
 }
 
-export const counterKey = (job: CounterJob) =>
-  job.kind === 'channel'
-    ? `channel_${job.channelId}`
-    : job.kind === 'message-reactions'
-      ? `reactions_${job.messageId}`
-      : `deleted_${job.channelId}_${job.seq}`;
+export const counterKey = (job: CounterJob) => `reactions_${job.messageId}`;
 
 /** Keys whose current recount window is remembered (one entry per busy channel or message). */
 const ENQUEUED_WINDOWS_CACHED = 10_000;

@@ -53,7 +53,7 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
     redis,
     readinessChecks: { redis: async () => void (await redis.ping()) },
     gatewayAdapter: (gatewayLogger) => createRedisAdapter(redis, keys, gatewayLogger),
-    attachGateway: () => {},
+    attachGateway: (server) => publisher.attach(server),
     startWorker: ({ services, logger: workerLogger }) => startWorker({ config, logger: workerLogger, services, keys }),
     close: () => closeRedis(redis),
   };

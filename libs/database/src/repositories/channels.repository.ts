@@ -3,6 +3,7 @@ import type { Database } from '../client.ts';
 import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord } from '../records.ts';
 import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { unreadCountOf } from './unread.ts';
 
 export interface NewChannel {
   type: string;
@@ -65,7 +66,12 @@ export function createChannelsRepository(db: Database) {
           channel: channels,
           role: channelMembers.role,
           lastReadSeq: channelMembers.lastReadSeq,
-          unreadCount: channelMembers.unreadCount,
+          unreadCount: unreadCountOf({
+            channelId: channelMembers.channelId,
+            userId: channelMembers.userId,
+            lastReadSeq: channelMembers.lastReadSeq,
+            lastSeq: channels.lastSeq,
+          }),
         })
         .from(channelMembers)
         .innerJoin(channels, eq(channels.id, channelMembers.channelId))
@@ -119,44 +125,42 @@ export function createChannelsRepository(db: Database) {
     },
 
     /**
-     * Adds a member whose history counts as read (the worker recounts member_count).
+     * Adds a member whose history counts as read, and counts them in member_count in the
+     * same statement.
      * @returns false when the user was already a member (nothing changes).
      */
     async addMember(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<boolean> {
       const inserted = await db.execute(sql`
-        insert into channel_members (channel_id, user_id, app_id, role, last_read_seq, unread_through_seq)
-        select id, ${userId}, app_id, ${role}, last_seq, last_seq from channels
-         where id = ${channelId} and app_id = ${appId}
-        on conflict do nothing
-        returning user_id`);
+        with added as (
+          insert into channel_members (channel_id, user_id, app_id, role, last_read_seq)
+          select id, ${userId}, app_id, ${role}, last_seq from channels
+           where id = ${channelId} and app_id = ${appId}
+          on conflict do nothing
+          returning channel_id, user_id
+        ), counted as (
+          update channels set member_count = member_count + 1 where id in (select channel_id from added)
+        )
+        select user_id from added`);
       return inserted.length > 0;
     },
 
     /**
      * Moves the member's read position forward to `seq` (never back, never past the
-     * newest message) and recounts their unread messages. The member row is locked
-     * first, so the count runs on a snapshot taken after any recount in flight.
+     * newest message; the newest without `seq`) and returns their unread count after it.
      * @returns undefined when the user is not a member.
      */
     async markRead(appId: AppId, channelId: string, userId: string, seq: number | undefined): Promise<ReadStateRecord | undefined> {
-      return db.transaction(async (tx) => {
-        const [locked] = (await tx.execute(sql`
-          select cm.last_read_seq, c.last_seq from channel_members cm join channels c on c.id = cm.channel_id
-           where cm.app_id = ${appId} and cm.channel_id = ${channelId} and cm.user_id = ${userId}
-           for update of cm`)) as unknown as { last_read_seq: string; last_seq: string }[];
-        if (!locked) return undefined;
-        const target = Math.max(Number(locked.last_read_seq), Math.min(seq ?? Number(locked.last_seq), Number(locked.last_seq)));
-        const [row] = (await tx.execute(sql`
-          update channel_members cm
-             set last_read_seq = ${target},
-                 unread_count = (select count(*) from messages m
-                                  where m.channel_id = cm.channel_id and m.seq > ${target}
-                                    and m.seq <= cm.unread_through_seq
-                                    and m.deleted_at is null and m.user_id <> cm.user_id)
-           where cm.channel_id = ${channelId} and cm.user_id = ${userId}
-          returning last_read_seq, unread_count`)) as unknown as { last_read_seq: string; unread_count: number }[];
-        return { lastReadSeq: Number(row!.last_read_seq), unreadCount: Number(row!.unread_count) };
-      });
+      const [row] = (await db.execute(sql`
+        update channel_members cm
+           set last_read_seq = greatest(cm.last_read_seq, least(coalesce(${seq ?? null}::bigint, c.last_seq), c.last_seq))
+          from channels c
+         where c.id = cm.channel_id and cm.app_id = ${appId} and cm.channel_id = ${channelId} and cm.user_id = ${userId}
+        returning cm.last_read_seq,
+                  ${unreadCountOf({ channelId: sql`cm.channel_id`, userId: sql`cm.user_id`, lastReadSeq: sql`cm.last_read_seq`, lastSeq: sql`c.last_seq` })} as unread_count`)) as unknown as {
+        last_read_seq: string;
+        unread_count: number;
+      }[];
+      return row && { lastReadSeq: Number(row.last_read_seq), unreadCount: Number(row.unread_count) };
     },
   };
 }

@@ -51,13 +51,19 @@ export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
 /**
  * The one statement that stores sends (one, or many over any number of channels): each gets
  * its channel's next seq in send order, created_at strictly increasing per channel in whole
- * milliseconds, and all commit together. The channels are locked in id
+ * milliseconds, and all commit together, with the channels' message_count and last_message_at.
+ * The channels are locked in id
  * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
  * or whose channel is not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
  * Seqs are numbered after that filtering, so they stay gap-free.
  */
 export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: SQL): SQL {
+  // created_at of the channel's newest message in this statement: p.n milliseconds past its clock.
+  // statement_timestamp(), unlike clock_timestamp(), is the same at each of its two uses.
+  const newestCreatedAt = sql`greatest(date_trunc('milliseconds', statement_timestamp()),
+                                      coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
+                             + (p.n - 1) * interval '1 millisecond'`;
   return sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
@@ -83,11 +89,12 @@ export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: S
        order by c.id
          for update of c
     ), bumped as (
+      -- The counters a send changes move with it: exact, with nothing left for a worker to do.
       update channels c
          set last_seq = c.last_seq + p.n,
-             last_seq_at = greatest(date_trunc('milliseconds', clock_timestamp()),
-                                    coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
-                           + (p.n - 1) * interval '1 millisecond'
+             last_seq_at = ${newestCreatedAt},
+             last_message_at = ${newestCreatedAt},
+             message_count = c.message_count + p.n
         from per_channel p join locked l on l.id = p.channel_id
        where c.id = p.channel_id
       returning c.id, c.last_seq - p.n as base_seq, c.last_seq_at - (p.n - 1) * interval '1 millisecond' as base_at

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
-import type { ListedMessageRecord, MessageRecord, ReactionRecord } from '../records.ts';
+import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { batchRows, insertBatchStatement, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter } from './message-writer.ts';
@@ -34,7 +34,6 @@ interface RawMessageRow {
   author_display_name: string | null;
   author_avatar_url: string | null;
   reaction_counts: Record<string, number>;
-  reactions?: { type: string; user_id: string }[];
 }
 
 // drizzle hands timestamps of raw statements back as Postgres text ("2026-01-31 10:00:00.123+00").
@@ -63,6 +62,38 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
     },
   };
 }
+
+/** The page's rows of `messages` (newest `limit` live ones, or the first `limit` after a seq). */
+function pageOfMessages(appId: AppId, channelId: string, page: HistoryPage): SQL {
+  const window =
+    page.afterSeq !== undefined
+      ? sql`and seq > ${page.afterSeq} order by seq asc`
+      : page.before
+        ? sql`and deleted_at is null and created_at < ${page.before.toISOString()}::timestamptz order by created_at desc`
+        : sql`and deleted_at is null order by created_at desc`;
+  return sql`select * from messages where app_id = ${appId} and channel_id = ${channelId} ${window} limit ${page.limit}`;
+}
+
+/** An instant as JavaScript's toISOString() writes it (UTC, milliseconds, "Z"). */
+const isoText = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * One ListedMessage (message `m`, author `u`) in Postgres's JSON: a deleted message keeps
+ * its place but shows no content; reactions one entry per (type, user), oldest first.
+ */
+const LISTED_MESSAGE_JSON = sql`json_build_object(
+  'id', m.id, 'channel_id', m.channel_id, 'user_id', m.user_id, 'seq', m.seq,
+  'text', case when m.deleted_at is null then m.text end,
+  'attachments', case when m.deleted_at is null then m.attachments else '[]'::jsonb end,
+  'metadata', case when m.deleted_at is null then m.metadata else '{}'::jsonb end,
+  'parent_id', m.parent_id, 'client_id', m.client_id,
+  'created_at', ${isoText(sql`m.created_at`)}, 'updated_at', ${isoText(sql`m.updated_at`)},
+  'deleted_at', ${isoText(sql`m.deleted_at`)},
+  'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
+  'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
+                                         order by r.created_at, r.type, r.user_id)
+                           from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json),
+  'reaction_counts', m.reaction_counts)`;
 
 const AUTHOR_COLUMNS = sql.raw(
   'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url',
@@ -118,8 +149,8 @@ export function createMessagesRepository(db: Database) {
      * Inserts a message with the channel's next seq. One statement bumps
      * channels.last_seq (its row lock orders concurrent senders) and inserts the
      * message, so a failure rolls both back and seqs stay gap-free; concurrent sends
-     * share statements (see createMessageWriter). Counters are
-     * the worker's job, not this hot path's. created_at is
+     * share statements (see createMessageWriter), and the channel's counters move in the
+     * same statement. created_at is
      * forced strictly increasing per channel, in whole milliseconds (the precision
      * the API shows), so time order equals seq order and a `before` cursor copied
      * from a response is exact. A burst above 1,000 messages/s in one channel runs
@@ -154,32 +185,35 @@ export function createMessagesRepository(db: Database) {
       return row && { id: row.id, channelId: row.channel_id };
     },
 
-    /** A page of history with reactions, oldest first (see HistoryPage). */
-    async listPage(appId: AppId, channelId: string, page: HistoryPage): Promise<ListedMessageRecord[]> {
-      const window =
-        page.afterSeq !== undefined
-          ? sql`and seq > ${page.afterSeq} order by seq asc`
-          : page.before
-            ? sql`and deleted_at is null and created_at < ${page.before.toISOString()}::timestamptz order by created_at desc`
-            : sql`and deleted_at is null order by created_at desc`;
+    /** A page of messages, oldest first (see HistoryPage): what a catch-up (sync) returns. */
+    async listPage(appId: AppId, channelId: string, page: HistoryPage): Promise<MessageRecord[]> {
       const found = await rows(sql`
-        select m.*, ${AUTHOR_COLUMNS},
-               coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id)
-                                         order by r.created_at, r.type, r.user_id)
-                           from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json) as reactions
-          from (select * from messages
-                 where app_id = ${appId} and channel_id = ${channelId} ${window}
-                 limit ${page.limit}) m
+        select m.*, ${AUTHOR_COLUMNS}
+          from (${pageOfMessages(appId, channelId, page)}) m
           join users u on u.id = m.user_id
          order by m.seq asc`);
-      return found.map((row) => ({
-        ...toMessageRecord(row),
-        reactions: (row.reactions ?? []).map((r): ReactionRecord => ({ type: r.type, userId: r.user_id })),
-      }));
+      return found.map(toMessageRecord);
     },
 
     /**
-     * Soft-deletes the sender's own live message (the worker recounts).
+     * A page of history (see HistoryPage) as the JSON text of the API's ListedMessage array,
+     * rendered by Postgres: the node forwards it without decoding 50 rows, building objects
+     * and serializing them again (measured in docs/benchmarks.md). The shape is the
+     * contract's; the tests check every response against it.
+     */
+    async renderHistoryPage(appId: AppId, channelId: string, page: HistoryPage): Promise<string> {
+      const [row] = (await db.execute(sql`
+        select coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
+          from (${pageOfMessages(appId, channelId, page)}) m
+          join users u on u.id = m.user_id`)) as unknown as { page: string }[];
+      return row!.page;
+    },
+
+    /**
+     * Soft-deletes the sender's own live message and takes it out of the channel's
+     * message_count (and last_message_at, if it was the newest) in the same transaction.
+     * The channel row is locked first — the lock sends take — so the second statement's
+     * snapshot holds every message committed before it.
      * @returns undefined when there is no such message of this sender.
      */
     async softDeleteOwn(
@@ -189,12 +223,28 @@ export function createMessagesRepository(db: Database) {
       userId: string,
     ): Promise<{ seq: number; deletedAt: Date } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
-      const [row] = (await db.execute(sql`
-        update messages set deleted_at = now(), updated_at = now()
-         where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
-           and user_id = ${userId} and deleted_at is null
-        returning seq, deleted_at`)) as unknown as { seq: string; deleted_at: string }[];
-      return row && { seq: Number(row.seq), deletedAt: toDate(row.deleted_at) };
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
+        const [row] = (await tx.execute(sql`
+          with deleted as (
+            update messages set deleted_at = now(), updated_at = now()
+             where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
+               and user_id = ${userId} and deleted_at is null
+            returning seq, deleted_at, created_at
+          ), counted as (
+            update channels c
+               set message_count = c.message_count - 1,
+                   last_message_at = case when c.last_message_at = d.created_at
+                     then (select m.created_at from messages m
+                            where m.channel_id = c.id and m.deleted_at is null and m.seq <> d.seq
+                            order by m.seq desc limit 1)
+                     else c.last_message_at end
+              from deleted d
+             where c.id = ${channelId}
+          )
+          select seq, deleted_at from deleted`)) as unknown as { seq: string; deleted_at: string }[];
+        return row && { seq: Number(row.seq), deletedAt: toDate(row.deleted_at) };
+      });
     },
   };
 }

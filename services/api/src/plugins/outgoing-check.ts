@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkShape, compileValidator, type Validator } from '@heyyo/contracts/validation';
 
 /**
@@ -9,9 +9,10 @@ import { checkShape, compileValidator, type Validator } from '@heyyo/contracts/v
  */
 export function registerOutgoingCheck(app: FastifyInstance): void {
   const validators = new WeakMap<object, Validator>();
-  app.addHook('preSerialization', async (request, reply, payload) => {
+  const checked = new WeakSet<FastifyReply>();
+  const check = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const responses = request.routeOptions.schema?.response as Record<string, object> | undefined;
-    if (!responses || reply.statusCode >= 400) return payload;
+    if (!responses || reply.statusCode >= 400) return;
     const route = `${request.method} ${request.routeOptions.url}`;
     const schema = responses[reply.statusCode];
     if (!schema) throw new Error(`${route} answered ${reply.statusCode}, which its schema does not declare`);
@@ -19,6 +20,17 @@ export function registerOutgoingCheck(app: FastifyInstance): void {
     if (!validate) validators.set(schema, (validate = compileValidator(schema, 'response')));
     const drift = checkShape(validate, payload, 'response');
     if (drift) throw new Error(`${route} ${reply.statusCode} does not match its contract: ${drift}`);
+  };
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    check(request, reply, payload);
+    checked.add(reply);
+    return payload;
+  });
+  // A route that sends JSON it rendered itself (a string) skips preSerialization: check it here.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!checked.has(reply) && typeof payload === 'string' && String(reply.getHeader('content-type')).includes('json')) {
+      check(request, reply, JSON.parse(payload));
+    }
     return payload;
   });
 }
