@@ -3,7 +3,7 @@ import { useNodeContext } from '../support/node-context.ts';
 import { emitWithAck } from '../support/sockets.ts';
 
 describe('GET /metrics', () => {
-  // A wide coalescing window keeps a recount observably pending in the second test.
+  // A wide coalescing window keeps a reaction recount observably pending in the last test.
   const ctx = useNodeContext({ env: { HEYYO_COUNTER_COALESCE_MS: '1000' } });
 
   const scrape = async () => {
@@ -56,6 +56,14 @@ describe('GET /metrics', () => {
     expect(sample(text, 'heyyo_overload_refusals_total')).toBe(0);
     expect(sample(text, 'heyyo_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'heyyo_process_cpu_seconds_total')).toBeGreaterThan(0);
+    // The stored message's path: its emit latency, the Postgres statements, the Redis commands.
+    expect(sample(text, 'heyyo_message_emit_seconds_count')).toBe(1);
+    expect(sample(text, 'heyyo_postgres_statement_duration_seconds_count{outcome="ok"}')).toBeGreaterThan(2);
+    expect(sample(text, 'heyyo_postgres_pool_size')).toBe(ctx.config.database.poolMax);
+    expect(sample(text, 'heyyo_postgres_statements_in_flight')).toBe(0);
+    const redisCommands = text.split('\n').filter((line) => line.startsWith('heyyo_redis_command_duration_seconds_count{'));
+    if (ctx.config.redis.forceMemoryEngine) expect(redisCommands).toEqual([]);
+    else expect(redisCommands.some((line) => line.includes('outcome="ok"'))).toBe(true);
   });
 
   it('shows work waiting while a reaction is applied and its recount window is open', async () => {

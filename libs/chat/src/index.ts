@@ -58,6 +58,8 @@ export interface ChatServicesDeps {
   publisher: EventPublisher;
   jobs: JobQueue;
   limits: ContentLimits & SyncLimits;
+  /** Seconds from a send reaching the service to its message.new being published (metrics). */
+  observeMessageEmit?: (seconds: number) => void;
 }
 
 /** Every domain service, wired once per process. */

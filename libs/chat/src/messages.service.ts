@@ -23,6 +23,8 @@ export interface MessagesServiceDeps {
   publisher: EventPublisher;
   jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
+  /** Seconds from a send reaching the service to its message.new being published. */
+  observeMessageEmit?: (seconds: number) => void;
 }
 
 export function createMessagesService(deps: MessagesServiceDeps) {
@@ -61,6 +63,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      * @returns created=false when `clientId` matched an earlier send (the original is returned).
      */
     async send(actor: Actor, channelId: string, input: MessageInput): Promise<{ message: Message; created: boolean }> {
+      const startedAt = performance.now();
       const valid = validateMessageInput(input, limits);
       await channels.assertMember(actor, channelId);
       if (valid.parentId && !(await repos.messages.findLive(actor.appId, channelId, valid.parentId))) {
@@ -69,7 +72,10 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       const result = await repos.messages.insert(actor.appId, channelId, actor.userId, valid);
       const message = presentMessage(result.message);
       // A replayed clientId was announced the first time.
-      if (result.created) publisher.toChannel(channelId, 'message.new', message);
+      if (result.created) {
+        publisher.toChannel(channelId, 'message.new', message);
+        deps.observeMessageEmit?.((performance.now() - startedAt) / 1000);
+      }
       return { message, created: result.created };
     },
 

@@ -17,17 +17,27 @@ export interface DatabaseOptions {
   deadlineMs?: number;
 }
 
+/** Each statement drizzle ran: how long it took (waiting for a connection included) and whether it succeeded. */
+export type StatementObserver = (seconds: number, ok: boolean) => void;
+
 export interface DatabaseHandle {
   db: Database;
   sql: Sql;
+  /** The pool's size (connections at most). */
+  poolMax: number;
+  /** Statements waiting for a connection or running: the pool's load. */
+  statementsInFlight(): number;
+  /** Reports every later statement to `observer` (metrics). */
+  observeStatements(observer: StatementObserver): void;
   /** Waits for running queries, then closes every connection. */
   close(): Promise<void>;
 }
 
 export function createDb(options: DatabaseOptions): DatabaseHandle {
   const { deadlineMs } = options;
+  const poolMax = options.poolMax ?? 10;
   const sql = postgres(options.url, {
-    max: options.poolMax ?? 10,
+    max: poolMax,
     idle_timeout: 30,
     connect_timeout: deadlineMs ? deadlineMs / 1000 : 10,
     // The server stops a statement past the deadline too: the client's deadline alone would leave it running.
@@ -36,8 +46,21 @@ export function createDb(options: DatabaseOptions): DatabaseHandle {
     // NOTICEs (e.g. "relation already exists, skipping") are not our log lines.
     onnotice: () => {},
   });
-  const db = drizzle(statementsFor(sql, { deadlineMs, expired: () => false }), { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  const load: StatementLoad = { inFlight: 0, observer: undefined };
+  const db = drizzle(statementsFor(sql, { deadlineMs, expired: () => false, load }), { schema });
+  return {
+    db,
+    sql,
+    poolMax,
+    statementsInFlight: () => load.inFlight,
+    observeStatements: (observer) => void (load.observer = observer),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+interface StatementLoad {
+  inFlight: number;
+  observer: StatementObserver | undefined;
 }
 
 /**
@@ -56,6 +79,7 @@ interface StatementRules {
   deadlineMs: number | undefined;
   /** True once the transaction these statements belong to ran out of time: they may not run. */
   expired: () => boolean;
+  load: StatementLoad;
 }
 
 /**
@@ -74,7 +98,7 @@ interface StatementRules {
  * committing after its caller was told it failed.
  */
 function statementsFor(sql: Sql, rules: StatementRules): Sql {
-  const { deadlineMs } = rules;
+  const { deadlineMs, load } = rules;
   const inTransaction = (property: string | symbol, value: unknown) => {
     if (property !== 'begin' && property !== 'savepoint') return value;
     if (typeof value !== 'function') return value;
@@ -85,7 +109,7 @@ function statementsFor(sql: Sql, rules: StatementRules): Sql {
         typeof arg === 'function'
           ? (tx: Sql) => {
               if (isExpired()) throw new DeadlineError('Postgres transaction', deadlineMs ?? 0);
-              return (arg as Callback)(statementsFor(tx, { deadlineMs, expired: isExpired }));
+              return (arg as Callback)(statementsFor(tx, { deadlineMs, expired: isExpired, load }));
             }
           : arg,
       );
@@ -103,7 +127,7 @@ function statementsFor(sql: Sql, rules: StatementRules): Sql {
         return (text: string, parameters?: unknown[], options?: object) => {
           if (rules.expired()) throw new DeadlineError('Postgres transaction', deadlineMs ?? 0);
           const query = target.unsafe(text, parameters as never, { ...options, prepare: true });
-          return deadlineMs ? underDeadline(query, deadlineMs) : query;
+          return counted(deadlineMs ? underDeadline(query, deadlineMs) : query, load);
         };
       }
       return inTransaction(property, Reflect.get(target, property, receiver));
@@ -126,6 +150,31 @@ function underDeadline(query: Query, ms: number): Query {
   };
   query.then = ((onFulfilled?: Callback, onRejected?: Callback) => {
     result ??= withDeadline(Reflect.apply(run, query, []) as Promise<unknown>, ms, 'Postgres', cancel);
+    return result.then(onFulfilled, onRejected);
+  }) as Query['then'];
+  return query;
+}
+
+/** The query, counted in `load` from the moment it is awaited (run) until it settles, and timed. */
+function counted(query: Query, load: StatementLoad): Query {
+  const run = query.then;
+  let result: Promise<unknown> | undefined;
+  query.then = ((onFulfilled?: Callback, onRejected?: Callback) => {
+    if (!result) {
+      const started = performance.now();
+      load.inFlight++;
+      const settle = (ok: boolean) => {
+        load.inFlight--;
+        load.observer?.((performance.now() - started) / 1000, ok);
+      };
+      result = (Reflect.apply(run, query, []) as Promise<unknown>).then(
+        (value) => (settle(true), value),
+        (error: unknown) => {
+          settle(false);
+          throw error;
+        },
+      );
+    }
     return result.then(onFulfilled, onRejected);
   }) as Query['then'];
   return query;

@@ -22,4 +22,5 @@ export {
   type CounterState,
   type FailureCounters,
 } from './failure-counters.ts';
+export { observeRedisCommands, type RedisCommandObserver } from './redis-commands.ts';
 export { createWriteBudget, type WriteBudget, type WriteBudgetOptions, type BudgetVerdict } from './write-budget.ts';

@@ -8,6 +8,9 @@ export interface MetricsSources {
   /** REST requests and socket events in progress, and those refused at the bound (the work gate). */
   inFlight: () => number;
   refused: () => number;
+  /** Postgres statements waiting for a connection or running, and the pool's size. */
+  statementsInFlight: () => number;
+  poolMax: number;
 }
 
 /** Seconds: from a cached read (~1 ms) to a request that ran into a deadline (3 s) and beyond. */
@@ -22,6 +25,12 @@ export interface NodeMetrics {
   observeEvent(event: string, outcome: string, seconds: number): void;
   /** Reports this node's socket connections (a gateway). */
   watchConnections(count: () => number): void;
+  /** One Postgres statement: its duration (a wait for a pool connection included) and outcome. */
+  observeStatement(seconds: number, ok: boolean): void;
+  /** One Redis command on the node's shared client. */
+  observeRedisCommand(command: string, seconds: number, ok: boolean): void;
+  /** A stored message announced: seconds from the send reaching this node to its message.new leaving it. */
+  observeMessageEmit(seconds: number): void;
 }
 
 /**
@@ -55,6 +64,37 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     collect() {
       this.set(sources.inFlight());
     },
+  });
+  const statements = new Histogram({
+    name: 'heyyo_postgres_statement_duration_seconds',
+    help: 'Postgres statements by outcome (ok, error), from being run (waiting for a pool connection included) to their result.',
+    labelNames: ['outcome'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'heyyo_postgres_statements_in_flight',
+    help: 'Postgres statements waiting for a pool connection or running; above heyyo_postgres_pool_size, some wait.',
+    registers: [registry],
+    collect() {
+      this.set(sources.statementsInFlight());
+    },
+  });
+  new Gauge({ name: 'heyyo_postgres_pool_size', help: 'Connections in the Postgres pool at most.', registers: [registry] }).set(
+    sources.poolMax,
+  );
+  const redisCommands = new Histogram({
+    name: 'heyyo_redis_command_duration_seconds',
+    help: 'Redis commands on the node’s shared client by command and outcome, from sending to the reply.',
+    labelNames: ['command', 'outcome'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const messageEmits = new Histogram({
+    name: 'heyyo_message_emit_seconds',
+    help: 'From a send reaching this node to its message.new being published (validation, storage, fan-out).',
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
   });
   monotonic(registry, 'heyyo_overload_refusals_total', 'Requests and socket events refused at the bound (HEYYO_ERR_OVERLOADED).', sources.refused);
   monotonic(
@@ -94,6 +134,15 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     },
     observeEvent(event, outcome, seconds) {
       events.observe({ event, outcome }, seconds);
+    },
+    observeStatement(seconds, ok) {
+      statements.observe({ outcome: ok ? 'ok' : 'error' }, seconds);
+    },
+    observeRedisCommand(command, seconds, ok) {
+      redisCommands.observe({ command, outcome: ok ? 'ok' : 'error' }, seconds);
+    },
+    observeMessageEmit(seconds) {
+      messageEmits.observe(seconds);
     },
     watchConnections(count) {
       new Gauge({

@@ -21,6 +21,7 @@ import {
   type EventPublisher,
   type PresenceStore,
   type WriteBudget,
+  observeRedisCommands,
 } from '@heyyo/realtime';
 import { buildApp, type ReadinessCheck } from '@heyyo/service-api';
 import type { Engine } from './engine.ts';
@@ -51,6 +52,17 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
   const { presence, jobs } = engine;
   const publisher = config.checkOutgoingShapes ? createCheckedPublisher(engine.publisher) : engine.publisher;
   const repos = createRepositories(database.db);
+  const workGate = createWorkGate(config.limits.maxInFlight);
+  const metrics = createNodeMetrics({
+    queueStats: () => jobs.stats(),
+    enqueueFailures: () => jobs.enqueueFailures(),
+    inFlight: workGate.inFlight,
+    refused: workGate.refused,
+    statementsInFlight: database.statementsInFlight,
+    poolMax: database.poolMax,
+  });
+  database.observeStatements(metrics.observeStatement);
+  if (engine.redis) observeRedisCommands(engine.redis, metrics.observeRedisCommand);
   const services = createChatServices({
     repos,
     tokens: new TokenService({
@@ -63,6 +75,7 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     publisher,
     jobs,
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
+    observeMessageEmit: metrics.observeMessageEmit,
   });
   // In Redis when the engine has it, so every node spends from one budget per user.
   const writeBudget = createWriteBudget({
@@ -80,13 +93,6 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     perKey: config.auth.failuresPerKey,
     windowMs: config.auth.failureWindowMs,
     log: logger.child({ component: 'credential-limits' }),
-  });
-  const workGate = createWorkGate(config.limits.maxInFlight);
-  const metrics = createNodeMetrics({
-    queueStats: () => jobs.stats(),
-    enqueueFailures: () => jobs.enqueueFailures(),
-    inFlight: workGate.inFlight,
-    refused: workGate.refused,
   });
   const readinessChecks: Record<string, ReadinessCheck> = {
     postgres: () => pingDatabase(database.sql),

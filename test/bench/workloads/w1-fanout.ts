@@ -1,163 +1,158 @@
 /**
- * W1 fan-out: rate steps (about ×1.5) until p99 > 50 ms or any loss, on Heyyo and on the bare
- * baseline; the max sustainable rate is the last step that passed.
+ * W1 fan-out: rate steps until p99 > the limit or any loss, on Heyyo and on the bare baseline,
+ * each side stopping at its own first failure; the max sustainable rate is the last passing step.
+ * Two modes: fresh (every step on newly started processes, after a 3 s unmeasured warm-up: what
+ * operators meet after a deploy) and the warmed ramp (one cluster, the steps in sequence).
  */
 import type { HeyyoCluster } from '../lib/environment.ts';
-import { describeStep, type StepResult } from '../lib/load.ts';
+import { describeStep, type StepResult } from '../lib/fanout-driver.ts';
 import type { Row } from '../lib/report.ts';
 import type { BenchUser } from '../lib/rest.ts';
-import { startBareGateways } from '../baselines/start-bare.ts';
-import { cpuPerUnit, cpuSnapshot, groupPids, type Grouping } from '../lib/cpu.ts';
-import { bareFanout, heyyoFanout, type FanoutTarget, type Layout } from './fanout-target.ts';
+import { ratio } from '../lib/stats.ts';
+import { evenMembership, freshBareFanout, freshHeyyoFanout, heyyoFanout, withTarget, type FanoutTarget, type Layout } from './fanout-target.ts';
+import { cpuSideBySide, describeCpu, measureStep, totalCpu, type MeasuredStep } from './measured-step.ts';
 
 export interface W1Options extends Layout {
   rates: number[];
   stepMs: number;
   p99LimitMs: number;
+  /** Unmeasured sending at the step's rate before each fresh step and before the ramp's first. */
+  warmupMs: number;
+  /** The rate of the p50/p99 goal (ms at this many msg/s). */
+  latencyRate: number;
 }
-
-/** A step, with the CPU milliseconds each process group spent per message sent. */
-export type MeasuredStep = StepResult & { cpuMsPerMessage: Record<string, number> };
 
 export interface SteppedRun {
   steps: MeasuredStep[];
   /** The last passing step. */
   max?: MeasuredStep;
-  /** The step at half the max rate (p50/p99 goal). */
-  half?: MeasuredStep;
 }
 
-async function measuredStep(target: FanoutTarget, rate: number, options: W1Options, grouping: Grouping): Promise<MeasuredStep> {
-  const before = cpuSnapshot(grouping);
-  const result = await target.driver.run({ rate, durationMs: options.stepMs }, options.p99LimitMs);
-  return { ...result, cpuMsPerMessage: cpuPerUnit(before, cpuSnapshot(grouping), result.sent) };
+export interface W1Result {
+  mode: 'fresh' | 'warmed ramp';
+  ours: SteppedRun;
+  baseline: SteppedRun;
+  rows: Row[];
 }
 
-const describeCpu = (step: MeasuredStep) =>
-  Object.entries(step.cpuMsPerMessage)
-    .map(([name, ms]) => `${name} ${ms}`)
-    .join(', ');
+type Log = (line: string) => void;
 
-const totalCpu = (step: MeasuredStep) => Object.values(step.cpuMsPerMessage).reduce((sum, ms) => sum + ms, 0);
-
-async function stepUp(label: string, target: FanoutTarget, options: W1Options, grouping: Grouping, log: (line: string) => void): Promise<SteppedRun> {
+/** Measures rate after rate until the first failure. */
+async function stepUp(label: string, options: W1Options, measure: (rate: number) => Promise<MeasuredStep>, log: Log): Promise<SteppedRun> {
   const steps: MeasuredStep[] = [];
   let max: MeasuredStep | undefined;
   for (const rate of options.rates) {
-    const result = await measuredStep(target, rate, options, grouping);
-    log(`${describeStep(label, result)}; CPU ms/message: ${describeCpu(result)}`);
+    const result = await measure(rate);
+    log(`${describeStep(label, result)}; CPU ms/message: ${describeCpu(result.cpuMsPerMessage)}`);
     steps.push(result);
     if (!result.passed) break;
     max = result;
   }
-  let half = max ? steps.find((step) => step.rate === max!.rate / 2) : undefined;
-  if (max && !half) {
-    half = await measuredStep(target, max.rate / 2, options, grouping);
-    log(`${describeStep(`${label} (half max)`, half)}; CPU ms/message: ${describeCpu(half)}`);
-  }
-  return { steps, ...(max ? { max } : {}), ...(half ? { half } : {}) };
+  return { steps, ...(max ? { max } : {}) };
 }
 
-export async function runW1(heyyo: HeyyoCluster, users: readonly BenchUser[], options: W1Options, log: (line: string) => void) {
-  const oursTarget = await heyyoFanout(heyyo, users, options);
-  let ours: SteppedRun;
-  try {
-    const { api, gateways, workers } = heyyo.cluster;
-    const grouping = groupPids({
-      'api node': api.map((node) => node.child.pid),
-      gateways: gateways.map((node) => node.child.pid),
-      worker: workers.map((node) => node.child.pid),
-    });
-    ours = await stepUp('W1 ours', oursTarget, options, grouping, log);
-  } finally {
-    await oursTarget.pool.close();
-  }
-  const bare = await startBareGateways(heyyo.gatewayUrls.length, 'w1-bare');
-  let baseline: SteppedRun;
-  try {
-    const bareTarget = await bareFanout(bare.urls, options);
-    try {
-      const grouping = groupPids({ gateways: bare.processes.map((node) => node.child.pid) });
-      baseline = await stepUp('W1 bare', bareTarget, options, grouping, log);
-    } finally {
-      await bareTarget.pool.close();
-    }
-  } finally {
-    await bare.stop();
-  }
-  const fanout = options.clients / options.channels;
+/** Every step on a target opened for it alone (and closed after it). */
+const freshSteps = (options: W1Options, open: (rate: number) => Promise<FanoutTarget>) => (rate: number) =>
+  withTarget(
+    () => open(rate),
+    (target) => measureStep(target, { rate, durationMs: options.stepMs, p99LimitMs: options.p99LimitMs, warmupMs: options.warmupMs }),
+  );
+
+/** Every step on the same target, in sequence; only the first is warmed up (each warms the next). */
+const rampSteps = (options: W1Options, target: FanoutTarget) => (rate: number) =>
+  measureStep(target, { rate, durationMs: options.stepMs, p99LimitMs: options.p99LimitMs, warmupMs: rate === options.rates[0] ? options.warmupMs : 0 });
+
+export async function runW1Fresh(options: W1Options, log: Log): Promise<W1Result> {
+  const membership = evenMembership(options);
+  const ours = await stepUp('W1 fresh ours', options, freshSteps(options, (rate) => freshHeyyoFanout(`w1_${rate}`, membership)), log);
+  const baseline = await stepUp('W1 fresh bare', options, freshSteps(options, (rate) => freshBareFanout(`w1-bare-${rate}`, membership)), log);
+  return { mode: 'fresh', ours, baseline, rows: w1Rows('fresh', ours, baseline, options) };
+}
+
+export async function runW1Warmed(heyyo: HeyyoCluster, users: readonly BenchUser[], options: W1Options, log: Log): Promise<W1Result> {
+  const membership = evenMembership(options);
+  const ours = await withTarget(
+    () => heyyoFanout(heyyo, users, membership),
+    (target) => stepUp('W1 warmed ours', options, rampSteps(options, target), log),
+  );
+  const baseline = await withTarget(
+    () => freshBareFanout('w1-bare', membership),
+    (target) => stepUp('W1 warmed bare', options, rampSteps(options, target), log),
+  );
+  return { mode: 'warmed ramp', ours, baseline, rows: w1Rows('warmed ramp', ours, baseline, options) };
+}
+
+export const stepAt = (run: SteppedRun, rate: number | undefined) => run.steps.find((step) => step.rate === rate);
+
+/** Ours / bare CPU per message (all processes) at our max step, when bare has that step too. */
+export function cpuRatioAtOurMax(result: W1Result): number | undefined {
+  const { max } = result.ours;
+  const bare = stepAt(result.baseline, max?.rate);
+  return max && bare ? ratio(totalCpu(max.cpuMsPerMessage), totalCpu(bare.cpuMsPerMessage)) : undefined;
+}
+
+function w1Rows(mode: W1Result['mode'], ours: SteppedRun, baseline: SteppedRun, options: W1Options): Row[] {
+  const W = `W1 fan-out, ${mode} (${options.clients} clients, ${options.channels}×${options.clients / options.channels})`;
   const B = 'bare Socket.IO';
-  const rows: Row[] = [
+  const cpuNote = (rate: number | undefined) => `CPU ms/message ours / bare: ${cpuSideBySide(stepAt(ours, rate)?.cpuMsPerMessage, stepAt(baseline, rate)?.cpuMsPerMessage)}`;
+  const atRate = (rate: number | undefined, value: (step: MeasuredStep) => number) => {
+    const mine = stepAt(ours, rate);
+    const theirs = stepAt(baseline, rate);
+    return { ...(mine ? { ours: value(mine) } : {}), ...(theirs ? { baseline: value(theirs) } : {}), baselineName: B };
+  };
+  const reference = options.latencyRate;
+  const allRates = [...new Set([...ours.steps, ...baseline.steps].map((step) => step.rate))].sort((a, b) => a - b);
+  return [
     {
-      workload: `W1 fan-out (${options.clients} clients, ${options.channels}×${fanout})`,
+      workload: W,
       metric: 'max sustainable deliveries/s',
       unit: '/s',
       ours: ours.max?.achievedDeliveryRate ?? 0,
       baseline: baseline.max?.achievedDeliveryRate ?? 0,
       baselineName: B,
-      note: `last passing step: ours ${ours.max?.rate ?? 'none'} msg/s, bare ${baseline.max?.rate ?? 'none'} msg/s (steps ${options.rates.join(', ')}; first failure ${describeFailure(ours)} / ${describeFailure(baseline)})`,
+      note:
+        `last passing step: ours ${ours.max?.rate ?? 'none'} msg/s, bare ${baseline.max?.rate ?? 'none'} msg/s ` +
+        `(steps ${options.rates.join(', ')}; first failure ${describeFailure(ours, options)} / ${describeFailure(baseline, options)})`,
     },
+    { workload: W, metric: `p50 latency at ${reference} msg/s`, unit: 'ms', ...atRate(reference, (step) => step.latency.p50) },
+    { workload: W, metric: `p99 latency at ${reference} msg/s`, unit: 'ms', ...atRate(reference, (step) => step.latency.p99), note: cpuNote(reference) },
     {
-      workload: 'W1 fan-out',
-      metric: `p50 latency at half our max (${ours.half?.rate ?? '—'} msg/s)`,
-      unit: 'ms',
-      ...(ours.half ? { ours: ours.half.latency.p50 } : {}),
-      ...sameRate(baseline, ours.half?.rate, (step) => step.latency.p50),
-      baselineName: B,
-    },
-    {
-      workload: 'W1 fan-out',
-      metric: `p99 latency at half our max (${ours.half?.rate ?? '—'} msg/s)`,
-      unit: 'ms',
-      ...(ours.half ? { ours: ours.half.latency.p99 } : {}),
-      ...sameRate(baseline, ours.half?.rate, (step) => step.latency.p99),
-      baselineName: B,
-    },
-    {
-      workload: 'W1 fan-out',
-      metric: `ack p50 / p99 at half our max`,
-      unit: 'ms',
-      ...(ours.half ? { ours: ours.half.ack.p50 } : {}),
-      ...sameRate(baseline, ours.half?.rate, (step) => step.ack.p50),
-      baselineName: B,
-      note: ours.half ? `ack p99 ours ${ours.half.ack.p99} ms` : '',
-    },
-    {
-      workload: 'W1 fan-out',
+      workload: W,
       metric: `CPU per message, all processes, at our max (${ours.max?.rate ?? '—'} msg/s)`,
       unit: 'ms',
-      ...(ours.max ? { ours: totalCpu(ours.max) } : {}),
-      ...sameRate(baseline, ours.max?.rate, totalCpu),
-      baselineName: B,
-      note: ours.max ? `ours: ${describeCpu(ours.max)}; bare: ${sameRateStep(baseline, ours.max.rate) ? describeCpu(sameRateStep(baseline, ours.max.rate)!) : '—'}` : '',
+      ...atRate(ours.max?.rate, (step) => totalCpu(step.cpuMsPerMessage)),
+      note: ours.max ? cpuNote(ours.max.rate) : '',
     },
     {
-      workload: 'W1 fan-out',
+      workload: W,
       metric: 'lost / duplicate deliveries (all passing steps)',
       unit: 'count',
       ours: sumPassing(ours, (step) => step.lost + step.duplicates),
       baseline: sumPassing(baseline, (step) => step.lost + step.duplicates),
       baselineName: B,
     },
+    // One row per step: CPU side by side, and how each side fared.
+    ...allRates.map((rate) => ({
+      workload: W,
+      metric: `step ${rate} msg/s: CPU per message, all processes`,
+      unit: 'ms',
+      ...atRate(rate, (step) => totalCpu(step.cpuMsPerMessage)),
+      note: `ours ${describeOutcome(stepAt(ours, rate))}; bare ${describeOutcome(stepAt(baseline, rate))}; ${cpuNote(rate)}`,
+    })),
   ];
-  return { ours, baseline, rows };
 }
+
+const describeOutcome = (step: MeasuredStep | undefined) =>
+  step ? `p50 ${step.latency.p50} / p99 ${step.latency.p99} ms, ack p99 ${step.ack.p99} ms, ${step.passed ? 'pass' : 'FAIL'}` : 'not run';
 
 const sumPassing = (run: SteppedRun, value: (step: StepResult) => number) =>
   run.steps.filter((step) => step.passed).reduce((sum, step) => sum + value(step), 0);
 
-const sameRateStep = (run: SteppedRun, rate: number | undefined) => run.steps.find((candidate) => candidate.rate === rate);
-
-const sameRate = (run: SteppedRun, rate: number | undefined, value: (step: MeasuredStep) => number) => {
-  const step = sameRateStep(run, rate);
-  return step ? { baseline: value(step) } : {};
-};
-
-function describeFailure(run: SteppedRun): string {
+function describeFailure(run: SteppedRun, options: W1Options): string {
   const failed = run.steps.find((step) => !step.passed);
   if (!failed) return 'none: passed every step, so its max is a lower bound';
   const why = [
-    failed.latency.p99 > 50 ? `p99 ${failed.latency.p99} ms` : '',
+    failed.latency.p99 > options.p99LimitMs ? `p99 ${failed.latency.p99} ms` : '',
     failed.lost ? `${failed.lost} lost` : '',
     failed.duplicates ? `${failed.duplicates} dup` : '',
     failed.sendErrors ? `${failed.sendErrors} send errors` : '',
