@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifiedAppId } from '@heyyo/database';
 import { useApiContext, type TestUser } from '../support/api-context.ts';
 
 interface ModelMessage {
@@ -130,6 +131,55 @@ describe('counters', () => {
       ).length;
       expect((await listed(writer, channel.id)).unread_count).toBe(othersAfter);
     }
+  });
+
+  it('answers concurrent read marks (one statement for many) each with its own member’s state', async () => {
+    const owner = await ctx.newUser();
+    const readers = await Promise.all(Array.from({ length: 8 }, () => ctx.newUser(owner.app)));
+    const channel = await ctx.newChannel(owner, { members: readers.map((reader) => reader.id) });
+    for (let index = 0; index < 10; index++) await ctx.send(owner, channel.id);
+    const stranger = await ctx.newUser(owner.app);
+    const otherApp = await ctx.newUser();
+    const mark = (user: TestUser, body: Record<string, unknown>) =>
+      ctx.request('POST', `/api/channels/${channel.id}/read`, { token: user.token, body });
+
+    // Reader i marks seq i+1; reader 0 also marks again (the newest) in the same burst.
+    const [again, fromStranger, fromOtherApp, ...answers] = await Promise.all([
+      mark(readers[0]!, {}),
+      mark(stranger, { seq: 5 }),
+      mark(otherApp, { seq: 5 }),
+      ...readers.map((reader, index) => mark(reader, { seq: index + 1 })),
+    ]);
+    expect(fromStranger!.status).toBe(403);
+    expect(fromOtherApp!.status).toBe(404);
+    expect(again!.body).toMatchObject({ last_read_seq: 10, unread_count: 0 });
+    answers.slice(1).forEach((answer, offset) => {
+      const index = offset + 1;
+      expect(answer.body).toEqual({ message: 'Channel marked read', last_read_seq: index + 1, unread_count: 10 - (index + 1) });
+    });
+    // Reader 0's two marks: whichever order they ran in, its position ends at the newest.
+    expect(answers[0]!.body.last_read_seq).toBeGreaterThanOrEqual(1);
+    expect((await listed(readers[0]!, channel.id)).last_read_seq).toBe(10);
+    const [stored] = await ctx.sql`
+      select count(*)::int as n from channel_members where channel_id = ${channel.id} and user_id = ${stranger.id}`;
+    expect(stored!.n).toBe(0);
+  });
+
+  it('writes 50 concurrent read marks in a few statements (group commit), each answered with its own state', async () => {
+    const owner = await ctx.newUser();
+    const readers = await Promise.all(Array.from({ length: 50 }, () => ctx.newUser(owner.app)));
+    const channel = await ctx.newChannel(owner, { members: readers.map((reader) => reader.id) });
+    for (let index = 0; index < 3; index++) await ctx.send(owner, channel.id);
+    const appId = verifiedAppId(owner.app.id);
+    const states = await Promise.all(
+      readers.map((reader, index) => ctx.repos.channels.markRead(appId, channel.id, reader.id, index % 4)),
+    );
+    states.forEach((state, index) => expect(state).toEqual({ lastReadSeq: index % 4, unreadCount: 3 - (index % 4) }));
+    const [row] = await ctx.sql`
+      select count(distinct xmin::text)::int as statements from channel_members
+       where channel_id = ${channel.id} and user_id = any(${readers.map((reader) => reader.id)}::uuid[]) and last_read_seq > 0`;
+    // 4 go out at once while nothing runs; the rest wait and share the next statement(s).
+    expect(row!.statements).toBeLessThanOrEqual(6);
   });
 });
 

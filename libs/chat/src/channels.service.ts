@@ -104,9 +104,12 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
      * connections, so every device shows the same unread count.
      */
     async markRead(actor: Actor, channelId: string, seq?: number): Promise<ReadState> {
-      await requireMembership(actor, channelId);
       const state = await repos.channels.markRead(actor.appId, channelId, actor.userId, seq);
-      if (!state) throw Errors.notMember();
+      if (!state) {
+        // Only a refusal needs to know which: no such channel (404) or not in it (403).
+        await requireMembership(actor, channelId);
+        throw Errors.notMember();
+      }
       const readState = { channelId, lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount };
       publisher.toUser(actor.userId, 'channel.read', { ...readState, userId: actor.userId });
       return readState;

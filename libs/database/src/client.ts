@@ -3,7 +3,8 @@ import postgres, { type Sql } from 'postgres';
 import { DeadlineError, withDeadline } from '@heyyo/config';
 import * as schema from './schema.ts';
 
-export type Database = PostgresJsDatabase<typeof schema>;
+/** drizzle over the pool; `$client` is the pool with our deadlines (for fixed statements). */
+export type Database = PostgresJsDatabase<typeof schema> & { $client: Sql };
 
 export interface DatabaseOptions {
   url: string;

@@ -14,6 +14,9 @@ import { startPolled, type ScriptProcess } from './processes.ts';
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Guards app creation on the bench's nodes, which run as in production. */
+export const BENCH_ADMIN_TOKEN = randomBytes(24).toString('hex');
+
 /** One id per bench invocation: every database and key prefix it creates starts with it. */
 export const RUN_ID = `heyyo_bench_${randomBytes(4).toString('hex')}`;
 
@@ -107,7 +110,9 @@ export async function startHeyyo(plan: HeyyoPlan): Promise<HeyyoCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'heyyo-bench-'));
   const removeDataDir = onCleanup(`data dir ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
   const env: Record<string, string> = {
-    NODE_ENV: 'test',
+    // As operators run it: NODE_ENV=test would also check every outgoing shape against its schema.
+    NODE_ENV: 'production',
+    HEYYO_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     DATABASE_URL: database.url,
     REDIS_URL,
     HEYYO_REDIS_PREFIX: keys.prefix,
@@ -120,7 +125,8 @@ export async function startHeyyo(plan: HeyyoPlan): Promise<HeyyoCluster> {
   // Not startCluster: at LOG_LEVEL=warn a node never prints its (info) ready line, so
   // these nodes are started on known ports and polled on /ready instead.
   const counts: Record<Role, number> = { api: 0, gateway: 0, worker: 0 };
-  const start = (role: Role, nodeArgs: string[] = plan.nodeArgs ?? []) =>
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every node of a run.
+  const start = (role: Role, nodeArgs: string[] = plan.nodeArgs ?? process.env.BENCH_NODE_ARGS?.split(' ') ?? []) =>
     startPolled(`${plan.label}-${role}-${++counts[role]}`, 'services/node/src/main.ts', { ...env, HEYYO_ROLES: role }, { nodeArgs });
   const many = (role: Role, count: number) => Promise.all(Array.from({ length: count }, () => start(role)));
   const [api, gateways, workers] = await Promise.all([

@@ -1,5 +1,6 @@
 /** Setting up users and channels over Heyyo's REST API. */
 import { randomBytes } from 'node:crypto';
+import { BENCH_ADMIN_TOKEN } from './environment.ts';
 import { mapLimit } from './processes.ts';
 
 export interface BenchUser {
@@ -20,7 +21,13 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
 
 /** One app and `count` users of it, each with a 24 h token. */
 export async function createUsers(apiUrl: string, count: number): Promise<BenchUser[]> {
-  const app = await call<{ api_key: string; api_secret: string }>(apiUrl, 'POST', '/api/apps', { name: `bench-${randomBytes(3).toString('hex')}` });
+  const app = await call<{ api_key: string; api_secret: string }>(
+    apiUrl,
+    'POST',
+    '/api/apps',
+    { name: `bench-${randomBytes(3).toString('hex')}` },
+    BENCH_ADMIN_TOKEN,
+  );
   return mapLimit(Array.from({ length: count }, (_, index) => index), 16, async (index) => {
     const issued = await call<{ token: string; user_id: string }>(apiUrl, 'POST', '/api/auth/token', {
       api_key: app.api_key,

@@ -3,7 +3,65 @@ import type { Database } from '../client.ts';
 import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord } from '../records.ts';
 import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { createCoalescer, type Pending } from './coalescer.ts';
+import { fixedStatement } from './fixed-statement.ts';
 import { unreadCountOf } from './unread.ts';
+
+const LISTED_UNREAD_COUNT = unreadCountOf({
+  channelId: '"channel_members"."channel_id"',
+  userId: '"channel_members"."user_id"',
+  lastReadSeq: '"channel_members"."last_read_seq"',
+  lastSeq: '"channels"."last_seq"',
+});
+
+/** The new read position and unread count of a member row `cm` just moved (`c`: its channel). */
+const MOVED_READ_STATE = `cm.channel_id, cm.user_id, cm.last_read_seq,
+  ${unreadCountOf({ channelId: 'cm.channel_id', userId: 'cm.user_id', lastReadSeq: 'cm.last_read_seq', lastSeq: 'c.last_seq' })} as unread_count`;
+
+/** MARK_READ_BATCH for one mark ($1 app, $2 channel, $3 user, $4 seq): half its cost in Postgres alone. */
+const MARK_READ = `
+  update channel_members cm
+     set last_read_seq = greatest(cm.last_read_seq, least(coalesce($4::bigint, c.last_seq), c.last_seq))
+    from channels c
+   where c.id = cm.channel_id and cm.app_id = $1 and cm.channel_id = $2 and cm.user_id = $3
+  returning ${MOVED_READ_STATE}`;
+
+/**
+ * Moves members' read positions forward, many marks in one statement ($1: JSON rows of
+ * app_id, channel_id, user_id and seq — null for the newest message): never back, never past the
+ * newest message. The member rows are locked in key order first, so concurrent batches cannot
+ * deadlock. Returns each moved member's position and unread count.
+ */
+const MARK_READ_BATCH = `
+  with input as (
+    select * from jsonb_to_recordset($1::jsonb) as t(app_id uuid, channel_id uuid, user_id uuid, seq bigint)
+  ), locked as (
+    select cm.channel_id, cm.user_id from channel_members cm
+      join input i on i.channel_id = cm.channel_id and i.user_id = cm.user_id and i.app_id = cm.app_id
+     order by cm.channel_id, cm.user_id
+       for update of cm
+  ), moved as (
+    update channel_members cm
+       set last_read_seq = greatest(cm.last_read_seq, least(coalesce(i.seq, c.last_seq), c.last_seq))
+      from input i
+      join locked l on l.channel_id = i.channel_id and l.user_id = i.user_id
+      join channels c on c.id = i.channel_id
+     where cm.channel_id = i.channel_id and cm.user_id = i.user_id
+    returning ${MOVED_READ_STATE}
+  )
+  select * from moved`;
+
+/** Read marks per statement at most, and statements one process runs at once. */
+const MAX_MARKS_PER_STATEMENT = 200;
+const MAX_MARK_STATEMENTS_IN_FLIGHT = 4;
+
+interface ReadMark {
+  appId: AppId;
+  channelId: string;
+  userId: string;
+  /** undefined: up to the newest message. */
+  seq: number | undefined;
+}
 
 export interface NewChannel {
   type: string;
@@ -25,6 +83,42 @@ export interface ChannelAccess {
 }
 
 export function createChannelsRepository(db: Database) {
+  type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
+  const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
+  const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
+
+  /** One statement for a batch of marks; two marks of one member go as one (the further wins). */
+  async function writeMarks(marks: Pending<ReadMark, ReadStateRecord | undefined>[]): Promise<void> {
+    const byMember = new Map<string, { mark: ReadMark; waiting: typeof marks }>();
+    for (const pending of marks) {
+      const { appId, channelId, userId, seq } = pending.input;
+      const key = `${appId}:${channelId}:${userId}`;
+      const known = byMember.get(key);
+      if (!known) byMember.set(key, { mark: { ...pending.input }, waiting: [pending] });
+      else {
+        known.waiting.push(pending);
+        known.mark.seq = known.mark.seq === undefined || seq === undefined ? undefined : Math.max(known.mark.seq, seq);
+      }
+    }
+    const members = [...byMember.values()];
+    const rows = members.map(({ mark }) => ({ app_id: mark.appId, channel_id: mark.channelId, user_id: mark.userId, seq: mark.seq ?? null }));
+    const written =
+      rows.length === 1
+        ? await markReadOne(rows[0]!.app_id, rows[0]!.channel_id, rows[0]!.user_id, rows[0]!.seq)
+        : await markReadBatch(JSON.stringify(rows));
+    const moved = new Map(
+      written.map((row) => [
+        `${row.channel_id}:${row.user_id}`,
+        { lastReadSeq: Number(row.last_read_seq), unreadCount: Number(row.unread_count) },
+      ]),
+    );
+    for (const { mark, waiting } of members) {
+      const state = moved.get(`${mark.channelId}:${mark.userId}`);
+      for (const pending of waiting) pending.resolve(state);
+    }
+  }
+  const readMarks = createCoalescer(writeMarks, { maxBatch: MAX_MARKS_PER_STATEMENT, maxInFlight: MAX_MARK_STATEMENTS_IN_FLIGHT });
+
   return {
     /** Inserts the channel, its owner and its first members in one transaction. */
     async createWithMembers(appId: AppId, values: NewChannel, memberIds: readonly string[]): Promise<ChannelRecord> {
@@ -66,12 +160,7 @@ export function createChannelsRepository(db: Database) {
           channel: channels,
           role: channelMembers.role,
           lastReadSeq: channelMembers.lastReadSeq,
-          unreadCount: unreadCountOf({
-            channelId: channelMembers.channelId,
-            userId: channelMembers.userId,
-            lastReadSeq: channelMembers.lastReadSeq,
-            lastSeq: channels.lastSeq,
-          }),
+          unreadCount: sql.raw(LISTED_UNREAD_COUNT).mapWith(Number),
         })
         .from(channelMembers)
         .innerJoin(channels, eq(channels.id, channelMembers.channelId))
@@ -147,20 +236,12 @@ export function createChannelsRepository(db: Database) {
     /**
      * Moves the member's read position forward to `seq` (never back, never past the
      * newest message; the newest without `seq`) and returns their unread count after it.
-     * @returns undefined when the user is not a member.
+     * Concurrent marks share statements (MARK_READ_BATCH, group commit).
+     * @returns undefined when the user is not a member (or there is no such channel).
      */
     async markRead(appId: AppId, channelId: string, userId: string, seq: number | undefined): Promise<ReadStateRecord | undefined> {
-      const [row] = (await db.execute(sql`
-        update channel_members cm
-           set last_read_seq = greatest(cm.last_read_seq, least(coalesce(${seq ?? null}::bigint, c.last_seq), c.last_seq))
-          from channels c
-         where c.id = cm.channel_id and cm.app_id = ${appId} and cm.channel_id = ${channelId} and cm.user_id = ${userId}
-        returning cm.last_read_seq,
-                  ${unreadCountOf({ channelId: sql`cm.channel_id`, userId: sql`cm.user_id`, lastReadSeq: sql`cm.last_read_seq`, lastSeq: sql`c.last_seq` })} as unread_count`)) as unknown as {
-        last_read_seq: string;
-        unread_count: number;
-      }[];
-      return row && { lastReadSeq: Number(row.last_read_seq), unreadCount: Number(row.unread_count) };
+      if (!isUuid(channelId)) return undefined;
+      return readMarks.submit({ appId, channelId, userId, seq });
     },
   };
 }

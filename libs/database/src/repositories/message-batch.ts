@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
 import type { AppId } from '../tenant.ts';
 
 /** What a send stores, validated. */
@@ -48,6 +47,16 @@ export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
   }));
 }
 
+// created_at of a channel's newest message in a statement: p.n milliseconds past its clock.
+// statement_timestamp(), unlike clock_timestamp(), is the same at each of its two uses.
+const NEWEST_CREATED_AT = `greatest(date_trunc('milliseconds', statement_timestamp()),
+                                    coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
+                           + (p.n - 1) * interval '1 millisecond'`;
+
+/** The author's columns beside a message row `m` joined to its user `u`. */
+export const AUTHOR_COLUMNS =
+  'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url';
+
 /**
  * The one statement that stores sends (one, or many over any number of channels): each gets
  * its channel's next seq in send order, created_at strictly increasing per channel in whole
@@ -56,17 +65,11 @@ export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
  * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
  * or whose channel is not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
- * Seqs are numbered after that filtering, so they stay gap-free.
+ * Seqs are numbered after that filtering, so they stay gap-free. $1: the batch's rows (batchRows) as JSON.
  */
-export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: SQL): SQL {
-  // created_at of the channel's newest message in this statement: p.n milliseconds past its clock.
-  // statement_timestamp(), unlike clock_timestamp(), is the same at each of its two uses.
-  const newestCreatedAt = sql`greatest(date_trunc('milliseconds', statement_timestamp()),
-                                      coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
-                             + (p.n - 1) * interval '1 millisecond'`;
-  return sql`
+export const INSERT_BATCH = `
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
+      select * from jsonb_to_recordset($1::jsonb) as t(
         id uuid, app_id uuid, channel_id uuid, user_id uuid, ord int, text text,
         attachments jsonb, metadata jsonb, parent_id uuid, client_id text)
     ), fresh as (
@@ -92,8 +95,8 @@ export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: S
       -- The counters a send changes move with it: exact, with nothing left for a worker to do.
       update channels c
          set last_seq = c.last_seq + p.n,
-             last_seq_at = ${newestCreatedAt},
-             last_message_at = ${newestCreatedAt},
+             last_seq_at = ${NEWEST_CREATED_AT},
+             last_message_at = ${NEWEST_CREATED_AT},
              message_count = c.message_count + p.n
         from per_channel p join locked l on l.id = p.channel_id
        where c.id = p.channel_id
@@ -107,5 +110,4 @@ export function insertBatchStatement(rows: readonly BatchRow[], authorColumns: S
         from numbered nb join bumped b on b.id = nb.channel_id
       returning *
     )
-    select inserted.*, ${authorColumns} from inserted join users u on u.id = inserted.user_id`;
-}
+    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;

@@ -3,17 +3,14 @@ import type { Database } from '../client.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
 import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
-import { batchRows, insertBatchStatement, type NewMessage, type PendingInsert } from './message-batch.ts';
+import { fixedStatement, fixedStatements } from './fixed-statement.ts';
+import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
+import { AUTHOR_COLUMNS, INSERT_BATCH, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter } from './message-writer.ts';
 
 export type { NewMessage } from './message-batch.ts';
 
-/**
- * A page of history: the newest `limit` live messages before an instant, or —
- * for catching up — the first `limit` messages after a seq, deleted ones
- * included as tombstones so the seqs have no gaps. Oldest first either way.
- */
-export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+export type { HistoryPage } from './history-page.ts';
 
 /** A message row plus its author's columns, as the raw statements below return it. */
 interface RawMessageRow {
@@ -63,59 +60,26 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
   };
 }
 
-/** The page's rows of `messages` (newest `limit` live ones, or the first `limit` after a seq). */
-function pageOfMessages(appId: AppId, channelId: string, page: HistoryPage): SQL {
-  const window =
-    page.afterSeq !== undefined
-      ? sql`and seq > ${page.afterSeq} order by seq asc`
-      : page.before
-        ? sql`and deleted_at is null and created_at < ${page.before.toISOString()}::timestamptz order by created_at desc`
-        : sql`and deleted_at is null order by created_at desc`;
-  return sql`select * from messages where app_id = ${appId} and channel_id = ${channelId} ${window} limit ${page.limit}`;
-}
-
-/** An instant as JavaScript's toISOString() writes it (UTC, milliseconds, "Z"). */
-const isoText = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * One ListedMessage (message `m`, author `u`) in Postgres's JSON: a deleted message keeps
- * its place but shows no content; reactions one entry per (type, user), oldest first.
- */
-const LISTED_MESSAGE_JSON = sql`json_build_object(
-  'id', m.id, 'channel_id', m.channel_id, 'user_id', m.user_id, 'seq', m.seq,
-  'text', case when m.deleted_at is null then m.text end,
-  'attachments', case when m.deleted_at is null then m.attachments else '[]'::jsonb end,
-  'metadata', case when m.deleted_at is null then m.metadata else '{}'::jsonb end,
-  'parent_id', m.parent_id, 'client_id', m.client_id,
-  'created_at', ${isoText(sql`m.created_at`)}, 'updated_at', ${isoText(sql`m.updated_at`)},
-  'deleted_at', ${isoText(sql`m.deleted_at`)},
-  'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
-  'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
-                                         order by r.created_at, r.type, r.user_id)
-                           from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json),
-  'reaction_counts', m.reaction_counts)`;
-
-const AUTHOR_COLUMNS = sql.raw(
-  'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url',
-);
-
 /** Sends one statement writes at most, and statements one process runs at once. */
 const MAX_SENDS_PER_STATEMENT = 100;
 const MAX_INSERT_STATEMENTS_IN_FLIGHT = 4;
 
 export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
+  const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
+  const pageJson = fixedStatements<{ page: string }, Window>(db, PAGE_JSON);
+  const pageRows = fixedStatements<RawMessageRow, Window>(db, PAGE_ROWS);
 
   const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
     const [row] = await rows(sql`
-      select m.*, ${AUTHOR_COLUMNS} from messages m join users u on u.id = m.user_id
+      select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
       where m.app_id = ${appId} and m.channel_id = ${channelId}
         and m.user_id = ${userId} and m.client_id = ${clientId}`);
     return row && toMessageRecord(row);
   };
 
   const insertBatch = async (batch: ReturnType<typeof batchRows>) =>
-    (await rows(insertBatchStatement(batch, AUTHOR_COLUMNS))).map(toMessageRecord);
+    (await insertStatement(JSON.stringify(batch))).map(toMessageRecord);
 
   /**
    * One send alone, through the same statement as a batch of one. No lookup first: a
@@ -187,12 +151,8 @@ export function createMessagesRepository(db: Database) {
 
     /** A page of messages, oldest first (see HistoryPage): what a catch-up (sync) returns. */
     async listPage(appId: AppId, channelId: string, page: HistoryPage): Promise<MessageRecord[]> {
-      const found = await rows(sql`
-        select m.*, ${AUTHOR_COLUMNS}
-          from (${pageOfMessages(appId, channelId, page)}) m
-          join users u on u.id = m.user_id
-         order by m.seq asc`);
-      return found.map(toMessageRecord);
+      const { window, parameters } = pageQuery(appId, channelId, page);
+      return (await pageRows[window](...parameters)).map(toMessageRecord);
     },
 
     /**
@@ -202,10 +162,8 @@ export function createMessagesRepository(db: Database) {
      * contract's; the tests check every response against it.
      */
     async renderHistoryPage(appId: AppId, channelId: string, page: HistoryPage): Promise<string> {
-      const [row] = (await db.execute(sql`
-        select coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
-          from (${pageOfMessages(appId, channelId, page)}) m
-          join users u on u.id = m.user_id`)) as unknown as { page: string }[];
+      const { window, parameters } = pageQuery(appId, channelId, page);
+      const [row] = await pageJson[window](...parameters);
       return row!.page;
     },
 

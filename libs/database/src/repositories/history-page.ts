@@ -1,0 +1,62 @@
+import type { AppId } from '../tenant.ts';
+import { AUTHOR_COLUMNS } from './message-batch.ts';
+
+/**
+ * A page of history: the newest `limit` live messages before an instant, or —
+ * for catching up — the first `limit` messages after a seq, deleted ones
+ * included as tombstones so the seqs have no gaps. Oldest first either way.
+ */
+export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+
+export type Window = 'newest' | 'before' | 'after';
+
+/** $1 app, $2 channel, $3 limit, $4 the `before` instant or the `afterSeq`. */
+const WINDOWS: Record<Window, string> = {
+  newest: 'and deleted_at is null order by created_at desc limit $3',
+  before: 'and deleted_at is null and created_at < $4::timestamptz order by created_at desc limit $3',
+  after: 'and seq > $4 order by seq asc limit $3',
+};
+
+const pageRows = (window: Window) => `select * from messages where app_id = $1 and channel_id = $2 ${WINDOWS[window]}`;
+
+/** An instant as JavaScript's toISOString() writes it (UTC, milliseconds, "Z"). */
+const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * One ListedMessage (message `m`, author `u`) in Postgres's JSON: a deleted message keeps
+ * its place but shows no content; reactions one entry per (type, user), oldest first.
+ */
+const LISTED_MESSAGE_JSON = `json_build_object(
+  'id', m.id, 'channel_id', m.channel_id, 'user_id', m.user_id, 'seq', m.seq,
+  'text', case when m.deleted_at is null then m.text end,
+  'attachments', case when m.deleted_at is null then m.attachments else '[]'::jsonb end,
+  'metadata', case when m.deleted_at is null then m.metadata else '{}'::jsonb end,
+  'parent_id', m.parent_id, 'client_id', m.client_id,
+  'created_at', ${isoText('m.created_at')}, 'updated_at', ${isoText('m.updated_at')},
+  'deleted_at', ${isoText('m.deleted_at')},
+  'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
+  'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
+                                         order by r.created_at, r.type, r.user_id)
+                           from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json),
+  'reaction_counts', m.reaction_counts)`;
+
+const byWindow = (statement: (window: Window) => string) =>
+  Object.fromEntries((['newest', 'before', 'after'] as const).map((window) => [window, statement(window)])) as Record<Window, string>;
+
+/** A page's message rows with their authors, oldest first (a catch-up). */
+export const PAGE_ROWS = byWindow(
+  (window) => `select m.*, ${AUTHOR_COLUMNS} from (${pageRows(window)}) m join users u on u.id = m.user_id order by m.seq asc`,
+);
+
+/** A page as the JSON text of the API's ListedMessage array, oldest first (the history route). */
+export const PAGE_JSON = byWindow(
+  (window) => `select coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
+                 from (${pageRows(window)}) m join users u on u.id = m.user_id`,
+);
+
+/** Which statement of a set serves `page`, and its parameters. */
+export function pageQuery(appId: AppId, channelId: string, page: HistoryPage): { window: Window; parameters: unknown[] } {
+  if (page.afterSeq !== undefined) return { window: 'after', parameters: [appId, channelId, page.limit, page.afterSeq] };
+  if (page.before) return { window: 'before', parameters: [appId, channelId, page.limit, page.before.toISOString()] };
+  return { window: 'newest', parameters: [appId, channelId, page.limit] };
+}
