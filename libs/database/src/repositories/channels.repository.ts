@@ -14,6 +14,51 @@ const LISTED_UNREAD_COUNT = unreadCountOf({
   lastSeq: '"channels"."last_seq"',
 });
 
+/** A channel of an app ($1 app, $2 channel) and the role in it of $3 (null: not a member). */
+const FIND_ACCESS = `
+  select c.*, cm.role from channels c
+    left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
+   where c.app_id = $1 and c.id = $2`;
+
+interface RawChannelRow {
+  id: string;
+  app_id: string;
+  type: string;
+  name: string;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  created_by: string;
+  last_seq: string;
+  last_seq_at: string | null;
+  last_message_at: string | null;
+  member_count: number;
+  message_count: string;
+  created_at: string;
+  updated_at: string;
+}
+
+// Timestamps of raw statements come back as Postgres text, bigints as strings.
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+
+function toChannelRecord(row: RawChannelRow): ChannelRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    type: row.type,
+    name: row.name,
+    description: row.description,
+    metadata: row.metadata,
+    createdBy: row.created_by,
+    lastSeq: Number(row.last_seq),
+    lastSeqAt: dateOrNull(row.last_seq_at),
+    lastMessageAt: dateOrNull(row.last_message_at),
+    memberCount: Number(row.member_count),
+    messageCount: Number(row.message_count),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
 /** The new read position and unread count of a member row `cm` just moved (`c`: its channel). */
 const MOVED_READ_STATE = `cm.channel_id, cm.user_id, cm.last_read_seq,
   ${unreadCountOf({ channelId: 'cm.channel_id', userId: 'cm.user_id', lastReadSeq: 'cm.last_read_seq', lastSeq: 'c.last_seq' })} as unread_count`;
@@ -86,6 +131,7 @@ export function createChannelsRepository(db: Database) {
   type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
   const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
   const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
+  const findAccess = fixedStatement<RawChannelRow & { role: MemberRole | null }>(db, FIND_ACCESS);
 
   /** One statement for a batch of marks; two marks of one member go as one (the further wins). */
   async function writeMarks(marks: Pending<ReadMark, ReadStateRecord | undefined>[]): Promise<void> {
@@ -137,16 +183,9 @@ export function createChannelsRepository(db: Database) {
 
     async findAccess(appId: AppId, channelId: string, userId: string): Promise<ChannelAccess | undefined> {
       if (!isUuid(channelId)) return undefined;
-      const [row] = await db
-        .select({ channel: channels, role: channelMembers.role })
-        .from(channels)
-        .leftJoin(
-          channelMembers,
-          and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, userId)),
-        )
-        .where(and(eq(channels.appId, appId), eq(channels.id, channelId)))
-        .limit(1);
-      return row;
+      // A fixed statement: every send of a membership not yet remembered, and every catch-up, asks this.
+      const [row] = await findAccess(appId, channelId, userId);
+      return row && { channel: toChannelRecord(row), role: row.role };
     },
 
     /** The user's channels with their read state, most recently active first. */
