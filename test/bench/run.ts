@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=w1,w3] [-- --overload-rate=N]`: runs the workloads against
+ * `npm run bench [-- --quick] [-- --only=w1,w3] [-- --overload-rate=N] [-- --w1-rates=300,400]`: runs the workloads against
  * fresh Heyyo clusters (2 gateways + 1 API + 1 worker) and their baselines, writes
  * test/bench/results/<time>-<mode>.json and results/latest.md, and removes every process, database
  * and Redis key it created.
@@ -27,7 +27,10 @@ const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
 const enabled = (workload: string) => !only || only.has(workload);
 const overloadRateArg = Number(process.argv.find((arg) => arg.startsWith('--overload-rate='))?.slice('--overload-rate='.length) ?? NaN);
-const profile: Profile = quick ? profiles.quick : profiles.full;
+const w1RatesArg = process.argv.find((arg) => arg.startsWith('--w1-rates='))?.slice('--w1-rates='.length);
+const chosen: Profile = quick ? profiles.quick : profiles.full;
+// --w1-rates=300 measures (or profiles) chosen W1 steps only.
+const profile: Profile = w1RatesArg ? { ...chosen, w1: { ...chosen.w1, rates: w1RatesArg.split(',').map(Number) } } : chosen;
 const began = Date.now();
 const log = (line: string) => process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
 

@@ -132,7 +132,10 @@ export function connectRedis(settings: Readonly<Config['redis']>, logger: Logger
     commandTimeout: settings.deadlineMs,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    enableAutoPipelining: true,
+    // No auto-pipelining: at the rates of real traffic nearly every command is alone in its tick,
+    // and ioredis builds a Pipeline for each (copying every defined script onto it) — profiled as
+    // more CPU than the command itself on a gateway (docs/benchmarks.md, second pass).
+    enableAutoPipelining: false,
   });
   // Without a listener ioredis would print every reconnect attempt as an unhandled error.
   client.on('error', (error) => logger.warn({ err: error, component: 'redis' }, 'redis connection error'));
