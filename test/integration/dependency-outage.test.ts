@@ -5,16 +5,11 @@
  * needed the dependency, its normal answer when it could do without — and nothing is
  * half-written: a retried send is stored once. Redis-only (REDIS_ONLY in vitest.config.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@heyyo/config';
-import { createLogger } from '@heyyo/logging';
-import { startNode, type RunningNode } from '@heyyo/service-node';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
-import { createFactories, type TestUser } from '../support/factories.ts';
-import { fetchRequester } from '../support/node-context.ts';
-import { fileResources } from '../support/resources.ts';
-import { closeAllClients, connectClient, emitWithAck } from '../support/sockets.ts';
-import { startStallingProxy, type StallingProxy } from '../support/stalling-proxy.ts';
+import type { TestUser } from '../support/factories.ts';
+import { connectClient, emitWithAck } from '../support/sockets.ts';
+import { useNodeBehindProxies } from '../support/node-behind-proxies.ts';
 
 const DB_DEADLINE_MS = 500;
 const REDIS_DEADLINE_MS = 300;
@@ -22,12 +17,12 @@ const REDIS_DEADLINE_MS = 300;
 const SLACK_MS = 700;
 
 describe('a dependency that stalls or goes down', () => {
-  const resources = fileResources('outage');
-  let postgresProxy: StallingProxy;
-  let redisProxy: StallingProxy;
-  let node: RunningNode | undefined;
-  const request = fetchRequester(() => node!.url);
-  const factories = createFactories(request, () => undefined);
+  const ctx = useNodeBehindProxies({
+    label: 'outage',
+    proxied: ['postgres', 'redis'],
+    env: { HEYYO_DB_DEADLINE_MS: String(DB_DEADLINE_MS), HEYYO_REDIS_DEADLINE_MS: String(REDIS_DEADLINE_MS) },
+  });
+  const { request } = ctx;
 
   const timed = async <T>(work: () => Promise<T>) => {
     const startedAt = performance.now();
@@ -37,45 +32,13 @@ describe('a dependency that stalls or goes down', () => {
   const history = async (user: TestUser, channelId: string) =>
     (await request('GET', `/api/channels/${channelId}/messages?limit=100`, { token: user.token })).body as { client_id: string | null }[];
 
-  beforeAll(async () => {
-    await resources.createDatabase();
-    const database = new URL(resources.databaseUrl);
-    const redis = new URL(resources.env.REDIS_URL!);
-    postgresProxy = await startStallingProxy({ host: database.hostname, port: Number(database.port || 5432) });
-    redisProxy = await startStallingProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
-    database.port = String(postgresProxy.port);
-    const config = loadConfig({
-      ...resources.env,
-      DATABASE_URL: database.toString(),
-      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HEYYO_DB_DEADLINE_MS: String(DB_DEADLINE_MS),
-      HEYYO_REDIS_DEADLINE_MS: String(REDIS_DEADLINE_MS),
-      HEYYO_SHUTDOWN_DRAIN_MS: '500',
-      HEYYO_SHUTDOWN_CLOSE_MS: '2000',
-    });
-    node = await startNode(config, createLogger({ level: config.log.level, name: 'test' }));
-  });
-
-  afterAll(async () => {
-    closeAllClients();
-    for (const proxy of [postgresProxy, redisProxy]) {
-      proxy?.resume();
-      proxy?.restore();
-    }
-    await node?.stop();
-    await Promise.all([postgresProxy?.close(), redisProxy?.close()]);
-    await resources.release();
-  });
-
   it('Postgres stalled: reads and sends answer 503 with retry-after within the deadline; retried sends are stored once', async () => {
-    const app = await factories.newApp();
-    const user = await factories.newUser(app);
-    const channel = await factories.newChannel(user);
-    const socket = await connectClient(node!.url, user.token);
+    const app = await ctx.newApp();
+    const user = await ctx.newUser(app);
+    const channel = await ctx.newChannel(user);
+    const socket = await connectClient(ctx.node.url, user.token);
 
-    postgresProxy.stall();
+    ctx.proxy('postgres').stall();
     try {
       const read = await timed(() => request('GET', `/api/channels/${channel.id}/messages`, { token: user.token }));
       const send = await timed(() =>
@@ -93,7 +56,7 @@ describe('a dependency that stalls or goes down', () => {
       expect(socketSend.result).toEqual({ error: 'Service temporarily unavailable, retry shortly', code: 'HEYYO_ERR_UNAVAILABLE' });
       expect(socketSend.ms).toBeLessThan(DB_DEADLINE_MS + SLACK_MS);
     } finally {
-      postgresProxy.resume();
+      ctx.proxy('postgres').resume();
     }
 
     // The client retries, twice even: each send is stored once.
@@ -110,11 +73,11 @@ describe('a dependency that stalls or goes down', () => {
   });
 
   it('Postgres down: requests are refused at once, and served again once it is back', async () => {
-    const app = await factories.newApp();
-    const user = await factories.newUser(app);
-    const channel = await factories.newChannel(user);
+    const app = await ctx.newApp();
+    const user = await ctx.newUser(app);
+    const channel = await ctx.newChannel(user);
 
-    postgresProxy.cut();
+    ctx.proxy('postgres').cut();
     try {
       const read = await timed(() => request('GET', `/api/channels/${channel.id}/messages`, { token: user.token }));
       expect(read.result.status).toBe(503);
@@ -125,7 +88,7 @@ describe('a dependency that stalls or goes down', () => {
       expect(ready.result.body.checks).toEqual({ postgres: 'unavailable', redis: 'ok', load: 'ok' });
       expect(ready.ms).toBeLessThan(500);
     } finally {
-      postgresProxy.restore();
+      ctx.proxy('postgres').restore();
     }
     await eventually(async () => (await request('GET', '/ready')).status === 200, '/ready to answer 200 again');
     const sent = await request('POST', `/api/channels/${channel.id}/messages`, { token: user.token, body: { text: 'after' } });
@@ -133,12 +96,12 @@ describe('a dependency that stalls or goes down', () => {
   });
 
   it('Redis down: sends are stored and answered at once, what needs Redis is refused at once, and the node reconnects by itself', async () => {
-    const app = await factories.newApp();
-    const [user, other] = [await factories.newUser(app), await factories.newUser(app)];
-    const channel = await factories.newChannel(user, { members: [other.id] });
-    const before = await factories.send(user, channel.id, { text: 'before' });
+    const app = await ctx.newApp();
+    const [user, other] = [await ctx.newUser(app), await ctx.newUser(app)];
+    const channel = await ctx.newChannel(user, { members: [other.id] });
+    const before = await ctx.send(user, channel.id, { text: 'before' });
 
-    redisProxy.cut();
+    ctx.proxy('redis').cut();
     try {
       // Stored in Postgres: the fan-out is lost, members catch up by seq.
       const send = await timed(() =>
@@ -154,7 +117,7 @@ describe('a dependency that stalls or goes down', () => {
       expect(reaction.result.body.code).toBe('HEYYO_ERR_UNAVAILABLE');
       expect(reaction.ms).toBeLessThan(REDIS_DEADLINE_MS + SLACK_MS);
       // A socket needs presence: its handshake is refused, retryably.
-      const refused = await connectClient(node!.url, other.token).then(
+      const refused = await connectClient(ctx.node.url, other.token).then(
         () => undefined,
         (error: { message: string; data?: { code?: string } }) => error,
       );
@@ -164,21 +127,21 @@ describe('a dependency that stalls or goes down', () => {
       expect(ready.result.body.checks).toEqual({ postgres: 'ok', redis: 'unavailable', load: 'ok' });
       expect(ready.ms).toBeLessThan(500);
     } finally {
-      redisProxy.restore();
+      ctx.proxy('redis').restore();
     }
 
     await eventually(async () => (await request('GET', '/ready')).status === 200, '/ready to answer 200 again', 10_000);
-    const socket = await connectClient(node!.url, other.token);
+    const socket = await connectClient(ctx.node.url, other.token);
     const caughtUp = await emitWithAck(socket, 'messages.sync', { channelId: channel.id, afterSeq: before.seq });
     expect(caughtUp.messages.map((message: { text: string }) => message.text)).toEqual(['during']);
   });
 
   it('Redis stalled: a send is answered within a few command deadlines, never held', async () => {
-    const app = await factories.newApp();
-    const user = await factories.newUser(app);
-    const channel = await factories.newChannel(user);
+    const app = await ctx.newApp();
+    const user = await ctx.newUser(app);
+    const channel = await ctx.newChannel(user);
 
-    redisProxy.stall();
+    ctx.proxy('redis').stall();
     try {
       const send = await timed(() =>
         request('POST', `/api/channels/${channel.id}/messages`, { token: user.token, body: { text: 'stalled', client_id: 's-1' } }),
@@ -187,7 +150,7 @@ describe('a dependency that stalls or goes down', () => {
       // The rate limit and three tries of the recount enqueue, each bounded by the command deadline.
       expect(send.ms).toBeLessThan(5 * REDIS_DEADLINE_MS + SLACK_MS);
     } finally {
-      redisProxy.resume();
+      ctx.proxy('redis').resume();
     }
     expect((await history(user, channel.id)).map((message) => message.client_id)).toEqual(['s-1']);
   });

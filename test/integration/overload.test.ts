@@ -4,59 +4,28 @@
  * queueing it until it times out, says `load: saturated` on /ready, and serves again as soon as
  * work ends. The work is held by a Postgres that stops answering (a proxy the test stalls).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@heyyo/config';
-import { createLogger } from '@heyyo/logging';
-import { startNode, type RunningNode } from '@heyyo/service-node';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
-import { createFactories } from '../support/factories.ts';
-import { fetchRequester } from '../support/node-context.ts';
-import { fileResources } from '../support/resources.ts';
-import { closeAllClients, connectClient, emitWithAck } from '../support/sockets.ts';
-import { startStallingProxy, type StallingProxy } from '../support/stalling-proxy.ts';
+import { connectClient, emitWithAck } from '../support/sockets.ts';
+import { useNodeBehindProxies } from '../support/node-behind-proxies.ts';
 
 const OVERLOADED = { error: 'Server busy, retry shortly', code: 'HEYYO_ERR_OVERLOADED' };
 
 describe('a node at its bound on work in progress (HEYYO_MAX_IN_FLIGHT=2)', () => {
-  const resources = fileResources('overload');
-  let proxy: StallingProxy;
-  let node: RunningNode | undefined;
-  const request = fetchRequester(() => node!.url);
-  const factories = createFactories(request, () => undefined);
-
-  beforeAll(async () => {
-    await resources.createDatabase();
-    const database = new URL(resources.databaseUrl);
-    proxy = await startStallingProxy({ host: database.hostname, port: Number(database.port || 5432) });
-    database.port = String(proxy.port);
-    const config = loadConfig({
-      ...resources.env,
-      DATABASE_URL: database.toString(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HEYYO_MAX_IN_FLIGHT: '2',
-      HEYYO_DB_DEADLINE_MS: '5000',
-      HEYYO_SHUTDOWN_DRAIN_MS: '500',
-      HEYYO_SHUTDOWN_CLOSE_MS: '2000',
-    });
-    node = await startNode(config, createLogger({ level: config.log.level, name: 'test' }));
+  const ctx = useNodeBehindProxies({
+    label: 'overload',
+    proxied: ['postgres'],
+    env: { HEYYO_MAX_IN_FLIGHT: '2', HEYYO_DB_DEADLINE_MS: '5000' },
   });
-
-  afterAll(async () => {
-    closeAllClients();
-    proxy?.resume();
-    await node?.stop();
-    await proxy?.close();
-    await resources.release();
-  });
+  const { request } = ctx;
 
   it('refuses REST requests and socket events past the bound at once, reports saturation, and serves again once work ends', async () => {
-    const user = await factories.newUser();
-    const channel = await factories.newChannel(user);
-    const socket = await connectClient(node!.url, user.token);
+    const user = await ctx.newUser();
+    const channel = await ctx.newChannel(user);
+    const socket = await connectClient(ctx.node.url, user.token);
     const read = () => request('GET', `/api/channels/${channel.id}/messages`, { token: user.token });
 
-    proxy.stall();
+    ctx.proxy('postgres').stall();
     // Two reads wait for Postgres: the node is at its bound.
     const held = [read(), read()];
     await eventually(async () => (await request('GET', '/ready')).body.checks.load === 'saturated', '/ready to say saturated');
@@ -72,11 +41,11 @@ describe('a node at its bound on work in progress (HEYYO_MAX_IN_FLIGHT=2)', () =
     const ready = await request('GET', '/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.load).toBe('saturated');
-    const metrics = await (await fetch(`${node!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ctx.node.url}/metrics`)).text();
     expect(metrics).toMatch(/^heyyo_in_flight 2$/m);
     expect(metrics).toMatch(/^heyyo_overload_refusals_total 2$/m);
 
-    proxy.resume();
+    ctx.proxy('postgres').resume();
     expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
     await eventually(async () => (await request('GET', '/ready')).status === 200, '/ready to answer 200 again');
     // Nothing refused was stored: the retries store each message once.
