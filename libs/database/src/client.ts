@@ -143,39 +143,41 @@ function statementsFor(sql: Sql, rules: StatementRules): Sql {
  * come too late (hence the guard on transactions, and `client_id` on sends).
  */
 function underDeadline(query: Query, ms: number): Query {
-  const run = query.then;
-  let result: Promise<unknown> | undefined;
   const cancel = () => {
     // The cancel request travels on a new connection, which may fail too: nothing left to do then.
     void Promise.resolve(query.cancel()).catch(() => {});
   };
-  query.then = ((onFulfilled?: Callback, onRejected?: Callback) => {
-    result ??= withDeadline(Reflect.apply(run, query, []) as Promise<unknown>, ms, 'Postgres', cancel);
-    return result.then(onFulfilled, onRejected);
-  }) as Query['then'];
-  return query;
+  return whenRun(query, (result) => withDeadline(result, ms, 'Postgres', cancel));
 }
 
 /** The query, counted in `load` from the moment it is awaited (run) until it settles, and timed. */
 function counted(query: Query, load: StatementLoad): Query {
+  return whenRun(query, (result) => {
+    const started = performance.now();
+    load.inFlight++;
+    const settle = (ok: boolean) => {
+      load.inFlight--;
+      load.observer?.((performance.now() - started) / 1000, ok);
+    };
+    return result.then(
+      (value) => (settle(true), value),
+      (error: unknown) => {
+        settle(false);
+        throw error;
+      },
+    );
+  });
+}
+
+/**
+ * The query, with `wrap` applied to its result the first time it is awaited — postgres.js runs a
+ * query then, once, however many times it is awaited.
+ */
+function whenRun(query: Query, wrap: (result: Promise<unknown>) => Promise<unknown>): Query {
   const run = query.then;
   let result: Promise<unknown> | undefined;
   query.then = ((onFulfilled?: Callback, onRejected?: Callback) => {
-    if (!result) {
-      const started = performance.now();
-      load.inFlight++;
-      const settle = (ok: boolean) => {
-        load.inFlight--;
-        load.observer?.((performance.now() - started) / 1000, ok);
-      };
-      result = (Reflect.apply(run, query, []) as Promise<unknown>).then(
-        (value) => (settle(true), value),
-        (error: unknown) => {
-          settle(false);
-          throw error;
-        },
-      );
-    }
+    result ??= wrap(Reflect.apply(run, query, []) as Promise<unknown>);
     return result.then(onFulfilled, onRejected);
   }) as Query['then'];
   return query;

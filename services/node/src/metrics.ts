@@ -57,14 +57,7 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  new Gauge({
-    name: 'heyyo_in_flight',
-    help: 'REST requests and socket events in progress on this node (bounded by HEYYO_MAX_IN_FLIGHT).',
-    registers: [registry],
-    collect() {
-      this.set(sources.inFlight());
-    },
-  });
+  sampled(registry, 'heyyo_in_flight', 'REST requests and socket events in progress on this node (bounded by HEYYO_MAX_IN_FLIGHT).', sources.inFlight);
   const statements = new Histogram({
     name: 'heyyo_postgres_statement_duration_seconds',
     help: 'Postgres statements by outcome (ok, error), from being run (waiting for a pool connection included) to their result.',
@@ -72,14 +65,12 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  new Gauge({
-    name: 'heyyo_postgres_statements_in_flight',
-    help: 'Postgres statements waiting for a pool connection or running; above heyyo_postgres_pool_size, some wait.',
-    registers: [registry],
-    collect() {
-      this.set(sources.statementsInFlight());
-    },
-  });
+  sampled(
+    registry,
+    'heyyo_postgres_statements_in_flight',
+    'Postgres statements waiting for a pool connection or running; above heyyo_postgres_pool_size, some wait.',
+    sources.statementsInFlight,
+  );
   new Gauge({ name: 'heyyo_postgres_pool_size', help: 'Connections in the Postgres pool at most.', registers: [registry] }).set(
     sources.poolMax,
   );
@@ -145,16 +136,21 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
       messageEmits.observe(seconds);
     },
     watchConnections(count) {
-      new Gauge({
-        name: 'heyyo_socket_connections',
-        help: 'Socket.IO connections on this node.',
-        registers: [registry],
-        collect() {
-          this.set(count());
-        },
-      });
+      sampled(registry, 'heyyo_socket_connections', 'Socket.IO connections on this node.', count);
     },
   };
+}
+
+/** A gauge whose value is kept elsewhere: each scrape reads it. */
+function sampled(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
 }
 
 /** A counter whose value is kept elsewhere (a running total): each scrape adds what it grew by. */

@@ -5,6 +5,7 @@ import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { createCoalescer, type Pending } from './coalescer.ts';
 import { fixedStatement } from './fixed-statement.ts';
+import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { unreadCountOf } from './unread.ts';
 
 const LISTED_UNREAD_COUNT = unreadCountOf({
@@ -37,9 +38,6 @@ interface RawChannelRow {
   updated_at: string;
 }
 
-// Timestamps of raw statements come back as Postgres text, bigints as strings.
-const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
-
 function toChannelRecord(row: RawChannelRow): ChannelRecord {
   return {
     id: row.id,
@@ -50,12 +48,12 @@ function toChannelRecord(row: RawChannelRow): ChannelRecord {
     metadata: row.metadata,
     createdBy: row.created_by,
     lastSeq: Number(row.last_seq),
-    lastSeqAt: dateOrNull(row.last_seq_at),
-    lastMessageAt: dateOrNull(row.last_message_at),
+    lastSeqAt: dateOrNullFromText(row.last_seq_at),
+    lastMessageAt: dateOrNullFromText(row.last_message_at),
     memberCount: Number(row.member_count),
     messageCount: Number(row.message_count),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    createdAt: dateFromText(row.created_at),
+    updatedAt: dateFromText(row.updated_at),
   };
 }
 

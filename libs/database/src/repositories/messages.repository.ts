@@ -5,6 +5,7 @@ import { pgErrorCode, UNIQUE_VIOLATION } from '../errors.ts';
 import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { fixedStatement, fixedStatements } from './fixed-statement.ts';
+import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter } from './message-writer.ts';
@@ -34,8 +35,6 @@ interface RawMessageRow {
   reaction_counts: Record<string, number>;
 }
 
-// drizzle hands timestamps of raw statements back as Postgres text ("2026-01-31 10:00:00.123+00").
-const toDate = (value: string) => new Date(value);
 
 function toMessageRecord(row: RawMessageRow): MessageRecord {
   return {
@@ -49,9 +48,9 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
     metadata: row.metadata,
     parentId: row.parent_id,
     clientId: row.client_id,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-    deletedAt: row.deleted_at === null ? null : toDate(row.deleted_at),
+    createdAt: dateFromText(row.created_at),
+    updatedAt: dateFromText(row.updated_at),
+    deletedAt: dateOrNullFromText(row.deleted_at),
     reactionCounts: row.reaction_counts,
     author: {
       externalId: row.author_external_id,
@@ -214,7 +213,7 @@ export function createMessagesRepository(db: Database) {
              where c.id = ${channelId}
           )
           select seq, deleted_at from deleted`)) as unknown as { seq: string; deleted_at: string }[];
-        return row && { seq: Number(row.seq), deletedAt: toDate(row.deleted_at) };
+        return row && { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at) };
       });
     },
   };
