@@ -31,6 +31,7 @@ export {
   type HistoryPage,
   type SyncLimits,
 } from './messages.service.ts';
+export { createHistoryCache, type HistoryCache, type HistoryCacheOutcome } from './history-cache.ts';
 export { createUsersService, type UsersService } from './users.service.ts';
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
@@ -46,6 +47,7 @@ import { createChannelsService } from './channels.service.ts';
 import { createCountersService } from './counters.service.ts';
 import type { ContentLimits } from './message-content.ts';
 import type { SyncLimits } from './messages.service.ts';
+import { createHistoryCache, type HistoryCacheOptions } from './history-cache.ts';
 import { createMessagesService } from './messages.service.ts';
 import { createPresenceService } from './presence.service.ts';
 import { createReactionsService } from './reactions.service.ts';
@@ -60,6 +62,8 @@ export interface ChatServicesDeps {
   limits: ContentLimits & SyncLimits;
   /** Seconds from a send reaching the service to its message.new being published (metrics). */
   observeMessageEmit?: (seconds: number) => void;
+  /** Rendered history pages kept in memory, in characters of JSON (0: none), and their lookups. */
+  historyCache: HistoryCacheOptions;
 }
 
 /** Every domain service, wired once per process. */
@@ -70,7 +74,7 @@ export function createChatServices(deps: ChatServicesDeps) {
     apps: createAppsService(deps),
     users: createUsersService(deps),
     channels,
-    messages: createMessagesService({ ...deps, channels }),
+    messages: createMessagesService({ ...deps, channels, historyCache: createHistoryCache(deps.historyCache) }),
     presence: createPresenceService({ ...deps, channels }),
     /** The worker's: applying queued reaction changes. */
     reactions: createReactionsService(deps),

@@ -1,16 +1,17 @@
 import { MAX_SYNC_PAGE, type Message, type SyncResult } from '@heyyo/contracts';
-import type { Repositories } from '@heyyo/database';
+import type { HistoryPage, Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
 import type { ChannelsService } from './channels.service.ts';
 import { Errors } from './errors.ts';
+import type { HistoryCache } from './history-cache.ts';
 import { nextVersion } from './jobs.ts';
 import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
 import { presentMessage } from './presenters.ts';
 
 /** A page of history: newest first (optionally before a time), or a catch-up after a seq. */
-export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+export type { HistoryPage };
 
 export interface SyncLimits {
   /** A catch-up further behind than this is told to reload instead. */
@@ -18,23 +19,30 @@ export interface SyncLimits {
 }
 
 export interface MessagesServiceDeps {
-  repos: Pick<Repositories, 'messages' | 'reactions'>;
+  repos: Pick<Repositories, 'messages' | 'reactions' | 'channels'>;
   channels: Pick<ChannelsService, 'requireMembership' | 'assertMember'>;
   publisher: EventPublisher;
   jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
   /** Seconds from a send reaching the service to its message.new being published. */
   observeMessageEmit?: (seconds: number) => void;
+  /** Rendered history pages this node keeps (see history-cache.ts). */
+  historyCache: HistoryCache;
 }
 
 export function createMessagesService(deps: MessagesServiceDeps) {
   const { repos, channels, publisher, jobs, limits } = deps;
 
+  /** Refuses a catch-up from `afterSeq` that is too far behind the channel's `lastSeq`. */
+  function assertSyncable(lastSeq: number, afterSeq: number) {
+    const behind = lastSeq - afterSeq;
+    if (behind > limits.syncMaxBehind) throw Errors.resyncRequired(behind, limits.syncMaxBehind);
+  }
+
   /** The channel, after checking that a catch-up from `afterSeq` is not too far behind. */
   async function requireSyncable(actor: Actor, channelId: string, afterSeq: number) {
     const channel = await channels.requireMembership(actor, channelId);
-    const behind = channel.lastSeq - afterSeq;
-    if (behind > limits.syncMaxBehind) throw Errors.resyncRequired(behind, limits.syncMaxBehind);
+    assertSyncable(channel.lastSeq, afterSeq);
     return channel;
   }
 
@@ -84,9 +92,14 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      * JSON text of a ListedMessage array, rendered by the database (the REST read path).
      */
     async historyJson(actor: Actor, channelId: string, query: HistoryPage): Promise<string> {
-      if (query.afterSeq !== undefined) await requireSyncable(actor, channelId, query.afterSeq);
-      else await channels.assertMember(actor, channelId);
-      return repos.messages.renderHistoryPage(actor.appId, channelId, query);
+      // Asked every time, not remembered: the history version comes with it.
+      const access = await repos.channels.findHistoryAccess(actor.appId, channelId, actor.userId);
+      if (!access) throw Errors.channelNotFound();
+      if (!access.role) throw Errors.notMember();
+      if (query.afterSeq !== undefined) assertSyncable(access.lastSeq, query.afterSeq);
+      return deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
+        repos.messages.renderHistoryPage(actor.appId, channelId, query),
+      );
     },
 
     /** What a reconnecting client missed: messages after `afterSeq`, in seq order, without gaps. */

@@ -115,6 +115,14 @@ export interface Config {
     /** The fixed window of `userWritesPerWindow`, in whole seconds. @defaultValue 10 */
     userWriteWindowSeconds: number;
   };
+  cache: {
+    /**
+     * Rendered history pages an API node keeps in memory, in MiB of JSON (0: none). A page is
+     * served from it while its channel's history version is unchanged (read with the membership
+     * check), so it is never stale. @defaultValue 32
+     */
+    historyMiB: number;
+  };
   realtime: {
     /** A connection not refreshed for this long counts as gone (a gateway died). @defaultValue 30000 */
     presenceTtlMs: number;
@@ -263,6 +271,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimitWindowMs: read.int('HEYYO_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
       userWritesPerWindow: read.int('HEYYO_USER_WRITES_PER_WINDOW', 100, 1, 10_000_000),
       userWriteWindowSeconds: read.int('HEYYO_USER_WRITE_WINDOW_SECONDS', 10, 1, 3600),
+    },
+    cache: {
+      historyMiB: read.int('HEYYO_HISTORY_CACHE_MIB', 32, 0, 64 * 1024),
     },
     realtime: {
       presenceTtlMs: read.int('HEYYO_PRESENCE_TTL_MS', 30_000, 1000, 600_000),

@@ -10,12 +10,14 @@ export {
   type NewChannel,
   type Page,
   type ChannelAccess,
+  type HistoryAccess,
 } from './repositories/channels.repository.ts';
 export {
   createMessagesRepository,
   type MessagesRepository,
   type NewMessage,
   type HistoryPage,
+  type RenderedPage,
 } from './repositories/messages.repository.ts';
 export {
   createReactionsRepository,

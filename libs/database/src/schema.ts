@@ -67,6 +67,12 @@ export const channels = pgTable(
     memberCount: integer('member_count').notNull().default(0),
     /** Messages not deleted. */
     messageCount: bigint('message_count', { mode: 'number' }).notNull().default(0),
+    /**
+     * Bumped by every change to what the channel's history shows (a message stored or deleted, a
+     * reaction or reaction count changed, an author's profile changed), in the statement that
+     * makes it: the key that tells an API node its rendered history page is still current.
+     */
+    historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

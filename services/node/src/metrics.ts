@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HistoryCacheOutcome } from '@heyyo/chat';
 import type { QueueStats } from '@heyyo/queue';
 
 export interface MetricsSources {
@@ -31,6 +32,8 @@ export interface NodeMetrics {
   observeRedisCommand(command: string, seconds: number, ok: boolean): void;
   /** A stored message announced: seconds from the send reaching this node to its message.new leaving it. */
   observeMessageEmit(seconds: number): void;
+  /** A history page asked for: served from the node's cache, or rendered by Postgres. */
+  observeHistoryCache(outcome: HistoryCacheOutcome): void;
 }
 
 /**
@@ -87,6 +90,12 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  const historyPages = new Counter({
+    name: 'heyyo_history_cache_requests_total',
+    help: 'History pages asked for, by outcome: hit (still current, served from memory) or miss (rendered by Postgres).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   monotonic(registry, 'heyyo_overload_refusals_total', 'Requests and socket events refused at the bound (HEYYO_ERR_OVERLOADED).', sources.refused);
   monotonic(
     registry,
@@ -134,6 +143,9 @@ export function createNodeMetrics(sources: MetricsSources): NodeMetrics {
     },
     observeMessageEmit(seconds) {
       messageEmits.observe(seconds);
+    },
+    observeHistoryCache(outcome) {
+      historyPages.inc({ outcome });
     },
     watchConnections(count) {
       sampled(registry, 'heyyo_socket_connections', 'Socket.IO connections on this node.', count);

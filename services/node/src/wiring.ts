@@ -76,6 +76,7 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     jobs,
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
     observeMessageEmit: metrics.observeMessageEmit,
+    historyCache: { maxChars: config.cache.historyMiB * 1024 * 1024, observe: metrics.observeHistoryCache },
   });
   // In Redis when the engine has it, so every node spends from one budget per user.
   const writeBudget = createWriteBudget({

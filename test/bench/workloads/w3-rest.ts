@@ -63,6 +63,16 @@ export async function runW3(heyyo: HeyyoCluster, user: BenchUser, options: W3Opt
     }),
   );
   log(`W3 ours GET …/messages?limit=50: ${JSON.stringify(get)}`);
+  const getWhileWritten = await whileWritten(heyyo.apiUrl, channelIds[0]!, headers, () =>
+    autocannon({
+      url: `${heyyo.apiUrl}/api/channels/${channelIds[0]}/messages?limit=50`,
+      connections: options.connections,
+      duration: options.durationS,
+      headers: { authorization: `Bearer ${user.token}` },
+    }),
+  );
+  const get2 = figures(getWhileWritten.result);
+  log(`W3 ours GET …/messages?limit=50 while the channel gets a message every ${WRITE_EVERY_MS} ms: ${JSON.stringify(get2)}, ${getWhileWritten.writes} writes`);
 
   const hello = await startScript('hello-world', 'test/bench/baselines/hello-world.ts', {});
   let helloGet: RestFigures;
@@ -92,6 +102,31 @@ export async function runW3(heyyo: HeyyoCluster, user: BenchUser, options: W3Opt
     { workload: W, metric: 'POST …/messages p50 / p99', unit: 'ms', ours: post.p50, baseline: helloPost.p50, baselineName: `${B} POST`, note: `p99 ours ${post.p99} ms, hello ${helloPost.p99} ms` },
     { workload: W, metric: 'GET …/messages?limit=50 req/s', unit: '/s', ours: get.requestsPerSecond, baseline: helloGet.requestsPerSecond, baselineName: `${B} GET`, note: errorsNote(get) },
     { workload: W, metric: 'GET …/messages p50 / p99', unit: 'ms', ours: get.p50, baseline: helloGet.p50, baselineName: `${B} GET`, note: `p99 ours ${get.p99} ms, hello ${helloGet.p99} ms` },
+    { workload: W, metric: `GET …/messages?limit=50 req/s, a message every ${WRITE_EVERY_MS} ms`, unit: '/s', ours: get2.requestsPerSecond, baseline: helloGet.requestsPerSecond, baselineName: `${B} GET`, note: `p50 ${get2.p50} ms, p99 ${get2.p99} ms; each write makes the cached page stale ${errorsNote(get2)}`.trim() },
   ];
-  return { post, get, helloGet, helloPost, rows };
+  return { post, get, getWhileWritten: get2, helloGet, helloPost, rows };
+}
+
+/** A message to the channel every WRITE_EVERY_MS while `measure` runs: each makes its cached pages stale. */
+const WRITE_EVERY_MS = 100;
+
+async function whileWritten<T>(apiUrl: string, channelId: string, headers: Record<string, string>, measure: () => Promise<T>) {
+  let writes = 0;
+  let writing = Promise.resolve();
+  const timer = setInterval(() => {
+    writing = writing.then(async () => {
+      const response = await fetch(`${apiUrl}/api/channels/${channelId}/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ text: 'bench write', metadata: { sentAt: Date.now() } }),
+      });
+      if (response.ok) writes++;
+    });
+  }, WRITE_EVERY_MS);
+  try {
+    return { result: await measure(), writes };
+  } finally {
+    clearInterval(timer);
+    await writing;
+  }
 }

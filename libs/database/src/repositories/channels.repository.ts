@@ -21,6 +21,12 @@ const FIND_ACCESS = `
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
    where c.app_id = $1 and c.id = $2`;
 
+/** What a history read needs: the reader's membership and the channel's seq and history version. */
+const FIND_HISTORY_ACCESS = `
+  select c.last_seq, c.history_version::text, cm.role from channels c
+    left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
+   where c.app_id = $1 and c.id = $2`;
+
 interface RawChannelRow {
   id: string;
   app_id: string;
@@ -125,11 +131,23 @@ export interface ChannelAccess {
   role: MemberRole | null;
 }
 
+/** The asking user's role in a channel (null: not a member), its last seq and history version. */
+export interface HistoryAccess {
+  role: MemberRole | null;
+  lastSeq: number;
+  /** Changes whenever the channel's history would render differently (see the schema). */
+  historyVersion: string;
+}
+
 export function createChannelsRepository(db: Database) {
   type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
   const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
   const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
   const findAccess = fixedStatement<RawChannelRow & { role: MemberRole | null }>(db, FIND_ACCESS);
+  const findHistoryAccess = fixedStatement<{ last_seq: string; history_version: string; role: MemberRole | null }>(
+    db,
+    FIND_HISTORY_ACCESS,
+  );
 
   /** One statement for a batch of marks; two marks of one member go as one (the further wins). */
   async function writeMarks(marks: Pending<ReadMark, ReadStateRecord | undefined>[]): Promise<void> {
@@ -184,6 +202,13 @@ export function createChannelsRepository(db: Database) {
       // A fixed statement: every send of a membership not yet remembered, and every catch-up, asks this.
       const [row] = await findAccess(appId, channelId, userId);
       return row && { channel: toChannelRecord(row), role: row.role };
+    },
+
+    /** findAccess for a history read: one primary-key lookup each side, no channel record to build. */
+    async findHistoryAccess(appId: AppId, channelId: string, userId: string): Promise<HistoryAccess | undefined> {
+      if (!isUuid(channelId)) return undefined;
+      const [row] = await findHistoryAccess(appId, channelId, userId);
+      return row && { role: row.role, lastSeq: Number(row.last_seq), historyVersion: row.history_version };
     },
 
     /** The user's channels with their read state, most recently active first. */

@@ -5,7 +5,8 @@ import type { Database } from '../client.ts';
  * Channel counters (message_count, member_count, last_message_at) change in the statements
  * that change their rows (a send, a delete, a join), and unread counts are computed when read
  * (unread.ts), so neither needs a recount. Reaction counts are the one counter the worker keeps:
- * its recount is idempotent — it locks the message row, then counts in a new statement whose
+ * its recount is idempotent — it locks the message's channel row (the lock sends and deletes
+ * take first, so the lock order is the same everywhere), then counts in a new statement whose
  * snapshot (READ COMMITTED) includes every change committed before the lock was granted, so
  * running a job twice, late, or in parallel with another gives the same numbers.
  */
@@ -39,11 +40,16 @@ export function createCountersRepository(db: Database) {
     /** Recounts one message's live reactions per type. */
     async recountMessageReactions(messageId: string): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.execute(sql`select 1 from messages where id = ${messageId} for update`);
         await tx.execute(sql`
-          update messages m set reaction_counts = e.reaction_counts
-            from (${EXPECTED_REACTIONS} where m.id = ${messageId}) e
-           where m.id = e.id`);
+          select 1 from channels where id = (select channel_id from messages where id = ${messageId}) for update`);
+        await tx.execute(sql`
+          with recounted as (
+            update messages m set reaction_counts = e.reaction_counts
+              from (${EXPECTED_REACTIONS} where m.id = ${messageId}) e
+             where m.id = e.id and m.reaction_counts <> e.reaction_counts
+            returning m.channel_id
+          )
+          update channels c set history_version = c.history_version + 1 from recounted r where c.id = r.channel_id`);
       });
     },
 
@@ -63,8 +69,13 @@ export function createCountersRepository(db: Database) {
                    last_message_at = e.last_message_at
               from (${EXPECTED_CHANNEL}) e where c.id = e.id`);
           await tx.execute(sql`
-            update messages m set reaction_counts = e.reaction_counts
-              from (${EXPECTED_REACTIONS}) e where m.id = e.id and m.reaction_counts <> e.reaction_counts`);
+            with fixed as (
+              update messages m set reaction_counts = e.reaction_counts
+                from (${EXPECTED_REACTIONS}) e where m.id = e.id and m.reaction_counts <> e.reaction_counts
+              returning m.channel_id
+            )
+            update channels c set history_version = c.history_version + 1
+             where c.id in (select channel_id from fixed)`);
         }
         return { channels: channelDrift.length, messages: messageDrift.length };
       });

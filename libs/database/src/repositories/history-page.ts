@@ -48,9 +48,13 @@ export const PAGE_ROWS = byWindow(
   (window) => `select m.*, ${AUTHOR_COLUMNS} from (${pageRows(window)}) m join users u on u.id = m.user_id order by m.seq asc`,
 );
 
-/** A page as the JSON text of the API's ListedMessage array, oldest first (the history route). */
+/**
+ * A page as the JSON text of the API's ListedMessage array, oldest first (the history route),
+ * with the channel's history version read in the same snapshot: the version the page is of.
+ */
 export const PAGE_JSON = byWindow(
-  (window) => `select coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
+  (window) => `select (select history_version from channels where app_id = $1 and id = $2)::text as version,
+                      coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
                  from (${pageRows(window)}) m join users u on u.id = m.user_id`,
 );
 

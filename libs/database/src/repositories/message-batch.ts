@@ -98,7 +98,8 @@ export const INSERT_BATCH = `
          set last_seq = c.last_seq + p.n,
              last_seq_at = ${newestCreatedAt('p.n')},
              last_message_at = ${newestCreatedAt('p.n')},
-             message_count = c.message_count + p.n
+             message_count = c.message_count + p.n,
+             history_version = c.history_version + 1
         from per_channel p join locked l on l.id = p.channel_id
        where c.id = p.channel_id
       returning c.id, c.last_seq - p.n as base_seq, c.last_seq_at - (p.n - 1) * interval '1 millisecond' as base_at
@@ -125,7 +126,8 @@ export const INSERT_ONE = `
          set last_seq = c.last_seq + 1,
              last_seq_at = ${newestCreatedAt('1')},
              last_message_at = ${newestCreatedAt('1')},
-             message_count = c.message_count + 1
+             message_count = c.message_count + 1,
+             history_version = c.history_version + 1
        where c.id = $2 and c.app_id = $1
          and ($8::text is null or not exists (
                select 1 from messages m where m.channel_id = $2 and m.user_id = $3 and m.client_id = $8))

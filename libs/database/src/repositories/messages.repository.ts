@@ -14,6 +14,12 @@ export type { NewMessage } from './message-batch.ts';
 
 export type { HistoryPage } from './history-page.ts';
 
+/** A history page's JSON text and the channel's history version it was rendered at. */
+export interface RenderedPage {
+  json: string;
+  version: string | undefined;
+}
+
 /** A message row plus its author's columns, as the raw statements below return it. */
 interface RawMessageRow {
   id: string;
@@ -68,7 +74,7 @@ export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
   const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
   const insertOneStatement = fixedStatement<RawMessageRow>(db, INSERT_ONE);
-  const pageJson = fixedStatements<{ page: string }, Window>(db, PAGE_JSON);
+  const pageJson = fixedStatements<{ page: string; version: string | null }, Window>(db, PAGE_JSON);
   const pageRows = fixedStatements<RawMessageRow, Window>(db, PAGE_ROWS);
 
   const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
@@ -172,11 +178,12 @@ export function createMessagesRepository(db: Database) {
      * rendered by Postgres: the node forwards it without decoding 50 rows, building objects
      * and serializing them again (measured in docs/benchmarks.md). The shape is the
      * contract's; the tests check every response against it.
+     * @returns the page and the channel's history version it shows (undefined: no such channel).
      */
-    async renderHistoryPage(appId: AppId, channelId: string, page: HistoryPage): Promise<string> {
+    async renderHistoryPage(appId: AppId, channelId: string, page: HistoryPage): Promise<RenderedPage> {
       const { window, parameters } = pageQuery(appId, channelId, page);
       const [row] = await pageJson[window](...parameters);
-      return row!.page;
+      return { json: row!.page, version: row!.version ?? undefined };
     },
 
     /**
@@ -204,6 +211,7 @@ export function createMessagesRepository(db: Database) {
           ), counted as (
             update channels c
                set message_count = c.message_count - 1,
+                   history_version = c.history_version + 1,
                    last_message_at = case when c.last_message_at = d.created_at
                      then (select m.created_at from messages m
                             where m.channel_id = c.id and m.deleted_at is null and m.seq <> d.seq

@@ -43,7 +43,14 @@ export function createReactionsRepository(db: Database) {
                  -- A reaction that comes back is a new reaction: it sorts as the latest.
                  created_at = case when ${change.present} and removed_at is not null then now() else created_at end
            where ${key}`);
-        return { changed: wasPresent !== change.present, present: change.present };
+        const changed = wasPresent !== change.present;
+        // The message's reactions are part of its channel's history: cached pages are stale now.
+        if (changed) {
+          await tx.execute(sql`
+            update channels set history_version = history_version + 1
+             where id = (select channel_id from messages where id = ${change.messageId})`);
+        }
+        return { changed, present: change.present };
       });
     },
   };

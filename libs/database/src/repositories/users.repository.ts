@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import type { UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
@@ -11,10 +11,39 @@ export interface UserProfile {
   avatarUrl?: string | null;
 }
 
+/**
+ * Sets the given profile fields of an existing user only where they differ, and then bumps
+ * the history version of every channel the user is in: their messages there show the profile.
+ * The WHERE is rechecked on the newest row under its lock, so a change is seen exactly when
+ * this statement makes it; the channels are locked in id order, as sends lock them.
+ */
+function changeProfileStatement(appId: AppId, profile: UserProfile) {
+  const fields = [
+    profile.displayName !== undefined ? { column: sql.raw('display_name'), value: profile.displayName } : undefined,
+    profile.avatarUrl !== undefined ? { column: sql.raw('avatar_url'), value: profile.avatarUrl } : undefined,
+  ].filter((field) => field !== undefined);
+  if (fields.length === 0) return undefined;
+  const set = sql.join(fields.map(({ column, value }) => sql`${column} = ${value}`), sql`, `);
+  const differs = sql.join(fields.map(({ column, value }) => sql`${column} is distinct from ${value}`), sql` or `);
+  return sql`
+    with changed as (
+      update users set ${set}, updated_at = now()
+       where app_id = ${appId} and external_id = ${profile.externalId} and (${differs})
+      returning id
+    ), locked as (
+      select c.id from channels c join channel_members cm on cm.channel_id = c.id join changed on changed.id = cm.user_id
+       order by c.id
+         for update of c
+    )
+    update channels c set history_version = c.history_version + 1 from locked l where c.id = l.id`;
+}
+
 export function createUsersRepository(db: Database) {
   return {
     /** Creates the user or updates the profile fields that were given. */
     async upsert(appId: AppId, profile: UserProfile): Promise<UserRecord> {
+      const changeProfile = changeProfileStatement(appId, profile);
+      if (changeProfile) await db.execute(changeProfile);
       const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
       if (profile.displayName !== undefined) changes.displayName = profile.displayName;
       if (profile.avatarUrl !== undefined) changes.avatarUrl = profile.avatarUrl;

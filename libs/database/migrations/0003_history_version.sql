@@ -1,0 +1,1 @@
+ALTER TABLE "channels" ADD COLUMN "history_version" bigint DEFAULT 0 NOT NULL;
