@@ -18,6 +18,8 @@ const withServices = decision.run === 'all';
 const REDIS_ONLY = [
   // Reads presence's Redis keys; what clients see (presence.test.ts) runs on both engines.
   'test/integration/presence-redis.test.ts',
+  // The invalidation bus's Redis side; the memory engine's bus is in-process calls (channel-leave.test.ts runs on both).
+  'test/integration/invalidation-bus.test.ts',
   // The contract suites (test/contracts) on the Redis implementations; the memory ones run them in 'unit'.
   'test/integration/presence-store-contract.test.ts',
   'test/integration/job-queue-contract.test.ts',

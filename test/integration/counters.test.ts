@@ -102,10 +102,11 @@ describe('counters', () => {
     expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
   });
 
-  it('stay exact under concurrent sends, deletes, joins and reads (reconcile finds 0 drift)', async () => {
+  it('stay exact under concurrent sends, deletes, joins, leaves and reads (reconcile finds 0 drift)', async () => {
     const owner = await ctx.newUser();
     const writers = await Promise.all(Array.from({ length: 6 }, () => ctx.newUser(owner.app)));
-    const channel = await ctx.newChannel(owner, { members: writers.map((writer) => writer.id) });
+    const leavers = await Promise.all(Array.from({ length: 2 }, () => ctx.newUser(owner.app)));
+    const channel = await ctx.newChannel(owner, { members: [...writers, ...leavers].map((member) => member.id) });
     const sent = await Promise.all(writers.flatMap((writer) => Array.from({ length: 5 }, () => ctx.send(writer, channel.id))));
     const newest = sent.toSorted((a, b) => b.seq - a.seq);
 
@@ -118,6 +119,7 @@ describe('counters', () => {
         }),
       ),
       ...joiners.map((joiner) => ctx.request('POST', `/api/channels/${channel.id}/join`, { token: joiner.token })),
+      ...leavers.map((leaver) => ctx.request('POST', `/api/channels/${channel.id}/leave`, { token: leaver.token })),
       ...writers.map((writer) => ctx.request('POST', `/api/channels/${channel.id}/read`, { token: writer.token, body: { seq: 10 } })),
     ]);
 

@@ -465,6 +465,11 @@ describe('@heyyo/sdk against one node', () => {
       await actorClient.channels.addMember(channel.id, added.id);
       expect(await addedEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added' });
 
+      // member.left
+      const leftEvent = nextEvent(watcherClient, 'member.left');
+      expect(await sdk({ token: added.token, autoConnect: false }).channels.leave(channel.id)).toEqual({ message: 'Left channel' });
+      expect(await leftEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added' });
+
       // channel.read: the reader's other device hears of it.
       const second = await actorClient.messages.send(channel.id, 'to be read');
       const synced = nextEvent(watcherPhone, 'channel.read');

@@ -10,7 +10,6 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '@heyyo/config';
 import { createDb, type DatabaseHandle } from '@heyyo/database';
 import { createLogger } from '@heyyo/logging';
-import { closeRedis } from '@heyyo/realtime';
 import {
   buildHttpApp,
   connectRedis,
@@ -18,6 +17,7 @@ import {
   createRedisEngine,
   redisConnected,
   wireServices,
+  type Engine,
   type Wiring,
 } from '@heyyo/service-node';
 import type { RunningWorker } from '@heyyo/service-worker';
@@ -48,7 +48,15 @@ export interface ApiContextOptions {
 export function useApiContext(options: ApiContextOptions = {}): ApiContext {
   const resources = fileResources('api');
   let state:
-    | { app: FastifyInstance; config: Readonly<Config>; db: DatabaseHandle; redis: Redis | undefined; wiring: Wiring; worker: RunningWorker }
+    | {
+        app: FastifyInstance;
+        config: Readonly<Config>;
+        db: DatabaseHandle;
+        redis: Redis | undefined;
+        engine: Engine;
+        wiring: Wiring;
+        worker: RunningWorker;
+      }
     | undefined;
 
   beforeAll(async () => {
@@ -67,7 +75,7 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
     const app = await buildHttpApp(config, logger, wiring);
     await app.ready();
     const worker = engine.startWorker({ services: wiring.services, logger });
-    state = { app, config, db, redis, wiring, worker };
+    state = { app, config, db, redis, engine, wiring, worker };
   });
 
   afterAll(async () => {
@@ -80,7 +88,8 @@ export function useApiContext(options: ApiContextOptions = {}): ApiContext {
       }
       await resources.release(state?.redis);
     } finally {
-      if (state?.redis) await closeRedis(state.redis);
+      // Its Redis client too, if it has one.
+      await state?.engine.close();
     }
   });
 

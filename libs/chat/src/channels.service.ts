@@ -1,6 +1,6 @@
 import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState } from '@heyyo/contracts';
 import type { ChannelRecord, Page, Repositories } from '@heyyo/database';
-import type { EventPublisher, PresenceReader } from '@heyyo/realtime';
+import type { EventPublisher, InvalidationBus, PresenceReader } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
@@ -25,6 +25,7 @@ export interface ChannelsServiceDeps {
   repos: Pick<Repositories, 'channels' | 'users'>;
   presence: PresenceReader;
   publisher: EventPublisher;
+  invalidations: InvalidationBus;
   limits: ContentLimits;
 }
 
@@ -33,11 +34,23 @@ export const MAX_ROOMS_PER_CONNECTION = 10_000;
 
 /** Memberships remembered per process: bounded, so a large tenant cannot grow it without limit. */
 const KNOWN_MEMBERSHIPS_CACHED = 100_000;
-const membershipKey = (actor: Actor, channelId: string) => `${actor.appId}:${channelId}:${actor.userId}`;
+/**
+ * How long a remembered membership is trusted without a word from the invalidation bus: the
+ * safety net for an invalidation lost while Redis was unreachable to its publisher.
+ */
+const KNOWN_MEMBERSHIP_TTL_MS = 30_000;
+const membershipKey = (appId: string, channelId: string, userId: string) => `${appId}:${channelId}:${userId}`;
 
 export function createChannelsService(deps: ChannelsServiceDeps) {
-  const { repos, presence, publisher, limits } = deps;
-  const knownMembers = new LRUCache<string, true>({ max: KNOWN_MEMBERSHIPS_CACHED });
+  const { repos, presence, publisher, invalidations, limits } = deps;
+  const knownMembers = new LRUCache<string, true>({ max: KNOWN_MEMBERSHIPS_CACHED, ttl: KNOWN_MEMBERSHIP_TTL_MS });
+  // Bumped by every invalidation: a membership read before one arrived is not remembered after it.
+  let invalidationsHeard = 0;
+  invalidations.subscribe((invalidation) => {
+    invalidationsHeard++;
+    if (invalidation.kind === 'everything') knownMembers.clear();
+    else knownMembers.delete(membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId));
+  });
 
   /** Live connections of the new member enter the room, and the room hears of it. */
   function announceMember(channelId: string, userId: string, externalId: string) {
@@ -50,22 +63,27 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
    * @throws 404 when it does not exist in the actor's app, 403 when the actor is not in it.
    */
   async function requireMembership(actor: Actor, channelId: string): Promise<ChannelRecord> {
+    const heardBefore = invalidationsHeard;
     const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
     if (!access) throw Errors.channelNotFound();
     if (!access.role) throw Errors.notMember();
-    knownMembers.set(membershipKey(actor, channelId), true);
+    if (invalidationsHeard === heardBefore) knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), true);
     return access.channel;
   }
 
   /**
-   * requireMembership for callers that need no channel record (sending, reading
-   * history, typing): answered from memory for a membership seen before. Sound
-   * because a membership, once made, is never revoked (there is no leave or kick,
-   * nor channel deletion); whatever adds one must also clear this cache on every node.
+   * requireMembership for callers that need no channel record (sending, typing): answered from
+   * memory for a membership seen before. Whatever ends a membership publishes an invalidation,
+   * which every node applies to this cache (see KNOWN_MEMBERSHIP_TTL_MS for the safety net).
    */
   async function assertMember(actor: Actor, channelId: string): Promise<void> {
-    if (knownMembers.get(membershipKey(actor, channelId))) return;
+    if (knownMembers.get(membershipKey(actor.appId, channelId, actor.userId))) return;
     await requireMembership(actor, channelId);
+  }
+
+  /** Every node forgets the membership (this one before it returns). */
+  async function forgetMembership(appId: string, channelId: string, userId: string): Promise<void> {
+    await invalidations.publish({ kind: 'membership', appId, channelId, userId });
   }
 
   return {
@@ -143,6 +161,26 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       const joined = await repos.channels.addMember(actor.appId, channelId, actor.userId, 'member');
       if (joined) announceMember(channelId, actor.userId, actor.externalId);
       return { joined };
+    },
+
+    /**
+     * The actor stops being a member: on every node their membership is forgotten and their
+     * connections leave the room; the channel's members and the actor's own connections get
+     * member.left. Leaving a channel one is not in changes nothing and is not an error.
+     * @throws 404 when the channel is not in the actor's app, 409 for the last owner of a
+     * channel with other members.
+     */
+    async leave(actor: Actor, channelId: string): Promise<{ left: boolean }> {
+      const outcome = await repos.channels.removeMember(actor.appId, channelId, actor.userId);
+      if (outcome === 'no-channel') throw Errors.channelNotFound();
+      if (outcome === 'last-owner') throw Errors.lastOwner();
+      if (outcome === 'not-member') return { left: false };
+      await forgetMembership(actor.appId, channelId, actor.userId);
+      publisher.leaveChannel(actor.userId, channelId);
+      const event = { channelId, userId: actor.userId, externalId: actor.externalId };
+      publisher.toChannel(channelId, 'member.left', event);
+      publisher.toUser(actor.userId, 'member.left', event);
+      return { left: true };
     },
 
     /** A member adds another user of the app. Adding a member twice is not an error. */

@@ -35,6 +35,8 @@ export const Errors = {
   invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),
   notMember: () => createError(ErrorCodes.NOT_MEMBER, 'Not a member of this channel', 403),
   channelNotFound: () => createError(ErrorCodes.CHANNEL_NOT_FOUND, 'Channel not found', 404),
+  lastOwner: () =>
+    createError(ErrorCodes.LAST_OWNER, 'The last owner cannot leave a channel that has other members; make another member owner first', 409),
   userNotFound: () => createError(ErrorCodes.USER_NOT_FOUND, 'User not found', 404),
   messageNotFound: () => createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found', 404),
   // The seed's wording: a stranger's message and a missing one look the same.

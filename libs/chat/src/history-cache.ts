@@ -17,10 +17,11 @@ const pageKey = (appId: string, channelId: string, page: HistoryPage) =>
     : `${appId}:${channelId}:${page.limit}:before:${page.before?.toISOString() ?? ''}`;
 
 /**
- * Rendered history pages, kept while the channel's history version is the one they were rendered
- * at. The version is read from Postgres on every request (with the membership check, one
- * statement), and every change to what a page shows bumps it in the statement that makes the
- * change — so a page served from here is the one Postgres would render now, on any node.
+ * Rendered history pages, kept while their version (the channel's history version and the app's
+ * profile version) is the one they were rendered at. The version is read from Postgres on every
+ * request (with the membership check, one statement), and every change to what a page shows
+ * bumps it in the statement that makes the change — so a page served from here is the one
+ * Postgres would render now, on any node.
  */
 export function createHistoryCache(options: HistoryCacheOptions) {
   const pages =

@@ -40,7 +40,7 @@ export { createPresenceService, type PresenceService, type PresenceStatus } from
 import type { TokenService } from '@heyyo/auth';
 import type { Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
-import type { EventPublisher, PresenceReader } from '@heyyo/realtime';
+import type { EventPublisher, InvalidationBus, PresenceReader } from '@heyyo/realtime';
 import { createAppsService } from './apps.service.ts';
 import { createAuthService } from './auth.service.ts';
 import { createChannelsService } from './channels.service.ts';
@@ -59,6 +59,7 @@ export interface ChatServicesDeps {
   presence: PresenceReader;
   publisher: EventPublisher;
   jobs: JobQueue;
+  invalidations: InvalidationBus;
   limits: ContentLimits & SyncLimits;
   /** Seconds from a send reaching the service to its message.new being published (metrics). */
   observeMessageEmit?: (seconds: number) => void;

@@ -92,7 +92,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      * JSON text of a ListedMessage array, rendered by the database (the REST read path).
      */
     async historyJson(actor: Actor, channelId: string, query: HistoryPage): Promise<string> {
-      // Asked every time, not remembered: the history version comes with it.
+      // Asked every time, not remembered: the page version comes with it.
       const access = await repos.channels.findHistoryAccess(actor.appId, channelId, actor.userId);
       if (!access) throw Errors.channelNotFound();
       if (!access.role) throw Errors.notMember();

@@ -22,6 +22,8 @@ export const ErrorCodes = {
   MESSAGE_NOT_FOUND: 'HEYYO_ERR_MESSAGE_NOT_FOUND',
   PARENT_NOT_FOUND: 'HEYYO_ERR_PARENT_NOT_FOUND',
   ROUTE_NOT_FOUND: 'HEYYO_ERR_ROUTE_NOT_FOUND',
+  /** The change would leave a channel that has members without an owner (409). */
+  LAST_OWNER: 'HEYYO_ERR_LAST_OWNER',
   /** A catch-up position too far behind: reload the channel's history instead. */
   RESYNC_REQUIRED: 'HEYYO_ERR_RESYNC_REQUIRED',
   RATE_LIMITED: 'HEYYO_ERR_RATE_LIMITED',

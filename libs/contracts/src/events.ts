@@ -91,6 +91,9 @@ export type ReactionEvent = Static<typeof ReactionEvent>;
 export const MemberJoinedEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberJoinedEvent' });
 export type MemberJoinedEvent = Static<typeof MemberJoinedEvent>;
 
+export const MemberLeftEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberLeftEvent' });
+export type MemberLeftEvent = Static<typeof MemberLeftEvent>;
+
 export const MessageDeletedEvent = Strict(
   { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp },
   { title: 'MessageDeletedEvent' },
@@ -150,6 +153,13 @@ export const ClientEvents = {
     payload: ChannelPayload,
     ack: Success,
   },
+  'channel.leave': {
+    summary:
+      "Leave a channel: you stop being a member, all your connections leave its room, and its members (you included) get member.left. " +
+      'Leaving a channel you are not in succeeds; the last owner of a channel that has other members cannot leave (HEYYO_ERR_LAST_OWNER).',
+    payload: ChannelPayload,
+    ack: Success,
+  },
   'reaction.add': {
     summary: 'Add a reaction; acknowledged once queued, announced as reaction.new once applied.',
     payload: ReactionPayload,
@@ -191,6 +201,10 @@ export const ServerEvents = {
   'reaction.deleted': { summary: 'A reaction was removed.', payload: ReactionEvent },
   'channel.read': { summary: "To the reader's own connections: keeps a user's devices in sync.", payload: ChannelReadEvent },
   'member.joined': { summary: 'A user joined one of your channels.', payload: MemberJoinedEvent },
+  'member.left': {
+    summary: "A member left one of your channels; also to the leaver's own connections, which no longer get the channel's events.",
+    payload: MemberLeftEvent,
+  },
   'auth.expired': {
     summary: "To one socket: its token expired; send auth.refresh within graceMs or the socket is disconnected.",
     payload: AuthExpiredEvent,

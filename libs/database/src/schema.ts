@@ -22,6 +22,12 @@ export const apps = pgTable('apps', {
   name: text('name').notNull(),
   apiKey: text('api_key').notNull().unique(),
   apiSecretHash: text('api_secret_hash').notNull(),
+  /**
+   * Bumped whenever a user of the app changes their display name or avatar: history pages show
+   * the author's profile, in any channel they ever wrote in, so every cached page of the app is
+   * stale then (profile changes are rare; a page cache keyed by it stays simple and exact).
+   */
+  profileVersion: bigint('profile_version', { mode: 'number' }).notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -69,8 +75,8 @@ export const channels = pgTable(
     messageCount: bigint('message_count', { mode: 'number' }).notNull().default(0),
     /**
      * Bumped by every change to what the channel's history shows (a message stored or deleted, a
-     * reaction or reaction count changed, an author's profile changed), in the statement that
-     * makes it: the key that tells an API node its rendered history page is still current.
+     * reaction or reaction count changed), in the statement that makes it: with the app's
+     * profile_version, the key that tells an API node its rendered history page is still current.
      */
     historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),

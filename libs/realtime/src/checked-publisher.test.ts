@@ -9,6 +9,7 @@ function recordingPublisher() {
     toChannels: (_channelIds, event, payload) => void sent.push([event, payload]),
     toUser: (_userId, event, payload) => void sent.push([event, payload]),
     joinChannel: () => {},
+    leaveChannel: () => {},
   };
   return { publisher, sent };
 }

@@ -29,5 +29,6 @@ export function createCheckedPublisher(publisher: EventPublisher): EventPublishe
       publisher.toUser(userId, event, payload);
     },
     joinChannel: (userId, channelId) => publisher.joinChannel(userId, channelId),
+    leaveChannel: (userId, channelId) => publisher.leaveChannel(userId, channelId),
   };
 }

@@ -22,5 +22,12 @@ export {
   type CounterState,
   type FailureCounters,
 } from './failure-counters.ts';
+export {
+  createMemoryInvalidationBus,
+  createRedisInvalidationBus,
+  type Invalidation,
+  type InvalidationBus,
+  type InvalidationListener,
+} from './invalidations.ts';
 export { observeRedisCommands, type RedisCommandObserver } from './redis-commands.ts';
 export { createWriteBudget, type WriteBudget, type WriteBudgetOptions, type BudgetVerdict } from './write-budget.ts';

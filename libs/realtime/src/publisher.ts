@@ -22,4 +22,6 @@ export interface EventPublisher {
   toUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>): void;
   /** Puts every live connection of the user, on every gateway, into the channel's room. */
   joinChannel(userId: string, channelId: string): void;
+  /** Takes every live connection of the user, on every gateway, out of the channel's room. */
+  leaveChannel(userId: string, channelId: string): void;
 }

@@ -11,6 +11,9 @@ function failingTarget(): SocketServer {
     socketsJoin: () => {
       throw new Error('Connection is closed');
     },
+    socketsLeave: () => {
+      throw new Error('Connection is closed');
+    },
   };
   return { to: () => broadcast, in: () => broadcast };
 }
@@ -25,11 +28,13 @@ describe('createRoomPublisher', () => {
     expect(() => publisher.toChannels(['c'], 'typing.stop', typing)).not.toThrow();
     expect(() => publisher.toUser('u', 'typing.start', typing)).not.toThrow();
     expect(() => publisher.joinChannel('u', 'c')).not.toThrow();
+    expect(() => publisher.leaveChannel('u', 'c')).not.toThrow();
     expect(failures).toEqual([
       ['typing.start', 'Maximum call stack size exceeded'],
       ['typing.stop', 'Maximum call stack size exceeded'],
       ['typing.start', 'Maximum call stack size exceeded'],
       ['socketsJoin', 'Connection is closed'],
+      ['socketsLeave', 'Connection is closed'],
     ]);
   });
 

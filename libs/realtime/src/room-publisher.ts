@@ -6,6 +6,9 @@ interface RoomBroadcast {
   except(room: string): RoomBroadcast;
   emit(event: string, ...payload: unknown[]): unknown;
   socketsJoin(room: string): void;
+  socketsLeave(room: string): void;
+  /** This node's sockets only, at once (a Socket.IO server has it; an emitter has no sockets). */
+  readonly local?: RoomBroadcast;
 }
 export interface SocketServer {
   to(room: string | string[]): RoomBroadcast;
@@ -47,6 +50,16 @@ export function createRoomPublisher(
     },
     joinChannel(userId, channelId) {
       safely('socketsJoin', () => target()?.in(userRoom(userId)).socketsJoin(channelRoom(channelId)));
+    },
+    leaveChannel(userId, channelId) {
+      safely('socketsLeave', () => {
+        const connections = target()?.in(userRoom(userId));
+        // The Redis adapter applies a cluster-wide leave when its own request comes back from
+        // Redis, after any event published meanwhile has reached this node's sockets: leave here
+        // first. Elsewhere the request and later events travel in order on one connection.
+        connections?.local?.socketsLeave(channelRoom(channelId));
+        connections?.socketsLeave(channelRoom(channelId));
+      });
     },
   };
 }

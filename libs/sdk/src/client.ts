@@ -85,6 +85,7 @@ const RELAYED_EVENTS = [
   'reaction.new',
   'reaction.deleted',
   'member.joined',
+  'member.left',
   'channel.read',
 ] as const;
 
@@ -194,6 +195,15 @@ export class HeyyoClient {
     get: (channelId: string) => this.http.request<ChannelDetails>('GET', `/api/channels/${encodeURIComponent(channelId)}`),
     join: (channelId: string) =>
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/join`),
+    /**
+     * Leaves the channel: every connection of the user stops getting its events, and this client
+     * stops catching it up. Leaving a channel you are not in is not an error.
+     */
+    leave: async (channelId: string) => {
+      const result = await this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/leave`);
+      this.sequencer.forget(channelId);
+      return result;
+    },
     addMember: (channelId: string, userId: string) =>
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/members`, {
         user_id: userId,

@@ -30,6 +30,7 @@ export type {
   ErrorCode,
   ListedMessage,
   MemberJoinedEvent,
+  MemberLeftEvent,
   Message,
   MessageDeletedEvent,
   PresenceEvent,

@@ -10,6 +10,7 @@ import { authenticateHandshake } from './auth.middleware.ts';
 import { registerHandlers } from './event-handler.ts';
 import { authRefreshHandler } from './handlers/auth-refresh.handler.ts';
 import { channelJoinHandler } from './handlers/channel-join.handler.ts';
+import { channelLeaveHandler } from './handlers/channel-leave.handler.ts';
 import { messageSendHandler } from './handlers/message-send.handler.ts';
 import { messagesSyncHandler } from './handlers/messages-sync.handler.ts';
 import { channelReadHandler } from './handlers/channel-read.handler.ts';
@@ -89,6 +90,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     budgeted(messageSendHandler(services.messages), options.writeBudget),
     ...typingHandlers(services.channels),
     channelJoinHandler(services.channels),
+    channelLeaveHandler(services.channels),
     ...reactionHandlers(services.messages).map((handler) => budgeted(handler, options.writeBudget)),
     channelReadHandler(services.channels),
     messagesSyncHandler(services.messages),

@@ -5,12 +5,15 @@ import type { Logger } from '@heyyo/logging';
 import { createMemoryQueue, createProducer, type WorkQueue } from '@heyyo/queue';
 import {
   closeRedis,
+  createMemoryInvalidationBus,
   createMemoryPresenceStore,
+  createRedisInvalidationBus,
   createPresenceStore,
   createRedisEventPublisher,
   createServerEventPublisher,
   redisKeys,
   type EventPublisher,
+  type InvalidationBus,
   type PresenceStore,
   type SocketServer,
 } from '@heyyo/realtime';
@@ -27,6 +30,8 @@ export interface Engine {
   presence: PresenceStore;
   publisher: EventPublisher;
   jobs: WorkQueue;
+  /** Cache invalidations between nodes (in this process on the memory engine). */
+  invalidations: InvalidationBus;
   /** Shared rate-limit counters; undefined: counted in this process. */
   redis: Redis | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
@@ -45,17 +50,22 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
   const keys = redisKeys(config.redis.keyPrefix);
   const publisher = createRedisEventPublisher(redis, keys, logger.child({ component: 'events' }));
   const jobs = createProducer(redis, { ...config.jobs, prefix: keys.bullPrefix }, logger.child({ component: 'jobs' }));
+  const invalidations = createRedisInvalidationBus(redis, keys.invalidations, logger.child({ component: 'invalidations' }));
   return {
     kind: 'redis',
     presence: createPresenceStore(redis, keys, { ttlMs: config.realtime.presenceTtlMs }),
     publisher,
     jobs,
+    invalidations,
     redis,
     readinessChecks: { redis: async () => void (await redis.ping()) },
     gatewayAdapter: (gatewayLogger) => createRedisAdapter(redis, keys, gatewayLogger),
     attachGateway: (server) => publisher.attach(server),
     startWorker: ({ services, logger: workerLogger }) => startWorker({ config, logger: workerLogger, services, keys }),
-    close: () => closeRedis(redis),
+    close: async () => {
+      await invalidations.close();
+      await closeRedis(redis);
+    },
   };
 }
 
@@ -68,6 +78,7 @@ export function createMemoryEngine(config: Readonly<Config>, logger: Logger): En
     presence: createMemoryPresenceStore({ ttlMs: config.realtime.presenceTtlMs }),
     publisher,
     jobs,
+    invalidations: createMemoryInvalidationBus(),
     redis: undefined,
     readinessChecks: {},
     gatewayAdapter: () => undefined,

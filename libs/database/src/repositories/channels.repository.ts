@@ -5,6 +5,7 @@ import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { createCoalescer, type Pending } from './coalescer.ts';
 import { fixedStatement } from './fixed-statement.ts';
+import { PAGE_VERSION } from './history-page.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { unreadCountOf } from './unread.ts';
 
@@ -21,9 +22,10 @@ const FIND_ACCESS = `
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
    where c.app_id = $1 and c.id = $2`;
 
-/** What a history read needs: the reader's membership and the channel's seq and history version. */
+/** What a history read needs: the reader's membership, the channel's seq and its page version. */
 const FIND_HISTORY_ACCESS = `
-  select c.last_seq, c.history_version::text, cm.role from channels c
+  select c.last_seq, ${PAGE_VERSION} as history_version, cm.role from channels c
+    join apps a on a.id = c.app_id
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
    where c.app_id = $1 and c.id = $2`;
 
@@ -135,7 +137,7 @@ export interface ChannelAccess {
 export interface HistoryAccess {
   role: MemberRole | null;
   lastSeq: number;
-  /** Changes whenever the channel's history would render differently (see the schema). */
+  /** Changes whenever the channel's history would render differently (PAGE_VERSION). */
   historyVersion: string;
 }
 
@@ -293,6 +295,39 @@ export function createChannelsRepository(db: Database) {
         )
         select user_id from added`);
       return inserted.length > 0;
+    },
+
+    /**
+     * Takes the user out of the channel (and out of its member_count, in the same transaction).
+     * The channel row is locked first, as sends and joins lock it, so two owners leaving at once
+     * cannot both be "not the last one".
+     * @returns what happened: `left`; `not-member` (nothing changed); `last-owner` (refused: the
+     * only owner of a channel that has other members); `no-channel` (not in this app).
+     */
+    async removeMember(appId: AppId, channelId: string, userId: string): Promise<'left' | 'not-member' | 'last-owner' | 'no-channel'> {
+      if (!isUuid(channelId)) return 'no-channel';
+      return db.transaction(async (tx) => {
+        const [channel] = await tx.execute(sql`
+          select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
+        if (!channel) return 'no-channel';
+        const [member] = (await tx.execute(sql`
+          select cm.role,
+                 (select count(*) from channel_members o where o.channel_id = cm.channel_id and o.role = 'owner')::int as owners,
+                 (select count(*) from channel_members o where o.channel_id = cm.channel_id)::int as members
+            from channel_members cm where cm.channel_id = ${channelId} and cm.user_id = ${userId}`)) as unknown as {
+          role: MemberRole;
+          owners: number;
+          members: number;
+        }[];
+        if (!member) return 'not-member';
+        if (member.role === 'owner' && member.owners === 1 && member.members > 1) return 'last-owner';
+        await tx.execute(sql`
+          with removed as (
+            delete from channel_members where channel_id = ${channelId} and user_id = ${userId} returning channel_id
+          )
+          update channels set member_count = member_count - 1 where id in (select channel_id from removed)`);
+        return 'left';
+      });
     },
 
     /**

@@ -49,11 +49,18 @@ export const PAGE_ROWS = byWindow(
 );
 
 /**
+ * What a history page shows changes with this: the channel's history version and its app's profile
+ * version (`c` the channel, `a` its app).
+ */
+export const PAGE_VERSION = `c.history_version || ':' || a.profile_version`;
+
+/**
  * A page as the JSON text of the API's ListedMessage array, oldest first (the history route),
- * with the channel's history version read in the same snapshot: the version the page is of.
+ * with PAGE_VERSION read in the same snapshot: the version the page is of.
  */
 export const PAGE_JSON = byWindow(
-  (window) => `select (select history_version from channels where app_id = $1 and id = $2)::text as version,
+  (window) => `select (select ${PAGE_VERSION} from channels c join apps a on a.id = c.app_id
+                        where c.app_id = $1 and c.id = $2) as version,
                       coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
                  from (${pageRows(window)}) m join users u on u.id = m.user_id`,
 );

@@ -12,10 +12,10 @@ export interface UserProfile {
 }
 
 /**
- * Sets the given profile fields of an existing user only where they differ, and then bumps
- * the history version of every channel the user is in: their messages there show the profile.
- * The WHERE is rechecked on the newest row under its lock, so a change is seen exactly when
- * this statement makes it; the channels are locked in id order, as sends lock them.
+ * Sets the given profile fields of an existing user only where they differ, and then bumps the
+ * app's profile version: their messages, in any channel, show the profile (see the schema). The
+ * WHERE is rechecked on the newest row under its lock, so a change is seen exactly when this
+ * statement makes it.
  */
 function changeProfileStatement(appId: AppId, profile: UserProfile) {
   const fields = [
@@ -30,12 +30,8 @@ function changeProfileStatement(appId: AppId, profile: UserProfile) {
       update users set ${set}, updated_at = now()
        where app_id = ${appId} and external_id = ${profile.externalId} and (${differs})
       returning id
-    ), locked as (
-      select c.id from channels c join channel_members cm on cm.channel_id = c.id join changed on changed.id = cm.user_id
-       order by c.id
-         for update of c
     )
-    update channels c set history_version = c.history_version + 1 from locked l where c.id = l.id`;
+    update apps set profile_version = profile_version + 1 where id = ${appId} and exists (select 1 from changed)`;
 }
 
 export function createUsersRepository(db: Database) {

@@ -92,6 +92,29 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
   );
 
   app.post(
+    '/api/channels/:id/leave',
+    {
+      schema: documented(
+        {
+          summary: 'Leave a channel',
+          description:
+            "Every connection of the caller leaves the room on every gateway, and the channel's members and the caller's own " +
+            'connections get `member.left`. Idempotent: leaving a channel you are not in changes nothing. The last owner of a ' +
+            'channel that has other members cannot leave (409 `HEYYO_ERR_LAST_OWNER`).',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [404, 409],
+        },
+        { params: ChannelParams, response: { 200: Confirmation } },
+      ),
+    },
+    async (request) => {
+      await channels.leave(actorOf(request), request.params.id);
+      return { message: 'Left channel' };
+    },
+  );
+
+  app.post(
     '/api/channels/:id/read',
     {
       schema: documented(

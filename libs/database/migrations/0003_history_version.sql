@@ -1,1 +1,0 @@
-ALTER TABLE "channels" ADD COLUMN "history_version" bigint DEFAULT 0 NOT NULL;
