@@ -123,7 +123,7 @@ describe('history page cache', () => {
                   const response = await ctx.request('DELETE', `/api/channels/${channel.id}/messages/${target.id}`, { token: author.token });
                   expect([200, 404]).toContain(response.status);
                 } else {
-                  await elsewhere.messages.softDeleteOwn(appId, channel.id, target.id, author.id);
+                  await elsewhere.messages.softDelete(appId, channel.id, target.id, author.id);
                 }
               } else if (op.kind === 'react' && sent.length > 0) {
                 const target = pickMessage(op.pick)!;

@@ -991,6 +991,29 @@ describe('@heyyo/sdk against one node', () => {
       expect(tooShort).toMatchObject({ status: 400, code: ErrorCodes.VALIDATION });
     });
 
+    it('createToken with role admin: a token that moderates every channel of the app', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });
+      const [owner, member, moderator] = await Promise.all(['owner', 'member', 'moderator'].map((id) => server.createToken(id)));
+      const admin = await server.createToken('the-admin', { role: 'admin' });
+      expect(decodeJwt(admin.token)).toMatchObject({ role: 'admin' });
+      expect(decodeJwt(owner!.token).role).toBeUndefined();
+
+      const ownerClient = sdk({ token: owner!.token });
+      const channel = await ownerClient.channels.create('moderated', { members: [member!.user_id, moderator!.user_id] });
+      await ownerClient.connect();
+      const promoted = nextEvent(ownerClient, 'member.updated');
+      expect(await ownerClient.channels.setMemberRole(channel.id, moderator!.user_id, 'moderator')).toEqual({ message: 'Member updated' });
+      expect(await promoted).toEqual({ channelId: channel.id, userId: moderator!.user_id, externalId: 'moderator', role: 'moderator' });
+
+      const removed = nextEvent(ownerClient, 'member.removed');
+      const adminClient = sdk({ token: admin.token, autoConnect: false });
+      expect(await adminClient.channels.removeMember(channel.id, member!.user_id)).toEqual({ message: 'Member removed' });
+      expect(await removed).toEqual({ channelId: channel.id, userId: member!.user_id, externalId: 'member', removedBy: admin.user_id });
+      const refused = await rejection(sdk({ token: moderator!.token, autoConnect: false }).channels.setMemberRole(channel.id, owner!.user_id, 'member'));
+      expect(refused).toMatchObject({ status: 403, code: ErrorCodes.FORBIDDEN });
+    });
+
     it('users.upsert, users.list and users.get', async () => {
       const app = await ctx.newApp();
       const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });

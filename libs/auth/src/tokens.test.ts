@@ -9,6 +9,7 @@ const claims = {
   appId: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11',
   userId: '7c1e6a3b-9f2d-4c8e-8b1a-3d5e7f9a1b2c',
   externalId: 'ext-1',
+  appRole: 'user' as const,
 };
 
 describe('TokenService', () => {
@@ -63,6 +64,20 @@ describe('TokenService', () => {
       .setExpirationTime('1m')
       .sign(key);
     await expect(new TokenService(settings).verify(token)).rejects.toMatchObject({ reason: 'invalid' });
+  });
+
+  it("carries an app admin's role, and refuses a role it does not know", async () => {
+    const tokens = new TokenService(settings);
+    expect(await tokens.verify(await tokens.sign({ ...claims, appRole: 'admin' }))).toMatchObject({ appRole: 'admin' });
+    const forged = await new SignJWT({ app_id: claims.appId, ext: 'e', role: 'superuser' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject(claims.userId)
+      .setIssuer('heyyo')
+      .setAudience('heyyo')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode(SECRET));
+    await expect(tokens.verify(forged)).rejects.toMatchObject({ reason: 'invalid' });
   });
 });
 

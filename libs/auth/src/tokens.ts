@@ -1,7 +1,9 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtKey } from '@heyyo/config';
 
-/** What a user JWT proves: who the user is, in which app. */
+export type AppRole = 'user' | 'admin';
+
+/** What a user JWT proves: who the user is, in which app, with which role there. */
 export interface UserClaims {
   /** Application (tenant) id. */
   appId: string;
@@ -9,6 +11,8 @@ export interface UserClaims {
   userId: string;
   /** The tenant's own user id. */
   externalId: string;
+  /** `admin`: the tenant's backend made this user an admin of its app (claim `role`; absent: `user`). */
+  appRole: AppRole;
 }
 
 /** Claims of a token that passed verification, and until when it is valid. */
@@ -59,7 +63,7 @@ export class TokenService {
 
   /** @param ttlSeconds lifetime of this token; the configured default when omitted. */
   async sign(claims: UserClaims, ttlSeconds = this.settings.ttlSeconds): Promise<string> {
-    return new SignJWT({ app_id: claims.appId, ext: claims.externalId })
+    return new SignJWT({ app_id: claims.appId, ext: claims.externalId, ...(claims.appRole === 'admin' ? { role: 'admin' } : {}) })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.signingKey.kid, typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(this.settings.issuer)
@@ -87,13 +91,14 @@ export class TokenService {
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');
       throw new TokenError('invalid');
     }
-    const { app_id: appId, ext: externalId, sub: userId, exp } = payload;
+    const { app_id: appId, ext: externalId, sub: userId, exp, role } = payload;
     // Signed by a key we trust, yet a token whose ids are not UUIDs names no row: refuse it
     // here rather than let a query fail on it.
     if (typeof appId !== 'string' || typeof externalId !== 'string' || !isUuid(appId) || !isUuid(userId)) {
       throw new TokenError('invalid');
     }
-    return { appId, userId, externalId, expiresAtMs: exp! * 1000 };
+    if (role !== undefined && role !== 'admin') throw new TokenError('invalid');
+    return { appId, userId, externalId, appRole: role === 'admin' ? 'admin' : 'user', expiresAtMs: exp! * 1000 };
   }
 }
 

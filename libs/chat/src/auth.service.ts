@@ -54,7 +54,8 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     // (a key shared with another deployment, a user removed) proves nobody.
     const appId = verifiedAppId(claims.appId);
     if (!(await repos.users.findById(appId, claims.userId))) throw Errors.invalidToken();
-    const session = { actor: Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId }), expiresAtMs: claims.expiresAtMs };
+    const actor: Actor = Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId, appRole: claims.appRole });
+    const session = { actor, expiresAtMs: claims.expiresAtMs };
     verified.set(token, session);
     return session;
   }
@@ -73,7 +74,7 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
         avatarUrl: request.avatar_url,
       });
       const ttl = request.ttl ?? tokens.ttlSeconds;
-      const token = await tokens.sign({ appId, userId: user.id, externalId: user.externalId }, ttl);
+      const token = await tokens.sign({ appId, userId: user.id, externalId: user.externalId, appRole: request.role ?? 'user' }, ttl);
       return { token, expires_in: ttl, user_id: user.id };
     },
 

@@ -1,9 +1,10 @@
-import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState } from '@heyyo/contracts';
-import type { ChannelRecord, Page, Repositories } from '@heyyo/database';
+import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState, ServerEventPayload } from '@heyyo/contracts';
+import type { ChannelRecord, MemberRole, Page, Repositories } from '@heyyo/database';
 import type { EventPublisher, InvalidationBus, PresenceReader } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
+import { may, requirePermission } from './permissions.ts';
 import { assertMetadataSize, type ContentLimits } from './message-content.ts';
 import {
   presentChannel,
@@ -66,7 +67,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     const heardBefore = invalidationsHeard;
     const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
     if (!access) throw Errors.channelNotFound();
-    if (!access.role) throw Errors.notMember();
+    requirePermission(actor, access.role, 'participate');
     if (invalidationsHeard === heardBefore) knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), true);
     return access.channel;
   }
@@ -84,6 +85,38 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   /** Every node forgets the membership (this one before it returns). */
   async function forgetMembership(appId: string, channelId: string, userId: string): Promise<void> {
     await invalidations.publish({ kind: 'membership', appId, channelId, userId });
+  }
+
+  /** The membership has ended: every node forgets it, the user's sockets leave the room, then the event. */
+  async function membershipEnded<E extends 'member.left' | 'member.removed'>(
+    appId: string,
+    channelId: string,
+    userId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ) {
+    await forgetMembership(appId, channelId, userId);
+    publisher.leaveChannel(userId, channelId);
+    publisher.toChannel(channelId, event, payload);
+    publisher.toUser(userId, event, payload);
+  }
+
+  /**
+   * The actor's role in the channel (null: not a member).
+   * @throws 404 when the channel is not in the actor's app.
+   */
+  async function roleIn(actor: Actor, channelId: string): Promise<MemberRole | null> {
+    const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
+    if (!access) throw Errors.channelNotFound();
+    return access.role;
+  }
+
+  /** A user of the actor's app who is a member of the channel, with their role. @throws 404 otherwise. */
+  async function requireMember(actor: Actor, channelId: string, userId: string) {
+    const user = await repos.users.findById(actor.appId, userId);
+    const access = user && (await repos.channels.findAccess(actor.appId, channelId, user.id));
+    if (!user || !access?.role) throw Errors.memberNotFound();
+    return { user, role: access.role };
   }
 
   return {
@@ -175,12 +208,55 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (outcome === 'no-channel') throw Errors.channelNotFound();
       if (outcome === 'last-owner') throw Errors.lastOwner();
       if (outcome === 'not-member') return { left: false };
-      await forgetMembership(actor.appId, channelId, actor.userId);
-      publisher.leaveChannel(actor.userId, channelId);
-      const event = { channelId, userId: actor.userId, externalId: actor.externalId };
-      publisher.toChannel(channelId, 'member.left', event);
-      publisher.toUser(actor.userId, 'member.left', event);
+      await membershipEnded(actor.appId, channelId, actor.userId, 'member.left', {
+        channelId,
+        userId: actor.userId,
+        externalId: actor.externalId,
+      });
       return { left: true };
+    },
+
+    /**
+     * Removes another member (moderators, owners, app admins; only owners and app admins remove
+     * an owner), with the same effects as leaving on every node, announced as member.removed.
+     * @throws 403 without the permission, 404 for a user who is not a member, 409 for the last owner.
+     */
+    async removeMember(actor: Actor, channelId: string, userId: string): Promise<void> {
+      const actorRole = await roleIn(actor, channelId);
+      requirePermission(actor, actorRole, 'moderate');
+      const target = await requireMember(actor, channelId, userId);
+      if (target.role === 'owner' && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
+      const outcome = await repos.channels.removeMember(actor.appId, channelId, target.user.id);
+      if (outcome === 'last-owner') throw Errors.lastOwnerRole();
+      if (outcome !== 'left') throw Errors.memberNotFound();
+      await membershipEnded(actor.appId, channelId, target.user.id, 'member.removed', {
+        channelId,
+        userId: target.user.id,
+        externalId: target.user.externalId,
+        removedBy: actor.userId,
+      });
+    },
+
+    /**
+     * Sets a member's role (owners and app admins), announced as member.updated.
+     * @throws 403 without the permission, 404 for a user who is not a member, 409 when it would
+     * leave the channel without an owner.
+     */
+    async setMemberRole(actor: Actor, channelId: string, userId: string, role: MemberRole): Promise<void> {
+      requirePermission(actor, await roleIn(actor, channelId), 'assign-roles');
+      const target = await requireMember(actor, channelId, userId);
+      const outcome = await repos.channels.setRole(actor.appId, channelId, target.user.id, role);
+      if (outcome === 'not-member') throw Errors.memberNotFound();
+      if (outcome === 'last-owner') throw Errors.lastOwnerRole();
+      if (outcome === 'updated') {
+        publisher.toChannel(channelId, 'member.updated', { channelId, userId: target.user.id, externalId: target.user.externalId, role });
+      }
+    },
+
+    /** Whether the actor may moderate the channel (delete anyone's message); false for a channel not in their app. */
+    async mayModerate(actor: Actor, channelId: string): Promise<boolean> {
+      const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
+      return access !== undefined && may(actor, access.role, 'moderate');
     },
 
     /** A member adds another user of the app. Adding a member twice is not an error. */
@@ -194,7 +270,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     },
 
     /** The channels whose rooms a new connection of the actor joins. */
-    async memberChannelIds(actor: Actor): Promise<string[]> {
+    async memberChannelIds(actor: Pick<Actor, 'appId' | 'userId'>): Promise<string[]> {
       return repos.channels.channelIdsForMember(actor.appId, actor.userId, MAX_ROOMS_PER_CONNECTION);
     },
 

@@ -34,9 +34,13 @@ export const Errors = {
   adminTokenRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Admin token required', 401),
   invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),
   notMember: () => createError(ErrorCodes.NOT_MEMBER, 'Not a member of this channel', 403),
+  forbidden: (action: string) => createError(ErrorCodes.FORBIDDEN, `Your role in this channel does not allow this (${action})`, 403),
+  memberNotFound: () => createError(ErrorCodes.MEMBER_NOT_FOUND, 'Member not found', 404),
+  ownerProtected: () => createError(ErrorCodes.FORBIDDEN, 'Only an owner or an app admin can remove an owner', 403),
   channelNotFound: () => createError(ErrorCodes.CHANNEL_NOT_FOUND, 'Channel not found', 404),
   lastOwner: () =>
     createError(ErrorCodes.LAST_OWNER, 'The last owner cannot leave a channel that has other members; make another member owner first', 409),
+  lastOwnerRole: () => createError(ErrorCodes.LAST_OWNER, 'A channel keeps at least one owner; make another member owner first', 409),
   userNotFound: () => createError(ErrorCodes.USER_NOT_FOUND, 'User not found', 404),
   messageNotFound: () => createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found', 404),
   // The seed's wording: a stranger's message and a missing one look the same.

@@ -5,6 +5,7 @@ import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
 import type { ChannelsService } from './channels.service.ts';
 import { Errors } from './errors.ts';
+import { requirePermission } from './permissions.ts';
 import type { HistoryCache } from './history-cache.ts';
 import { nextVersion } from './jobs.ts';
 import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
@@ -20,7 +21,7 @@ export interface SyncLimits {
 
 export interface MessagesServiceDeps {
   repos: Pick<Repositories, 'messages' | 'reactions' | 'channels'>;
-  channels: Pick<ChannelsService, 'requireMembership' | 'assertMember'>;
+  channels: Pick<ChannelsService, 'requireMembership' | 'assertMember' | 'mayModerate'>;
   publisher: EventPublisher;
   jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
@@ -95,7 +96,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       // Asked every time, not remembered: the page version comes with it.
       const access = await repos.channels.findHistoryAccess(actor.appId, channelId, actor.userId);
       if (!access) throw Errors.channelNotFound();
-      if (!access.role) throw Errors.notMember();
+      requirePermission(actor, access.role, 'participate');
       if (query.afterSeq !== undefined) assertSyncable(access.lastSeq, query.afterSeq);
       return deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
         repos.messages.renderHistoryPage(actor.appId, channelId, query),
@@ -114,9 +115,12 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       };
     },
 
-    /** Soft-deletes the actor's own message; anyone else's looks like a missing one. */
+    /** Soft-deletes the actor's own message, or anyone's for a moderator; to others it looks like a missing one. */
     async delete(actor: Actor, channelId: string, messageId: string): Promise<void> {
-      const deleted = await repos.messages.softDeleteOwn(actor.appId, channelId, messageId, actor.userId);
+      const deleted =
+        (await repos.messages.softDelete(actor.appId, channelId, messageId, actor.userId)) ??
+        // Someone else's: moderators may; to anyone else it looks like a missing message.
+        ((await channels.mayModerate(actor, channelId)) ? await repos.messages.softDelete(actor.appId, channelId, messageId, 'any') : undefined);
       if (!deleted) throw Errors.messageNotFoundOrUnauthorized();
       publisher.toChannel(channelId, 'message.deleted', {
         messageId,

@@ -18,7 +18,7 @@ export function createPresenceService(deps: PresenceServiceDeps) {
      * see them. The channels are looked up when the caller does not know them (a sweep
      * finds users whose gateway died).
      */
-    async announce(who: Actor, status: PresenceStatus, channelIds?: readonly string[]): Promise<void> {
+    async announce(who: Pick<Actor, 'appId' | 'userId' | 'externalId'>, status: PresenceStatus, channelIds?: readonly string[]): Promise<void> {
       const rooms = channelIds ?? (await channels.memberChannelIds(who));
       publisher.toChannels(rooms, 'presence.changed', { userId: who.userId, externalId: who.externalId, status });
     },

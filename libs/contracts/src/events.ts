@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorBody } from './error-body.ts';
 import { Message, messageContentFields } from './rest/messages.ts';
+import { MemberRole } from './rest/channels.ts';
 import { ClientMessageId, Id, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from './schema.ts';
 
 /** Largest page one `messages.sync` returns. */
@@ -93,6 +94,18 @@ export type MemberJoinedEvent = Static<typeof MemberJoinedEvent>;
 
 export const MemberLeftEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberLeftEvent' });
 export type MemberLeftEvent = Static<typeof MemberLeftEvent>;
+
+export const MemberRemovedEvent = Strict(
+  { channelId: Uuid, userId: Uuid, externalId: Type.String(), removedBy: Uuid },
+  { title: 'MemberRemovedEvent' },
+);
+export type MemberRemovedEvent = Static<typeof MemberRemovedEvent>;
+
+export const MemberUpdatedEvent = Strict(
+  { channelId: Uuid, userId: Uuid, externalId: Type.String(), role: MemberRole },
+  { title: 'MemberUpdatedEvent' },
+);
+export type MemberUpdatedEvent = Static<typeof MemberUpdatedEvent>;
 
 export const MessageDeletedEvent = Strict(
   { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp },
@@ -201,6 +214,11 @@ export const ServerEvents = {
   'reaction.deleted': { summary: 'A reaction was removed.', payload: ReactionEvent },
   'channel.read': { summary: "To the reader's own connections: keeps a user's devices in sync.", payload: ChannelReadEvent },
   'member.joined': { summary: 'A user joined one of your channels.', payload: MemberJoinedEvent },
+  'member.removed': {
+    summary: "A moderator, owner or app admin removed a member; also to the removed user's own connections, which no longer get the channel's events.",
+    payload: MemberRemovedEvent,
+  },
+  'member.updated': { summary: "A member's role in one of your channels changed.", payload: MemberUpdatedEvent },
   'member.left': {
     summary: "A member left one of your channels; also to the leaver's own connections, which no longer get the channel's events.",
     payload: MemberLeftEvent,

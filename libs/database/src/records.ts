@@ -18,7 +18,7 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-export type MemberRole = 'owner' | 'member';
+export type MemberRole = 'owner' | 'moderator' | 'member';
 
 export interface ChannelRecord {
   id: string;

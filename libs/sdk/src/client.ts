@@ -7,6 +7,7 @@ import type {
   JsonObject,
   ListedMessage,
   MarkReadResponse,
+  MemberRole,
   Message,
   ReadState,
   ServerToClientEvents,
@@ -86,6 +87,8 @@ const RELAYED_EVENTS = [
   'reaction.deleted',
   'member.joined',
   'member.left',
+  'member.removed',
+  'member.updated',
   'channel.read',
 ] as const;
 
@@ -204,6 +207,19 @@ export class HeyyoClient {
       this.sequencer.forget(channelId);
       return result;
     },
+    /** Removes a member (moderators, owners, app admins); the channel hears `member.removed`. */
+    removeMember: (channelId: string, userId: string) =>
+      this.http.request<{ message: string }>(
+        'DELETE',
+        `/api/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(userId)}`,
+      ),
+    /** Sets a member's role (owners, app admins); the channel hears `member.updated`. */
+    setMemberRole: (channelId: string, userId: string, role: MemberRole) =>
+      this.http.request<{ message: string }>(
+        'PATCH',
+        `/api/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(userId)}`,
+        { role },
+      ),
     addMember: (channelId: string, userId: string) =>
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/members`, {
         user_id: userId,

@@ -15,6 +15,8 @@ export interface TokenOptions {
   avatarUrl?: string | null;
   /** Lifetime in seconds (the server caps it); the server's default when omitted. */
   ttl?: number;
+  /** `admin`: the user moderates every channel of your app with this token. Default `user`. */
+  role?: 'user' | 'admin';
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -43,6 +45,7 @@ export class HeyyoServerClient {
       ...(options.displayName !== undefined ? { display_name: options.displayName } : {}),
       ...(options.avatarUrl !== undefined ? { avatar_url: options.avatarUrl } : {}),
       ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
+      ...(options.role !== undefined ? { role: options.role } : {}),
     });
   }
 

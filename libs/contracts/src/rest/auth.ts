@@ -8,6 +8,11 @@ export const TokenRequest = Strict(
     user_id: ExternalUserId,
     display_name: Type.Optional(Nullable(DisplayName)),
     avatar_url: Type.Optional(Nullable(AvatarUrl)),
+    role: Type.Optional(
+      Type.Union([Type.Literal('user'), Type.Literal('admin')], {
+        description: 'The user\'s role in the app, for this token: an `admin` moderates every channel of the app. Default `user`.',
+      }),
+    ),
     ttl: Type.Optional(
       Type.Integer({
         minimum: 60,

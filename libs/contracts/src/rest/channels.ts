@@ -4,7 +4,7 @@ import { Id, JsonObject, Nullable, SeqInput, Strict, Timestamp, Uuid } from '../
 /** Most users one create request may add; larger rosters are added with /members. */
 export const MAX_INITIAL_MEMBERS = 100;
 
-export const MemberRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+export const MemberRole = Type.Union([Type.Literal('owner'), Type.Literal('moderator'), Type.Literal('member')]);
 export type MemberRole = Static<typeof MemberRole>;
 
 export const CreateChannelRequest = Strict(
@@ -29,6 +29,12 @@ export const AddMemberRequest = Strict(
   { title: 'AddMemberRequest', examples: [{ user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11' }] },
 );
 export type AddMemberRequest = Static<typeof AddMemberRequest>;
+
+export const MemberParams = Strict({ id: Id, userId: Id });
+export type MemberParams = Static<typeof MemberParams>;
+
+export const UpdateMemberRequest = Strict({ role: MemberRole }, { title: 'UpdateMemberRequest', examples: [{ role: 'moderator' }] });
+export type UpdateMemberRequest = Static<typeof UpdateMemberRequest>;
 
 export const MarkReadRequest = Strict(
   { seq: Type.Optional(SeqInput('Read up to this seq; omitted: up to the newest message.')) },

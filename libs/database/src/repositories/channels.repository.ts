@@ -331,6 +331,31 @@ export function createChannelsRepository(db: Database) {
     },
 
     /**
+     * Sets a member's role. The channel row is locked first (as in removeMember), so the owners
+     * counted are the owners that will remain.
+     * @returns `updated`, `unchanged`, `not-member`, or `last-owner` (refused: it would leave the
+     * channel without an owner).
+     */
+    async setRole(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<'updated' | 'unchanged' | 'not-member' | 'last-owner'> {
+      if (!isUuid(channelId) || !isUuid(userId)) return 'not-member';
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
+        const [member] = (await tx.execute(sql`
+          select cm.role,
+                 (select count(*) from channel_members o where o.channel_id = cm.channel_id and o.role = 'owner')::int as owners
+            from channel_members cm where cm.channel_id = ${channelId} and cm.user_id = ${userId} and cm.app_id = ${appId}`)) as unknown as {
+          role: MemberRole;
+          owners: number;
+        }[];
+        if (!member) return 'not-member';
+        if (member.role === role) return 'unchanged';
+        if (member.role === 'owner' && member.owners === 1) return 'last-owner';
+        await tx.execute(sql`update channel_members set role = ${role} where channel_id = ${channelId} and user_id = ${userId}`);
+        return 'updated';
+      });
+    },
+
+    /**
      * Moves the member's read position forward to `seq` (never back, never past the
      * newest message; the newest without `seq`) and returns their unread count after it.
      * Concurrent marks share statements (MARK_READ_BATCH, group commit).

@@ -187,17 +187,18 @@ export function createMessagesRepository(db: Database) {
     },
 
     /**
-     * Soft-deletes the sender's own live message and takes it out of the channel's
-     * message_count (and last_message_at, if it was the newest) in the same transaction.
-     * The channel row is locked first — the lock sends take — so the second statement's
-     * snapshot holds every message committed before it.
-     * @returns undefined when there is no such message of this sender.
+     * Soft-deletes a live message — only if `authorId` wrote it, unless `authorId` is `any`
+     * (a moderator's delete) — and takes it out of the channel's message_count (and
+     * last_message_at, if it was the newest) in the same transaction. The channel row is locked
+     * first — the lock sends take — so the second statement's snapshot holds every message
+     * committed before it.
+     * @returns undefined when there is no such live message (of this author).
      */
-    async softDeleteOwn(
+    async softDelete(
       appId: AppId,
       channelId: string,
       messageId: string,
-      userId: string,
+      authorId: string | 'any',
     ): Promise<{ seq: number; deletedAt: Date } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       return db.transaction(async (tx) => {
@@ -206,7 +207,7 @@ export function createMessagesRepository(db: Database) {
           with deleted as (
             update messages set deleted_at = now(), updated_at = now()
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
-               and user_id = ${userId} and deleted_at is null
+               ${authorId === 'any' ? sql`` : sql`and user_id = ${authorId}`} and deleted_at is null
             returning seq, deleted_at, created_at
           ), counted as (
             update channels c

@@ -11,7 +11,9 @@ import {
   DiscoverChannel,
   MarkReadRequest,
   MarkReadResponse,
+  MemberParams,
   PageQuery,
+  UpdateMemberRequest,
 } from '@heyyo/contracts';
 import type { ChannelsService } from '@heyyo/chat';
 import { actorOf } from '../../plugins/auth.ts';
@@ -149,6 +151,51 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
     async (request) => {
       await channels.addMember(actorOf(request), request.params.id, request.body.user_id);
       return { message: 'Member added' };
+    },
+  );
+
+  app.delete(
+    '/api/channels/:id/members/:userId',
+    {
+      schema: documented(
+        {
+          summary: 'Remove a member',
+          description:
+            "Moderators, owners and app admins; only an owner or an app admin removes an owner. The member's connections leave " +
+            'the room on every gateway and their reads and sends are refused on every node within a second; the channel and the ' +
+            'removed user get `member.removed`. 409 `HEYYO_ERR_LAST_OWNER` for the last owner of a channel with other members.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [403, 404, 409],
+        },
+        { params: MemberParams, response: { 200: Confirmation } },
+      ),
+    },
+    async (request) => {
+      await channels.removeMember(actorOf(request), request.params.id, request.params.userId);
+      return { message: 'Member removed' };
+    },
+  );
+
+  app.patch(
+    '/api/channels/:id/members/:userId',
+    {
+      schema: documented(
+        {
+          summary: "Change a member's role",
+          description:
+            'Owners and app admins set `owner`, `moderator` or `member`; the channel gets `member.updated`. 409 ' +
+            '`HEYYO_ERR_LAST_OWNER` when it would leave the channel without an owner.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [403, 404, 409],
+        },
+        { params: MemberParams, body: UpdateMemberRequest, response: { 200: Confirmation } },
+      ),
+    },
+    async (request) => {
+      await channels.setMemberRole(actorOf(request), request.params.id, request.params.userId, request.body.role);
+      return { message: 'Member updated' };
     },
   );
 };

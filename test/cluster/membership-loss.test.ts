@@ -1,7 +1,8 @@
 /**
- * A user who leaves a channel through one node loses it on every node within a second: the
- * other API node and both gateways refuse their sends and reads although they remembered the
- * membership, and none of their sockets, on either gateway, gets the channel's events after.
+ * A user who leaves a channel, or is removed from it, through one node loses it on every node
+ * within a second: the other API node and both gateways refuse their sends and reads although
+ * they remembered the membership, and none of their sockets, on either gateway, gets the
+ * channel's events after.
  */
 import { describe, expect, it } from 'vitest';
 import { useCluster } from '../support/cluster-context.ts';
@@ -10,7 +11,7 @@ import { emitWithAck, nextEvent, record } from '../support/sockets.ts';
 
 const WITHIN_MS = 1000;
 
-describe('leaving a channel in a cluster of 2 API nodes and 2 gateways', () => {
+describe('losing a channel in a cluster of 2 API nodes and 2 gateways', () => {
   const ctx = useCluster({ apiNodes: 2, gatewayNodes: 2 });
 
   /** Bob, a member remembered by every node: he sent through both API nodes and both gateways. */
@@ -52,7 +53,7 @@ describe('leaving a channel in a cluster of 2 API nodes and 2 gateways', () => {
     expect(Date.now() - startedAt).toBeLessThan(2 * WITHIN_MS);
   }
 
-  it('through API node 1: refused by API node 2 and both gateways, and no more events on either gateway', async () => {
+  it('left through API node 1: refused by API node 2 and both gateways, and no more events on either gateway', async () => {
     const { ann, bob, channel, annSocket, bobSockets } = await bobKnownEverywhere();
     const heardLeft = bobSockets.map((socket) => nextEvent(socket, 'member.left'));
     const bobReceives = bobSockets.map((socket) => record(socket, 'message.new'));
@@ -77,7 +78,18 @@ describe('leaving a channel in a cluster of 2 API nodes and 2 gateways', () => {
     expect(bobReceives).toEqual([[], []]);
   });
 
-  it('through a socket on gateway 1: refused by gateway 2 and both API nodes', async () => {
+  it('removed by the owner through API node 2: refused by API node 1 and both gateways, told on both', async () => {
+    const { ann, bob, channel, bobSockets } = await bobKnownEverywhere();
+    const heard = bobSockets.map((socket) => nextEvent(socket, 'member.removed'));
+    const removed = await ctx.requestVia(1)('DELETE', `/api/channels/${channel.id}/members/${bob.id}`, { token: ann.token });
+    expect(removed.status).toBe(200);
+    await expectLostEverywhere(bob, channel.id, bobSockets);
+    for (const event of await Promise.all(heard)) {
+      expect(event).toEqual({ channelId: channel.id, userId: bob.id, externalId: 'bob', removedBy: ann.id });
+    }
+  });
+
+  it('left through a socket on gateway 1: refused by gateway 2 and both API nodes', async () => {
     const { channel, bob, bobSockets } = await bobKnownEverywhere();
     expect(await emitWithAck(bobSockets[0]!, 'channel.leave', { channelId: channel.id })).toEqual({ success: true });
     await expectLostEverywhere(bob, channel.id, bobSockets);
