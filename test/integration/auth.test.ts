@@ -295,7 +295,8 @@ describe('POST /api/auth/token', () => {
       [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 123 }, 'user_id must be of type string'],
       [{ api_key: 42, api_secret: 'cbs_x', user_id: 'u' }, 'api_key must be of type string'],
       [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 'u', display_name: 42 }, 'display_name must be of type string'],
-      [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 'u', role: 'admin' }, 'unknown field "role"'],
+      [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 'u', is_admin: true }, 'unknown field "is_admin"'],
+      [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 'u', role: 'root' }, 'role must be one of user, admin'],
       [{ api_key: 'cb_x', api_secret: 'cbs_x', user_id: 'u', avatar_url: 'not a url' }, 'avatar_url must be a valid http-url'],
     ])('refuses %j with 400', async (body, error) => {
       const response = await ctx.request('POST', '/api/auth/token', { body });

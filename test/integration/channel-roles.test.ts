@@ -80,7 +80,10 @@ describe('channel roles and moderation', () => {
     expect(await remove(ann.token, channel.id, outsider.id)).toMatchObject({ status: 404, body: { code: 'HEYYO_ERR_MEMBER_NOT_FOUND' } });
     expect(await remove(ann.token, channel.id, stranger.id)).toMatchObject({ status: 404, body: { code: 'HEYYO_ERR_MEMBER_NOT_FOUND' } });
     expect(await setRole(ann.token, channel.id, randomUUID(), 'member')).toMatchObject({ status: 404, body: { code: 'HEYYO_ERR_MEMBER_NOT_FOUND' } });
-    expect(await setRole(ann.token, channel.id, carol.id, 'king')).toMatchObject({ status: 400, body: { code: 'HEYYO_ERR_VALIDATION' } });
+    expect(await setRole(ann.token, channel.id, carol.id, 'king')).toMatchObject({
+      status: 400,
+      body: { code: 'HEYYO_ERR_VALIDATION', error: 'role must be one of owner, moderator, member' },
+    });
     // Nothing changed.
     const details = await ctx.request('GET', `/api/channels/${channel.id}`, { token: ann.token });
     expect(details.body.members.map((member: { role: string }) => member.role).sort()).toEqual(['member', 'moderator', 'owner']);

@@ -11,6 +11,13 @@ export const Strict = <T extends TProperties>(properties: T, options: ObjectOpti
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/**
+ * One of a few strings, as a JSON Schema `enum` (a union of literals would report a wrong value
+ * as "must be equal to constant", against its first branch only).
+ */
+export const OneOf = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
 /** ISO 8601 timestamp with milliseconds and `Z`. */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-01-31T12:00:00.000Z'] });
 

@@ -14,6 +14,7 @@ describe('describeValidationIssue', () => {
     [{ keyword: 'type', instancePath: '/attachments/0', params: { type: 'object' } }, 'payload', 'attachments.0 must be of type object'],
     [{ keyword: 'format', instancePath: '/before', params: { format: 'date-time' } }, 'querystring', 'before must be a valid date-time'],
     [{ keyword: 'minimum', instancePath: '/limit', params: {}, message: 'must be >= 1' }, 'querystring', 'limit must be >= 1'],
+    [{ keyword: 'enum', instancePath: '/role', params: { allowedValues: ['user', 'admin'] } }, 'body', 'role must be one of user, admin'],
     [undefined, 'payload', 'Payload is invalid'],
   ])('%j in %s → %s', (issue, part, expected) => {
     expect(describeValidationIssue(issue, part)).toBe(expected);

@@ -88,6 +88,8 @@ export function describeValidationIssue(issue: ValidationIssue | undefined, part
         : `${whole} must be a JSON ${String(issue.params.type)}`;
     case 'format':
       return `${field} must be a valid ${String(issue.params.format)}`;
+    case 'enum':
+      return `${field} must be one of ${(issue.params.allowedValues as unknown[]).map(String).join(', ')}`;
     default:
       return `${field} ${issue.message ?? 'is invalid'}`;
   }

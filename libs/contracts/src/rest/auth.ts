@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AvatarUrl, DisplayName, ExternalUserId, Nullable, Strict, Uuid } from '../schema.ts';
+import { AvatarUrl, DisplayName, ExternalUserId, Nullable, OneOf, Strict, Uuid } from '../schema.ts';
 
 export const TokenRequest = Strict(
   {
@@ -9,8 +9,8 @@ export const TokenRequest = Strict(
     display_name: Type.Optional(Nullable(DisplayName)),
     avatar_url: Type.Optional(Nullable(AvatarUrl)),
     role: Type.Optional(
-      Type.Union([Type.Literal('user'), Type.Literal('admin')], {
-        description: 'The user\'s role in the app, for this token: an `admin` moderates every channel of the app. Default `user`.',
+      OneOf(['user', 'admin'], {
+        description: "The user's role in the app, for this token: an `admin` moderates every channel of the app. Default `user`.",
       }),
     ),
     ttl: Type.Optional(

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, JsonObject, Nullable, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
+import { Id, JsonObject, Nullable, OneOf, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
 
 /** Most users one create request may add; larger rosters are added with /members. */
 export const MAX_INITIAL_MEMBERS = 100;
 
-export const MemberRole = Type.Union([Type.Literal('owner'), Type.Literal('moderator'), Type.Literal('member')]);
+export const MemberRole = OneOf(['owner', 'moderator', 'member']);
 export type MemberRole = Static<typeof MemberRole>;
 
 export const CreateChannelRequest = Strict(
