@@ -1014,6 +1014,26 @@ describe('@heyyo/sdk against one node', () => {
       expect(refused).toMatchObject({ status: 403, code: ErrorCodes.FORBIDDEN });
     });
 
+    it('auth.verify shows a token; users.revokeTokens refuses it from then on', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });
+      const issued = await server.createToken('to-revoke');
+      const client = sdk({ token: issued.token, autoConnect: false });
+      expect(await client.auth.verify()).toEqual({
+        valid: true,
+        user_id: issued.user_id,
+        external_id: 'to-revoke',
+        app_id: app.id,
+        role: 'user',
+        exp: decodeJwt(issued.token).exp,
+      });
+      const revoked = await server.users.revokeTokens(issued.user_id);
+      expect(revoked).toEqual({ user_id: issued.user_id, revoked_before: expect.stringMatching(ISO), jti: null });
+      expect(await rejection(client.auth.verify())).toMatchObject({ status: 403, code: ErrorCodes.TOKEN_REVOKED });
+      const single = await server.users.revokeTokens(issued.user_id, { jti: 'some-jti' });
+      expect(single).toEqual({ user_id: issued.user_id, revoked_before: null, jti: 'some-jti' });
+    });
+
     it('users.upsert, users.list and users.get', async () => {
       const app = await ctx.newApp();
       const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });

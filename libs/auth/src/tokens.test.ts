@@ -18,8 +18,13 @@ describe('TokenService', () => {
     const signedAt = Date.now();
     const token = await tokens.sign(claims);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', kid: 'k1', typ: 'JWT' });
-    const { expiresAtMs, ...verified } = await tokens.verify(token);
+    const { expiresAtMs, issuedAtMs, tokenId, ...verified } = await tokens.verify(token);
     expect(verified).toEqual(claims);
+    // Issued now, to the millisecond, with an id of its own.
+    expect(issuedAtMs).toBeGreaterThanOrEqual(signedAt);
+    expect(issuedAtMs).toBeLessThanOrEqual(Date.now());
+    expect(tokenId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await tokens.verify(await tokens.sign(claims))).tokenId).not.toBe(tokenId);
     // exp is whole seconds: the ttl after signing, rounded down.
     expect(expiresAtMs).toBeGreaterThan(signedAt + 58_000);
     expect(expiresAtMs).toBeLessThanOrEqual(signedAt + 60_000);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtKey } from '@heyyo/config';
 
@@ -19,6 +20,10 @@ export interface UserClaims {
 export interface VerifiedClaims extends UserClaims {
   /** `exp`, in milliseconds since the epoch. */
   expiresAtMs: number;
+  /** When it was issued, in milliseconds (claim `iat_ms`; `iat` in whole seconds for older tokens). */
+  issuedAtMs: number;
+  /** `jti`: what revokes this one token. Tokens issued before it existed have none. */
+  tokenId: string | undefined;
 }
 
 export interface TokenSettings {
@@ -26,6 +31,8 @@ export interface TokenSettings {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  /** The longest lifetime a token may be given (HEYYO_TOKEN_MAX_TTL_SECONDS); `ttlSeconds` when omitted. */
+  maxTtlSeconds?: number;
 }
 
 export type TokenFailure = 'missing' | 'invalid' | 'expired';
@@ -61,15 +68,28 @@ export class TokenService {
     return this.settings.ttlSeconds;
   }
 
+  /** No token signed here lives longer. */
+  get maxTtlSeconds(): number {
+    return Math.max(this.settings.maxTtlSeconds ?? 0, this.settings.ttlSeconds);
+  }
+
   /** @param ttlSeconds lifetime of this token; the configured default when omitted. */
   async sign(claims: UserClaims, ttlSeconds = this.settings.ttlSeconds): Promise<string> {
-    return new SignJWT({ app_id: claims.appId, ext: claims.externalId, ...(claims.appRole === 'admin' ? { role: 'admin' } : {}) })
+    // Milliseconds: a revocation at 12:00:00.500 must not refuse a token issued at 12:00:00.700.
+    const issuedAtMs = Date.now();
+    return new SignJWT({
+      app_id: claims.appId,
+      ext: claims.externalId,
+      iat_ms: issuedAtMs,
+      ...(claims.appRole === 'admin' ? { role: 'admin' } : {}),
+    })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.signingKey.kid, typ: 'JWT' })
+      .setJti(randomUUID())
       .setSubject(claims.userId)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSeconds}s`)
+      .setIssuedAt(Math.floor(issuedAtMs / 1000))
+      .setExpirationTime(Math.floor(issuedAtMs / 1000) + ttlSeconds)
       .sign(this.signingKey.bytes);
   }
 
@@ -91,14 +111,25 @@ export class TokenService {
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');
       throw new TokenError('invalid');
     }
-    const { app_id: appId, ext: externalId, sub: userId, exp, role } = payload;
+    const { app_id: appId, ext: externalId, sub: userId, exp, iat, role, jti, iat_ms: issuedAtMs } = payload;
     // Signed by a key we trust, yet a token whose ids are not UUIDs names no row: refuse it
     // here rather than let a query fail on it.
     if (typeof appId !== 'string' || typeof externalId !== 'string' || !isUuid(appId) || !isUuid(userId)) {
       throw new TokenError('invalid');
     }
     if (role !== undefined && role !== 'admin') throw new TokenError('invalid');
-    return { appId, userId, externalId, appRole: role === 'admin' ? 'admin' : 'user', expiresAtMs: exp! * 1000 };
+    if ((jti !== undefined && typeof jti !== 'string') || (issuedAtMs !== undefined && typeof issuedAtMs !== 'number')) {
+      throw new TokenError('invalid');
+    }
+    return {
+      appId,
+      userId,
+      externalId,
+      appRole: role === 'admin' ? 'admin' : 'user',
+      expiresAtMs: exp! * 1000,
+      issuedAtMs: issuedAtMs ?? iat! * 1000,
+      tokenId: jti,
+    };
   }
 }
 

@@ -48,6 +48,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   // Bumped by every invalidation: a membership read before one arrived is not remembered after it.
   let invalidationsHeard = 0;
   invalidations.subscribe((invalidation) => {
+    if (invalidation.kind === 'tokens') return;
     invalidationsHeard++;
     if (invalidation.kind === 'everything') knownMembers.clear();
     else knownMembers.delete(membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId));

@@ -22,7 +22,7 @@ import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
 import { warnAtMostEvery, type Logger } from '@heyyo/logging';
 import type { CounterState, FailureCounters } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
-import type { AuthService } from './auth.service.ts';
+import type { AuthService, Session } from './auth.service.ts';
 import { Errors, HeyyoError } from './errors.ts';
 
 export interface CredentialLimitSettings {
@@ -130,7 +130,7 @@ export function authenticateUser(
   limiter: CredentialLimiter,
   ip: string,
   token: string | undefined,
-): Promise<{ actor: Actor; expiresAtMs: number }> {
+): Promise<Session> {
   if (token !== undefined && auth.rememberedActor(token)) return auth.authenticateSession(token);
   return limiter.guard(ip, undefined, () => auth.authenticateSession(token));
 }

@@ -33,6 +33,7 @@ export const Errors = {
   invalidCredentials: () => createError(ErrorCodes.INVALID_CREDENTIALS, 'Invalid API credentials', 401),
   adminTokenRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Admin token required', 401),
   invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),
+  tokenRevoked: () => createError(ErrorCodes.TOKEN_REVOKED, 'Token revoked', 403),
   notMember: () => createError(ErrorCodes.NOT_MEMBER, 'Not a member of this channel', 403),
   forbidden: (action: string) => createError(ErrorCodes.FORBIDDEN, `Your role in this channel does not allow this (${action})`, 403),
   memberNotFound: () => createError(ErrorCodes.MEMBER_NOT_FOUND, 'Member not found', 404),

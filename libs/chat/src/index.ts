@@ -17,7 +17,7 @@ export type { JobQueue } from '@heyyo/queue';
 export { nextVersion } from './jobs.ts';
 export * from './presenters.ts';
 export * from './message-content.ts';
-export { createAuthService, type AuthService } from './auth.service.ts';
+export { createAuthService, type AuthService, type Session } from './auth.service.ts';
 export { createAppsService, type AppsService } from './apps.service.ts';
 export {
   createChannelsService,

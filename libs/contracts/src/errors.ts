@@ -13,6 +13,8 @@ export const ErrorCodes = {
   /** A user JWT that fails verification (403, as the seed has it). */
   INVALID_TOKEN: 'HEYYO_ERR_INVALID_TOKEN',
   TOKEN_EXPIRED: 'HEYYO_ERR_TOKEN_EXPIRED',
+  /** A user JWT revoked by the tenant's backend (403, like an invalid one). */
+  TOKEN_REVOKED: 'HEYYO_ERR_TOKEN_REVOKED',
   /** Wrong api_key / api_secret (401). */
   INVALID_CREDENTIALS: 'HEYYO_ERR_INVALID_CREDENTIALS',
   INVALID_ADMIN_TOKEN: 'HEYYO_ERR_INVALID_ADMIN_TOKEN',

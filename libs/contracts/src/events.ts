@@ -140,6 +140,12 @@ export const AuthExpiredEvent = Strict(
 );
 export type AuthExpiredEvent = Static<typeof AuthExpiredEvent>;
 
+export const AuthRevokedEvent = Strict(
+  { code: Type.Literal('HEYYO_ERR_TOKEN_REVOKED', { description: 'Why: the tenant revoked the token this socket uses.' }) },
+  { title: 'AuthRevokedEvent' },
+);
+export type AuthRevokedEvent = Static<typeof AuthRevokedEvent>;
+
 interface ClientEventSpec {
   summary: string;
   payload: TSchema;
@@ -222,6 +228,10 @@ export const ServerEvents = {
   'member.left': {
     summary: "A member left one of your channels; also to the leaver's own connections, which no longer get the channel's events.",
     payload: MemberLeftEvent,
+  },
+  'auth.revoked': {
+    summary: 'To one socket: its token was revoked; the socket is disconnected right after. Reconnect with a new token.',
+    payload: AuthRevokedEvent,
   },
   'auth.expired': {
     summary: "To one socket: its token expired; send auth.refresh within graceMs or the socket is disconnected.",

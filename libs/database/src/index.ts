@@ -3,7 +3,7 @@ export { createDatabaseIfMissing, postgresAnswers, runMigrations } from './provi
 export { verifiedAppId, isUuid, type AppId } from './tenant.ts';
 export type * from './records.ts';
 export { createAppsRepository, type AppsRepository } from './repositories/apps.repository.ts';
-export { createUsersRepository, type UsersRepository, type UserProfile } from './repositories/users.repository.ts';
+export { createUsersRepository, type UsersRepository, type UserProfile, type TokenStanding } from './repositories/users.repository.ts';
 export {
   createChannelsRepository,
   type ChannelsRepository,

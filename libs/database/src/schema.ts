@@ -42,10 +42,28 @@ export const users = pgTable(
     externalId: text('external_id').notNull(),
     displayName: text('display_name'),
     avatarUrl: text('avatar_url'),
+    /** Tokens issued before this instant are refused (`POST /api/users/:id/revoke-tokens`). */
+    tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [uniqueIndex('users_app_external_id_key').on(table.appId, table.externalId)],
+);
+
+/** Single tokens revoked by their `jti`, kept until they would have expired anyway. */
+export const revokedTokens = pgTable(
+  'revoked_tokens',
+  {
+    jti: text('jti').primaryKey(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('revoked_tokens_user_idx').on(table.userId, table.expiresAt)],
 );
 
 export const channels = pgTable(

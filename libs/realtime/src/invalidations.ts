@@ -7,7 +7,11 @@ import { closeRedis } from './close-redis.ts';
  * Something a node may hold in memory stopped being true: drop it. `everything` is what a node
  * tells itself when it may have missed some (its subscription was down).
  */
-export type Invalidation = { kind: 'membership'; appId: string; channelId: string; userId: string } | { kind: 'everything' };
+export type Invalidation =
+  | { kind: 'membership'; appId: string; channelId: string; userId: string }
+  /** Some of the user's tokens were revoked. */
+  | { kind: 'tokens'; appId: string; userId: string }
+  | { kind: 'everything' };
 
 export type InvalidationListener = (invalidation: Invalidation) => void;
 
@@ -55,7 +59,8 @@ const isInvalidation = (value: unknown): value is Invalidation => {
   const { kind } = value as { kind?: unknown };
   if (kind === 'everything') return true;
   const { appId, channelId, userId } = value as Record<string, unknown>;
-  return kind === 'membership' && typeof appId === 'string' && typeof channelId === 'string' && typeof userId === 'string';
+  if (typeof appId !== 'string' || typeof userId !== 'string') return false;
+  return kind === 'tokens' || (kind === 'membership' && typeof channelId === 'string');
 };
 
 /**

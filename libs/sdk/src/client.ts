@@ -12,6 +12,7 @@ import type {
   ReadState,
   ServerToClientEvents,
   SyncResult,
+  VerifyResponse,
 } from '@heyyo/contracts';
 import { ErrorCodes } from '@heyyo/contracts';
 import { ChannelSequencer } from './channel-sequencer.ts';
@@ -90,6 +91,7 @@ const RELAYED_EVENTS = [
   'member.removed',
   'member.updated',
   'channel.read',
+  'auth.revoked',
 ] as const;
 
 /**
@@ -234,6 +236,11 @@ export class HeyyoClient {
       );
       return { channelId, lastReadSeq: result.last_read_seq, unreadCount: result.unread_count };
     },
+  };
+
+  readonly auth = {
+    /** What this client's token proves (user, app, role, expiry), checked by the server now. */
+    verify: () => this.http.request<VerifyResponse>('GET', '/api/auth/verify'),
   };
 
   readonly messages = {

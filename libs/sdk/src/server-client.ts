@@ -1,4 +1,4 @@
-import type { AppSummary, CreatedApp, TokenResponse, User } from '@heyyo/contracts';
+import type { AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User } from '@heyyo/contracts';
 import { HttpClient, query } from './http.ts';
 
 export interface HeyyoServerClientOptions {
@@ -59,6 +59,12 @@ export class HeyyoServerClient {
       }),
     list: (page: { limit?: number; offset?: number } = {}) => this.http.request<User[]>('GET', `/api/users${query(page)}`),
     get: (id: string) => this.http.request<User>('GET', `/api/users/${encodeURIComponent(id)}`),
+    /**
+     * Refuses the user's tokens issued before now — or only the one with `jti` — on every node
+     * within a second; their sockets get `auth.revoked` and are disconnected.
+     */
+    revokeTokens: (id: string, options: { jti?: string } = {}) =>
+      this.http.request<RevokeTokensResponse>('POST', `/api/users/${encodeURIComponent(id)}/revoke-tokens${query(options)}`),
   };
 }
 

@@ -25,6 +25,7 @@ import { registerRequestMetrics, type HttpMetrics } from './plugins/request-metr
 import { messagesRoutes } from './routes/messages/messages.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { usersRoutes } from './routes/users/users.routes.ts';
+import { verifyRoutes } from './routes/auth/verify.routes.ts';
 
 export interface ApiAppOptions {
   config: Readonly<Config>;
@@ -64,6 +65,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
 
   app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
   app.decorateRequest('tenant', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -101,10 +103,11 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   await app.register(authRoutes, { auth: services.auth, maxTtlSeconds: config.auth.tokenMaxTtlSeconds, limiter });
   await app.register(async (serverApi) => {
     serverApi.addHook('onRequest', requireAppCredentials(services.auth, limiter));
-    await serverApi.register(usersRoutes, { users: services.users });
+    await serverApi.register(usersRoutes, { users: services.users, auth: services.auth });
   });
   await app.register(async (userApi) => {
     userApi.addHook('onRequest', requireUser(services.auth, limiter));
+    await userApi.register(verifyRoutes);
     await userApi.register(channelsRoutes, { channels: services.channels });
     await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget });
   });

@@ -21,6 +21,7 @@ export function authenticateHandshake(authenticate: SocketAuthenticator, prepare
       const { actor, expiresAtMs } = await authenticate(socket, token);
       socket.data.actor = actor;
       socket.data.tokenExpiresAtMs = expiresAtMs;
+      socket.data.token = token!;
       // Rooms are joined before the client sees `connect`, so no event falls in between.
       await prepareSocket(socket);
       next();

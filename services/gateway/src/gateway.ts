@@ -4,7 +4,7 @@ import { channelRoom, userRoom } from '@heyyo/contracts';
 import { Errors, type ChatServices, type CredentialLimiter, type WorkGate } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
-import type { ConnectionCaps, PresenceStore, WriteBudget } from '@heyyo/realtime';
+import type { ConnectionCaps, InvalidationBus, PresenceStore, WriteBudget } from '@heyyo/realtime';
 import type { GatewayAdapter } from './adapter.ts';
 import { authenticateHandshake } from './auth.middleware.ts';
 import { registerHandlers } from './event-handler.ts';
@@ -21,6 +21,7 @@ import { startPresenceLoop } from './presence-loop.ts';
 import { TokenBucket } from './rate-limiter.ts';
 import { createSocketAuthenticator } from './socket-auth.ts';
 import { createTokenExpiryTimers } from './token-expiry.ts';
+import { disconnectRevokedSockets } from './token-revocation.ts';
 import { budgeted } from './write-budget.ts';
 import type { GatewayServer, GatewaySocket } from './types.ts';
 
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   adapter: GatewayAdapter | undefined;
   /** Unique per process; part of every connection id in presence. */
   nodeId: string;
+  /** Where revocations are heard: sockets whose token was revoked are disconnected. */
+  invalidations: InvalidationBus;
 }
 
 export interface Gateway {
@@ -85,6 +88,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
     logger,
     checkOutgoing: config.checkOutgoingShapes,
   });
+  disconnectRevokedSockets(io, options.invalidations, services.auth, logger);
   const authenticate = createSocketAuthenticator(services.auth, options.credentialLimiter, config.http.trustProxy);
   const handlers = [
     budgeted(messageSendHandler(services.messages), options.writeBudget),

@@ -9,6 +9,8 @@ export interface SocketData {
   presence: PresenceConnection;
   /** When the socket's token expires (ms since the epoch): set at the handshake, moved by `auth.refresh`. */
   tokenExpiresAtMs: number;
+  /** The token itself (the handshake's, or the latest `auth.refresh`'s): checked again after a revocation. */
+  token: string;
 }
 
 // eslint-style note: Socket.IO's four generics are client events, server events, inter-server events, data.

@@ -75,6 +75,7 @@ export async function startNode(config: Readonly<Config>, logger: Logger): Promi
       adapter: engine.gatewayAdapter(gatewayLogger),
       nodeId,
       observeEvent: wiring.metrics.observeEvent,
+      invalidations: engine.invalidations,
       ...wiring,
     });
     wiring.metrics.watchConnections(gateway.connectionCount);

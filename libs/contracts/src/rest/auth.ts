@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AvatarUrl, DisplayName, ExternalUserId, Nullable, OneOf, Strict, Uuid } from '../schema.ts';
+import { AvatarUrl, DisplayName, ExternalUserId, Nullable, OneOf, Strict, Timestamp, Uuid } from '../schema.ts';
 
 export const TokenRequest = Strict(
   {
@@ -36,3 +36,48 @@ export const TokenResponse = Strict(
   { title: 'TokenResponse', examples: [{ token: 'eyJ…', expires_in: 3600, user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11' }] },
 );
 export type TokenResponse = Static<typeof TokenResponse>;
+
+export const VerifyResponse = Strict(
+  {
+    valid: Type.Literal(true),
+    user_id: Uuid,
+    external_id: Type.String(),
+    app_id: Uuid,
+    role: OneOf(['user', 'admin']),
+    exp: Type.Integer({ description: 'When the token expires, in seconds since the epoch (its `exp` claim).' }),
+  },
+  {
+    title: 'VerifyResponse',
+    examples: [
+      {
+        valid: true,
+        user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11',
+        external_id: 'user-123',
+        app_id: '5d0c9e1a-2f3b-4c5d-8e9f-0a1b2c3d4e5f',
+        role: 'user',
+        exp: 1790000000,
+      },
+    ],
+  },
+);
+export type VerifyResponse = Static<typeof VerifyResponse>;
+
+export const RevokeTokensQuery = Strict({
+  jti: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: "Revoke only the token with this `jti` claim; omitted: every token issued before now." }),
+  ),
+});
+export type RevokeTokensQuery = Static<typeof RevokeTokensQuery>;
+
+export const RevokeTokensResponse = Strict(
+  {
+    user_id: Uuid,
+    revoked_before: Nullable(Timestamp),
+    jti: Nullable(Type.String()),
+  },
+  {
+    title: 'RevokeTokensResponse',
+    examples: [{ user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11', revoked_before: '2026-01-31T12:00:00.000Z', jti: null }],
+  },
+);
+export type RevokeTokensResponse = Static<typeof RevokeTokensResponse>;

@@ -4,6 +4,14 @@ import type { UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 
+/** What decides whether a user's token is still good, besides its signature and expiry. */
+export interface TokenStanding {
+  /** Tokens issued before this are revoked; undefined: never revoked wholesale. */
+  validAfter: Date | undefined;
+  /** This very token was revoked. */
+  revoked: boolean;
+}
+
 export interface UserProfile {
   externalId: string;
   /** undefined keeps the stored value; null clears it. */
@@ -64,6 +72,43 @@ export function createUsersRepository(db: Database) {
         .where(and(eq(users.appId, appId), eq(users.id, userId)))
         .limit(1);
       return row;
+    },
+
+    /**
+     * Whether a token of this user still stands: the user exists, and when their tokens were
+     * last revoked wholesale, and whether this one (`jti`) was revoked alone. One statement.
+     */
+    async tokenStanding(appId: AppId, userId: string, jti: string | undefined): Promise<TokenStanding | undefined> {
+      if (!isUuid(userId)) return undefined;
+      const [row] = (await db.execute(sql`
+        select u.tokens_valid_after,
+               ${jti === undefined ? sql`false` : sql`exists (select 1 from revoked_tokens r where r.jti = ${jti})`} as revoked
+          from users u where u.app_id = ${appId} and u.id = ${userId}`)) as unknown as { tokens_valid_after: string | null; revoked: boolean }[];
+      return row && { validAfter: row.tokens_valid_after === null ? undefined : new Date(row.tokens_valid_after), revoked: row.revoked };
+    },
+
+    /**
+     * Refuses every token of the user issued before now, or only the one `jti` (kept until
+     * `expiresAt`, when it would be refused anyway). Revoking twice is harmless.
+     * @returns the instant tokens issued before are refused (undefined: no such user).
+     */
+    async revokeTokens(appId: AppId, userId: string, only?: { jti: string; expiresAt: Date }): Promise<Date | undefined> {
+      if (!isUuid(userId)) return undefined;
+      return db.transaction(async (tx) => {
+        const [user] = (await tx.execute(sql`
+          update users set tokens_valid_after = case when ${only === undefined} then now() else tokens_valid_after end
+           where app_id = ${appId} and id = ${userId}
+          returning coalesce(tokens_valid_after, now()) as at`)) as unknown as { at: string }[];
+        if (!user) return undefined;
+        if (only) {
+          await tx.execute(sql`
+            insert into revoked_tokens (jti, app_id, user_id, expires_at)
+            values (${only.jti}, ${appId}, ${userId}, ${only.expiresAt.toISOString()}) on conflict do nothing`);
+        }
+        // What can no longer be presented need not be remembered.
+        await tx.execute(sql`delete from revoked_tokens where user_id = ${userId} and expires_at < now()`);
+        return new Date(user.at);
+      });
     },
 
     /** The app's users in creation order. */

@@ -1,12 +1,14 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, constantTimeEqual } from '@heyyo/auth';
-import { authenticateUser, Errors, type Actor, type AuthService, type CredentialLimiter } from '@heyyo/chat';
+import { authenticateUser, Errors, type Actor, type AuthService, type CredentialLimiter, type Session } from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the user-auth hook on every route that requires a user JWT. */
     actor: Actor | null;
+    /** The token behind `actor`: its expiry and id (`GET /api/auth/verify`). */
+    session: Session | null;
     /** The app whose credentials were checked: server-side routes' API-key hook, token minting. */
     tenant: AppId | null;
   }
@@ -15,11 +17,17 @@ declare module 'fastify' {
 /** onRequest hook: the request must carry a valid user JWT (checked under the failed-credential limits). */
 export function requireUser(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
   return async (request) => {
-    request.actor = (await authenticateUser(auth, limiter, request.ip, bearerToken(request.headers.authorization))).actor;
+    request.session = await authenticateUser(auth, limiter, request.ip, bearerToken(request.headers.authorization));
+    request.actor = request.session.actor;
   };
 }
 
 /** The actor of a route behind `requireUser`. */
+export function sessionOf(request: FastifyRequest): Session {
+  if (!request.session) throw Errors.authRequired();
+  return request.session;
+}
+
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw Errors.authRequired();
   return request.actor;

@@ -17,6 +17,7 @@ export const authRefreshHandler = (authenticate: SocketAuthenticator, expiry: To
       const current = socket.data.actor;
       if (actor.appId !== current.appId || actor.userId !== current.userId) throw Errors.tokenForAnotherUser();
       socket.data.tokenExpiresAtMs = expiresAtMs;
+      socket.data.token = token;
       expiry.watch(socket);
       return { success: true as const, expiresAt: new Date(socket.data.tokenExpiresAtMs).toISOString() };
     },
