@@ -85,7 +85,11 @@ describe('POST /api/auth/token', () => {
       aud: 'heyyo',
       iat: expect.any(Number),
       exp: expect.any(Number),
+      // What revokes this one token, and its issue time to the millisecond (revocation compares it).
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      iat_ms: expect.any(Number),
     });
+    expect(Math.floor((payload.iat_ms as number) / 1000)).toBe(payload.iat);
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.iat).toBeLessThanOrEqual(after);
     expect(payload.exp).toBe(payload.iat! + 3600);

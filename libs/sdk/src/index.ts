@@ -22,6 +22,7 @@ export {
 export { ErrorCodes } from '@heyyo/contracts';
 export type {
   Attachment,
+  AuthRevokedEvent,
   Channel,
   ChannelDetails,
   ChannelListItem,
@@ -30,7 +31,6 @@ export type {
   ErrorCode,
   ListedMessage,
   MemberJoinedEvent,
-  AuthRevokedEvent,
   MemberLeftEvent,
   MemberRemovedEvent,
   MemberRole,
@@ -42,9 +42,9 @@ export type {
   ReadState,
   RevokeTokensResponse,
   TokenResponse,
-  VerifyResponse,
   TypingEvent,
   User,
+  VerifyResponse,
   AppSummary,
   CreatedApp,
 } from '@heyyo/contracts';
