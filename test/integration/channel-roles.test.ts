@@ -112,6 +112,32 @@ describe('channel roles and moderation', () => {
     expect(history.body).toEqual([]);
   });
 
+  it('lets owners and app admins update a channel, and tells its members', async () => {
+    const { app, ann, bob, carol, channel } = await channelOfThree();
+    const update = (token: string, body: unknown) => ctx.request('PATCH', `/api/channels/${channel.id}`, { token, body });
+    const carolSocket = await ctx.connect(carol.token);
+    const heard = nextEvent(carolSocket, 'channel.updated');
+    const renamed = await update(ann.token, { name: '  renamed  ', metadata: { topic: 'x' } });
+    expect(renamed).toMatchObject({ status: 200, body: { id: channel.id, name: 'renamed', description: null, metadata: { topic: 'x' } } });
+    expect(await heard).toEqual(renamed.body);
+    // Omitted fields stay; null clears the description.
+    expect((await update(ann.token, { description: 'about' })).body).toMatchObject({ name: 'renamed', description: 'about', metadata: { topic: 'x' } });
+    expect((await update(ann.token, { description: null })).body.description).toBeNull();
+    const admin = await adminOf(app);
+    expect((await update(admin.token, { name: 'by the admin' })).status).toBe(200);
+
+    await setRole(ann.token, channel.id, bob.id, 'moderator');
+    expect(await update(bob.token, { name: 'no' })).toMatchObject({ status: 403, body: { code: 'HEYYO_ERR_FORBIDDEN' } });
+    expect(await update(carol.token, { name: 'no' })).toMatchObject({ status: 403, body: { code: 'HEYYO_ERR_FORBIDDEN' } });
+    expect(await update(ann.token, {})).toMatchObject({ status: 400, body: { code: 'HEYYO_ERR_VALIDATION' } });
+    expect(await update(ann.token, { name: '   ' })).toMatchObject({ status: 400, body: { error: 'name must not be empty' } });
+    expect(await update(ann.token, { type: 'livestream' })).toMatchObject({ status: 400, body: { error: 'unknown field "type"' } });
+    expect(await update(ann.token, { metadata: { big: 'x'.repeat(10_000) } })).toMatchObject({ status: 400 });
+    const stranger = await ctx.newUser();
+    expect((await update(stranger.token, { name: 'no' })).status).toBe(404);
+    expect((await ctx.request('GET', `/api/channels/${channel.id}`, { token: ann.token })).body.name).toBe('by the admin');
+  });
+
   it('lets an app admin moderate a channel it is not in, and nothing more', async () => {
     const { app, ann, carol, channel } = await channelOfThree();
     const admin = await adminOf(app);

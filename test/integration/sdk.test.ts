@@ -515,6 +515,22 @@ describe('@heyyo/sdk against one node', () => {
   });
 
   describe('connection', () => {
+    it('stops catching up a channel its user left on another device', async () => {
+      const { users, channel } = await room('owner', 'leaver');
+      const leaver = users[1]!;
+      const phone = sdk({ token: leaver.token, autoConnect: false });
+      await phone.channels.list();
+      await phone.connect();
+      const errors = record(phone, 'error');
+      const left = nextEvent(phone, 'member.left');
+      await sdk({ token: leaver.token, autoConnect: false }).channels.leave(channel.id);
+      await left;
+      phone.disconnect();
+      // Reconnecting catches up every channel it tracks: a left one would be refused (403).
+      await phone.connect();
+      expect(errors).toEqual([]);
+    });
+
     it('connect() and disconnect() drive connection.changed and the server-side presence', async () => {
       const { users, channel } = await room('owner', 'device');
       const [owner, device] = users as [TestUser, TestUser];

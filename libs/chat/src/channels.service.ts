@@ -22,6 +22,13 @@ export interface ChannelInput {
   members?: string[];
 }
 
+/** What `PATCH /api/channels/:id` may change; omitted fields stay. */
+export interface ChannelChanges {
+  name?: string;
+  description?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
 export interface ChannelsServiceDeps {
   repos: Pick<Repositories, 'channels' | 'users'>;
   presence: PresenceReader;
@@ -83,12 +90,10 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     await requireMembership(actor, channelId);
   }
 
-  /** Every node forgets the membership (this one before it returns). */
-  async function forgetMembership(appId: string, channelId: string, userId: string): Promise<void> {
-    await invalidations.publish({ kind: 'membership', appId, channelId, userId });
-  }
-
-  /** The membership has ended: every node forgets it, the user's sockets leave the room, then the event. */
+  /**
+   * The membership has ended: every node forgets it (this one before the publish returns), the
+   * user's sockets leave the room, then the event.
+   */
   async function membershipEnded<E extends 'member.left' | 'member.removed'>(
     appId: string,
     channelId: string,
@@ -96,7 +101,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     event: E,
     payload: ServerEventPayload<E>,
   ) {
-    await forgetMembership(appId, channelId, userId);
+    await invalidations.publish({ kind: 'membership', appId, channelId, userId });
     publisher.leaveChannel(userId, channelId);
     publisher.toChannel(channelId, event, payload);
     publisher.toUser(userId, event, payload);
@@ -149,6 +154,27 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       );
       for (const userId of [actor.userId, ...memberIds]) publisher.joinChannel(userId, channel.id);
       return presentChannel(channel);
+    },
+
+    /**
+     * Renames the channel or changes its description or metadata (owners, app admins); its
+     * members get channel.updated with the channel as it is now.
+     * @throws 403 without the permission, 404 for a channel not in the actor's app, 400 for an empty name.
+     */
+    async update(actor: Actor, channelId: string, changes: ChannelChanges): Promise<Channel> {
+      requirePermission(actor, await roleIn(actor, channelId), 'manage-channel');
+      const name = changes.name?.trim();
+      if (name === '') throw Errors.validation('name must not be empty');
+      if (changes.metadata) assertMetadataSize(changes.metadata, limits);
+      const updated = await repos.channels.update(actor.appId, channelId, {
+        ...(name === undefined ? {} : { name }),
+        ...(changes.description === undefined ? {} : { description: changes.description }),
+        ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
+      });
+      if (!updated) throw Errors.channelNotFound();
+      const channel = presentChannel(updated);
+      publisher.toChannel(channelId, 'channel.updated', channel);
+      return channel;
     },
 
     /**

@@ -9,7 +9,9 @@ export type ChannelAction =
   /** Remove another member; delete anyone's message. */
   | 'moderate'
   /** Change a member's role. */
-  | 'assign-roles';
+  | 'assign-roles'
+  /** Rename the channel, change its description or metadata. */
+  | 'manage-channel';
 
 /** Who is on the list for an action: a channel role, or the app's admins (any channel of their app). */
 type Grantee = MemberRole | 'app-admin';
@@ -22,6 +24,7 @@ export const PERMISSIONS: Readonly<Record<ChannelAction, readonly Grantee[]>> = 
   participate: ['owner', 'moderator', 'member'],
   moderate: ['owner', 'moderator', 'app-admin'],
   'assign-roles': ['owner', 'app-admin'],
+  'manage-channel': ['owner', 'app-admin'],
 };
 
 /** Whether an actor with `role` in the channel (null: not a member) may do `action`. */

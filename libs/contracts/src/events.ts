@@ -7,7 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorBody } from './error-body.ts';
 import { Message, messageContentFields } from './rest/messages.ts';
-import { MemberRole } from './rest/channels.ts';
+import { Channel, MemberRole } from './rest/channels.ts';
 import { ClientMessageId, Id, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from './schema.ts';
 
 /** Largest page one `messages.sync` returns. */
@@ -224,6 +224,7 @@ export const ServerEvents = {
     summary: "A moderator, owner or app admin removed a member; also to the removed user's own connections, which no longer get the channel's events.",
     payload: MemberRemovedEvent,
   },
+  'channel.updated': { summary: "A channel's name, description or metadata changed: the channel as it is now.", payload: Channel },
   'member.updated': { summary: "A member's role in one of your channels changed.", payload: MemberUpdatedEvent },
   'member.left': {
     summary: "A member left one of your channels; also to the leaver's own connections, which no longer get the channel's events.",

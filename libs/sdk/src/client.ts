@@ -90,6 +90,7 @@ const RELAYED_EVENTS = [
   'member.left',
   'member.removed',
   'member.updated',
+  'channel.updated',
   'channel.read',
   'auth.revoked',
 ] as const;
@@ -128,6 +129,12 @@ export class HeyyoClient {
       ...(options.transports ? { transports: options.transports } : {}),
       onSocket: (socket) => {
         socket.on('message.new', (message) => this.sequencer.receive(message));
+        // This user's membership ended (here or on another device): stop catching the channel up.
+        const forgetIfMine = ({ channelId, userId }: { channelId: string; userId: string }) => {
+          if (userId === this.tokens.userId) this.sequencer.forget(channelId);
+        };
+        socket.on('member.left', forgetIfMine);
+        socket.on('member.removed', forgetIfMine);
         for (const event of RELAYED_EVENTS) {
           socket.on(event, ((payload: never) => this.events.emit(event, payload)) as never);
         }
@@ -209,6 +216,9 @@ export class HeyyoClient {
       this.sequencer.forget(channelId);
       return result;
     },
+    /** Renames the channel or changes its description or metadata (owners, app admins); members hear `channel.updated`. */
+    update: (channelId: string, changes: { name?: string; description?: string | null; metadata?: JsonObject }) =>
+      this.http.request<Channel>('PATCH', `/api/channels/${encodeURIComponent(channelId)}`, changes),
     /** Removes a member (moderators, owners, app admins); the channel hears `member.removed`. */
     removeMember: (channelId: string, userId: string) =>
       this.http.request<{ message: string }>(

@@ -16,6 +16,11 @@ export class TokenManager {
     return this.provider !== undefined;
   }
 
+  /** The internal id of the token's user (its `sub`), once a token is held. */
+  get userId(): string | undefined {
+    return this.token ? decodeClaims(this.token)?.sub : undefined;
+  }
+
   /**
    * The current token; a new one from the provider when there is none yet or the
    * one held has expired (so an expired token is never sent when it can be replaced).

@@ -21,6 +21,16 @@ export const CreateChannelRequest = Strict(
 );
 export type CreateChannelRequest = Static<typeof CreateChannelRequest>;
 
+export const UpdateChannelRequest = Strict(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    metadata: Type.Optional(JsonObject),
+  },
+  { title: 'UpdateChannelRequest', minProperties: 1, examples: [{ name: 'general', description: 'Everything else' }] },
+);
+export type UpdateChannelRequest = Static<typeof UpdateChannelRequest>;
+
 export const ChannelParams = Strict({ id: Id });
 export type ChannelParams = Static<typeof ChannelParams>;
 

@@ -185,6 +185,21 @@ export function createChannelsRepository(db: Database) {
 
   return {
     /** Inserts the channel, its owner and its first members in one transaction. */
+    /** Sets the given fields of the channel. @returns the channel after, undefined when not in this app. */
+    async update(
+      appId: AppId,
+      channelId: string,
+      changes: Partial<Pick<NewChannel, 'name' | 'description' | 'metadata'>>,
+    ): Promise<ChannelRecord | undefined> {
+      if (!isUuid(channelId)) return undefined;
+      const [channel] = await db
+        .update(channels)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(and(eq(channels.appId, appId), eq(channels.id, channelId)))
+        .returning();
+      return channel;
+    },
+
     async createWithMembers(appId: AppId, values: NewChannel, memberIds: readonly string[]): Promise<ChannelRecord> {
       return db.transaction(async (tx) => {
         const [channel] = await tx

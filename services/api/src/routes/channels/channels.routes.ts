@@ -13,6 +13,7 @@ import {
   MarkReadResponse,
   MemberParams,
   PageQuery,
+  UpdateChannelRequest,
   UpdateMemberRequest,
 } from '@heyyo/contracts';
 import type { ChannelsService } from '@heyyo/chat';
@@ -77,6 +78,25 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
       ),
     },
     async (request) => channels.details(actorOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/channels/:id',
+    {
+      schema: documented(
+        {
+          summary: 'Update a channel',
+          description:
+            'Owners and app admins change `name`, `description` or `metadata` (at least one; omitted ones stay). Answers the ' +
+            'channel as it is now, which its members also get as `channel.updated`.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [400, 403, 404],
+        },
+        { params: ChannelParams, body: UpdateChannelRequest, response: { 200: Channel } },
+      ),
+    },
+    async (request) => channels.update(actorOf(request), request.params.id, request.body),
   );
 
   app.post(
