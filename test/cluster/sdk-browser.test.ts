@@ -227,6 +227,7 @@ describe('the SDK in a browser', () => {
         text,
         seq: sent.message.seq,
         deleted_at: null,
+        edited_at: null,
       });
 
       // The stored message agrees (REST from Node, as B).

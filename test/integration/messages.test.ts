@@ -138,6 +138,7 @@ describe('messages', () => {
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
         deleted_at: null,
+        edited_at: null,
         user: { external_id: owner.externalId, display_name: 'Owner Name', avatar_url: 'https://example.com/owner.png' },
       });
       expect(response.body.updated_at).toBe(response.body.created_at);
@@ -157,6 +158,7 @@ describe('messages', () => {
         parent_id: null,
         client_id: null,
         deleted_at: null,
+        edited_at: null,
         user: { external_id: member.externalId, display_name: null, avatar_url: null },
       });
     });
@@ -437,6 +439,7 @@ describe('messages', () => {
         created_at: first.created_at,
         updated_at: first.updated_at,
         deleted_at: null,
+        edited_at: null,
         user_external_id: owner.externalId,
         user_display_name: 'Owner Name',
         user_avatar_url: 'https://example.com/owner.png',
@@ -460,6 +463,7 @@ describe('messages', () => {
         created_at: second.created_at,
         updated_at: second.updated_at,
         deleted_at: null,
+        edited_at: null,
         user_external_id: member.externalId,
         user_display_name: null,
         user_avatar_url: null,

@@ -290,6 +290,31 @@ describe('@heyyo/sdk against one node', () => {
   });
 
   describe('messages and reactions', () => {
+    it('update edits your message over REST or the socket, and others hear message.updated', async () => {
+      const { users, channel } = await room('editor', 'reader');
+      const [editor, reader] = users as [TestUser, TestUser];
+      const offline = sdk({ token: editor.token, autoConnect: false });
+      const readerClient = sdk({ token: reader.token });
+      await readerClient.connect();
+      const message = await offline.messages.send(channel.id, 'typo');
+      const heard = nextEvent(readerClient, 'message.updated');
+      const viaRest = await offline.messages.update(channel.id, message.id, 'fixed');
+      expect(viaRest).toMatchObject({ id: message.id, text: 'fixed', edited_at: expect.stringMatching(ISO) });
+      expect(await heard).toEqual(viaRest);
+
+      const online = sdk({ token: editor.token });
+      await online.connect();
+      expect(await online.messages.update(channel.id, message.id, 'fixed twice', { metadata: { lang: 'en' } })).toMatchObject({
+        text: 'fixed twice',
+        metadata: { lang: 'en' },
+      });
+      expectHeyyoError(await rejection(readerClient.messages.update(channel.id, message.id, 'not mine')), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.MESSAGE_NOT_FOUND,
+        message: /^Message not found or unauthorized$/,
+      });
+    });
+
     it('send (REST) returns the stored Message; list pages with limit, before and afterSeq; delete leaves a tombstone', async () => {
       const { users, channel } = await room('author', 'other');
       const [author, other] = users as [TestUser, TestUser];

@@ -50,6 +50,7 @@ function expectedMessage(author: Person, channelId: string, seq: number, fields:
     created_at: expect.stringMatching(ISO),
     updated_at: expect.stringMatching(ISO),
     deleted_at: null,
+    edited_at: null,
     user: nestedUser(author),
     ...fields,
   };

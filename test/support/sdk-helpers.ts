@@ -76,6 +76,7 @@ export function expectedMessage(
     created_at: expect.stringMatching(ISO),
     updated_at: expect.stringMatching(ISO),
     deleted_at: null,
+    edited_at: null,
     user,
     ...fields,
   };

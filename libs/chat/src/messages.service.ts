@@ -14,6 +14,13 @@ import { presentMessage } from './presenters.ts';
 /** A page of history: newest first (optionally before a time), or a catch-up after a seq. */
 export type { HistoryPage };
 
+/** What an edit changes: the text always, attachments and metadata when given. */
+export interface EditInput {
+  text: string;
+  attachments?: Record<string, unknown>[];
+  metadata?: Record<string, unknown>;
+}
+
 export interface SyncLimits {
   /** A catch-up further behind than this is told to reload instead. */
   syncMaxBehind: number;
@@ -113,6 +120,23 @@ export function createMessagesService(deps: MessagesServiceDeps) {
         hasMore: page.length > pageSize,
         lastSeq: Math.max(channel.lastSeq, page.at(-1)?.seq ?? 0),
       };
+    },
+
+    /**
+     * Edits the actor's own message (the text; attachments or metadata when given), under a
+     * send's rules and limits; members get message.updated. Anyone else's looks like a missing one.
+     */
+    async edit(actor: Actor, channelId: string, messageId: string, input: EditInput): Promise<Message> {
+      const valid = validateMessageInput({ text: input.text, attachments: input.attachments ?? [], metadata: input.metadata ?? {} }, limits);
+      const edited = await repos.messages.editOwn(actor.appId, channelId, messageId, actor.userId, {
+        text: valid.text,
+        ...(input.attachments === undefined ? {} : { attachments: valid.attachments }),
+        ...(input.metadata === undefined ? {} : { metadata: valid.metadata }),
+      });
+      if (!edited) throw Errors.messageNotFoundOrUnauthorized();
+      const message = presentMessage(edited);
+      publisher.toChannel(channelId, 'message.updated', message);
+      return message;
     },
 
     /** Soft-deletes the actor's own message, or anyone's for a moderator; to others it looks like a missing one. */

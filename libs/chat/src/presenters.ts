@@ -126,6 +126,7 @@ function messageFields(message: MessageRecord): Omit<Message, 'user'> {
     created_at: iso(message.createdAt),
     updated_at: iso(message.updatedAt),
     deleted_at: isoOrNull(message.deletedAt),
+    edited_at: isoOrNull(message.editedAt),
   };
 }
 

@@ -24,6 +24,18 @@ export const SendMessagePayload = Strict(
 );
 export type SendMessagePayload = Static<typeof SendMessagePayload>;
 
+export const EditMessagePayload = Strict(
+  {
+    channelId: Id,
+    messageId: Id,
+    text: Type.String(),
+    attachments: messageContentFields.attachments,
+    metadata: messageContentFields.metadata,
+  },
+  { title: 'EditMessagePayload', examples: [{ channelId: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11', messageId: '5d0c8e9e-2f6b-4d7a-9a43-2c3f4b1f0e21', text: 'Hello, edited' }] },
+);
+export type EditMessagePayload = Static<typeof EditMessagePayload>;
+
 export const ChannelPayload = Strict({ channelId: Id }, { title: 'ChannelPayload' });
 export type ChannelPayload = Static<typeof ChannelPayload>;
 
@@ -165,6 +177,13 @@ export const ClientEvents = {
     payload: SendMessagePayload,
     ack: SentMessage,
   },
+  'message.update': {
+    summary:
+      'Edit your own message: the new text, and attachments or metadata when given; acknowledged with the message as it is ' +
+      'now (edited_at set), announced as message.updated.',
+    payload: EditMessagePayload,
+    ack: SentMessage,
+  },
   'typing.start': { summary: "Tell the channel's other members you are typing.", payload: ChannelPayload, ack: Success },
   'typing.stop': { summary: "Tell the channel's other members you stopped typing.", payload: ChannelPayload, ack: Success },
   'channel.join': {
@@ -210,6 +229,7 @@ export const ClientEvents = {
 export const ServerEvents = {
   'message.new': { summary: "A message was stored in one of your channels (your own sends included).", payload: Message },
   'message.deleted': { summary: 'A message was deleted: drop its content, keep its place.', payload: MessageDeletedEvent },
+  'message.updated': { summary: 'A message was edited: the message as it is now (edited_at set).', payload: Message },
   'typing.start': { summary: 'Another member started typing.', payload: TypingEvent },
   'typing.stop': { summary: 'Another member stopped typing.', payload: TypingEvent },
   'presence.changed': {

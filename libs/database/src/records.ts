@@ -66,6 +66,7 @@ export interface MessageRecord {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+  editedAt: Date | null;
   /** Per type, as the worker last counted them. */
   reactionCounts: Record<string, number>;
   author: MessageAuthor;

@@ -154,6 +154,8 @@ export const messages = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    /** When its author last changed its content (`PATCH …/messages/:id`, socket `message.update`). */
+    editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
     /** Live reactions per type, recounted by the worker: `{ ":heart:": 2 }`. */
     reactionCounts: jsonb('reaction_counts').$type<Record<string, number>>().notNull().default({}),
   },

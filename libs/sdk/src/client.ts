@@ -81,6 +81,7 @@ const newClientId = () =>
 
 const RELAYED_EVENTS = [
   'message.deleted',
+  'message.updated',
   'typing.start',
   'typing.stop',
   'presence.changed',
@@ -286,6 +287,19 @@ export class HeyyoClient {
       const newest = messages.at(-1);
       if (newest && !options.before && options.afterSeq === undefined) this.sequencer.observe(channelId, newest.seq);
       return messages;
+    },
+    /** Edits your own message (attachments and metadata replaced when given); members hear `message.updated`. */
+    update: async (
+      channelId: string,
+      messageId: string,
+      text: string,
+      options: { attachments?: Attachment[]; metadata?: JsonObject } = {},
+    ): Promise<Message> => {
+      if (this.connection.connected) {
+        return (await this.connection.request<{ message: Message }>('message.update', { channelId, messageId, text, ...options })).message;
+      }
+      const path = `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`;
+      return this.http.request<Message>('PATCH', path, { text, ...options });
     },
     delete: (channelId: string, messageId: string) =>
       this.http.request<{ message: string }>(

@@ -12,6 +12,7 @@ import { authRefreshHandler } from './handlers/auth-refresh.handler.ts';
 import { channelJoinHandler } from './handlers/channel-join.handler.ts';
 import { channelLeaveHandler } from './handlers/channel-leave.handler.ts';
 import { messageSendHandler } from './handlers/message-send.handler.ts';
+import { messageUpdateHandler } from './handlers/message-update.handler.ts';
 import { messagesSyncHandler } from './handlers/messages-sync.handler.ts';
 import { channelReadHandler } from './handlers/channel-read.handler.ts';
 import { reactionHandlers } from './handlers/reaction.handler.ts';
@@ -92,6 +93,7 @@ export function attachGateway(server: HttpServer, options: GatewayOptions): Gate
   const authenticate = createSocketAuthenticator(services.auth, options.credentialLimiter, config.http.trustProxy);
   const handlers = [
     budgeted(messageSendHandler(services.messages), options.writeBudget),
+    budgeted(messageUpdateHandler(services.messages), options.writeBudget),
     ...typingHandlers(services.channels),
     channelJoinHandler(services.channels),
     channelLeaveHandler(services.channels),

@@ -47,6 +47,17 @@ export const SendMessageRequest = Strict(
 );
 export type SendMessageRequest = Static<typeof SendMessageRequest>;
 
+export const EditMessageRequest = Strict(
+  {
+    text: Type.String({ description: 'The new text (required; the same limits as a send).' }),
+    attachments: Type.Optional(Type.Array(Attachment, { description: 'Replace the attachments; omitted: they stay.' })),
+    // Replaces the metadata when given; omitted, it stays.
+    metadata: Type.Optional(JsonObject),
+  },
+  { title: 'EditMessageRequest', examples: [{ text: 'Hello, edited' }] },
+);
+export type EditMessageRequest = Static<typeof EditMessageRequest>;
+
 export const ReactionRequest = Strict({ type: ReactionType }, { title: 'ReactionRequest', examples: [{ type: ':thumbsup:' }] });
 export type ReactionRequest = Static<typeof ReactionRequest>;
 
@@ -63,6 +74,7 @@ export const messageFields = {
   created_at: Timestamp,
   updated_at: Timestamp,
   deleted_at: Nullable(Timestamp),
+  edited_at: Nullable(Timestamp),
 };
 
 export const MessageUser = Strict({
@@ -91,6 +103,7 @@ export const Message = Strict(
         created_at: '2026-01-31T12:00:00.000Z',
         updated_at: '2026-01-31T12:00:00.000Z',
         deleted_at: null,
+        edited_at: null,
         user: { external_id: 'user-123', display_name: 'Jane Doe', avatar_url: null },
       },
     ],

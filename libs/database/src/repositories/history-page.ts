@@ -33,7 +33,7 @@ const LISTED_MESSAGE_JSON = `json_build_object(
   'metadata', case when m.deleted_at is null then m.metadata else '{}'::jsonb end,
   'parent_id', m.parent_id, 'client_id', m.client_id,
   'created_at', ${isoText('m.created_at')}, 'updated_at', ${isoText('m.updated_at')},
-  'deleted_at', ${isoText('m.deleted_at')},
+  'deleted_at', ${isoText('m.deleted_at')}, 'edited_at', ${isoText('m.edited_at')},
   'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
   'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
                                          order by r.created_at, r.type, r.user_id)

@@ -35,6 +35,7 @@ interface RawMessageRow {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  edited_at: string | null;
   author_external_id: string;
   author_display_name: string | null;
   author_avatar_url: string | null;
@@ -57,6 +58,7 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
     createdAt: dateFromText(row.created_at),
     updatedAt: dateFromText(row.updated_at),
     deletedAt: dateOrNullFromText(row.deleted_at),
+    editedAt: dateOrNullFromText(row.edited_at),
     reactionCounts: row.reaction_counts,
     author: {
       externalId: row.author_external_id,
@@ -184,6 +186,41 @@ export function createMessagesRepository(db: Database) {
       const { window, parameters } = pageQuery(appId, channelId, page);
       const [row] = await pageJson[window](...parameters);
       return { json: row!.page, version: row!.version ?? undefined };
+    },
+
+    /**
+     * Replaces the text (and the attachments or metadata given) of the author's own live message,
+     * sets edited_at, and moves the channel's history version in the same transaction. The channel
+     * row is locked first, as sends and deletes lock it.
+     * @returns the message after, undefined when there is no such live message of this author.
+     */
+    async editOwn(
+      appId: AppId,
+      channelId: string,
+      messageId: string,
+      authorId: string,
+      content: { text: string | null; attachments?: Record<string, unknown>[]; metadata?: Record<string, unknown> },
+    ): Promise<MessageRecord | undefined> {
+      if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
+      const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
+        const [row] = (await tx.execute(sql`
+          with edited as (
+            update messages
+               set text = ${content.text},
+                   attachments = coalesce(${json(content.attachments)}::jsonb, attachments),
+                   metadata = coalesce(${json(content.metadata)}::jsonb, metadata),
+                   edited_at = now(), updated_at = now()
+             where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
+               and user_id = ${authorId} and deleted_at is null
+            returning *
+          ), bumped as (
+            update channels c set history_version = c.history_version + 1 from edited e where c.id = e.channel_id
+          )
+          select edited.*, ${sql.raw(AUTHOR_COLUMNS)} from edited join users u on u.id = edited.user_id`)) as unknown as RawMessageRow[];
+        return row && toMessageRecord(row);
+      });
     },
 
     /**

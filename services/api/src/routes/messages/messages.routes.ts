@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import {
   ChannelParams,
   Confirmation,
+  EditMessageRequest,
   HistoryQuery,
   ListedMessage,
   MAX_HISTORY_PAGE,
@@ -87,6 +88,26 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       if (!created) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(message);
     },
+  );
+
+  app.patch(
+    '/api/channels/:id/messages/:messageId',
+    {
+      schema: documented(
+        {
+          summary: 'Edit your message',
+          description:
+            'The new `text`, and `attachments` or `metadata` when given (omitted: they stay), under the limits of a send. Answers ' +
+            "the message as it is now with `edited_at` set; members get `message.updated`. Another user's message is a 404.",
+          tag: 'Messages',
+          auth: 'user',
+          errors: [400, 404, 429],
+        },
+        { params: MessageParams, body: EditMessageRequest, response: { 200: Message } },
+      ),
+      preHandler,
+    },
+    async (request) => messages.edit(actorOf(request), request.params.id, request.params.messageId, request.body),
   );
 
   app.delete(
