@@ -11,6 +11,7 @@ const MESSAGE_KEYS = [
   'client_id',
   'created_at',
   'deleted_at',
+  'edited_at',
   'id',
   'metadata',
   'parent_id',

@@ -298,11 +298,14 @@ export function createChannelsRepository(db: Database) {
      * @returns false when the user was already a member (nothing changes).
      */
     async addMember(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<boolean> {
+      // The channel row is locked before the insert, as removeMember locks it before counting the
+      // members: an owner leaving and a member joining at once cannot both see a channel of one.
       const inserted = await db.execute(sql`
-        with added as (
+        with locked as (
+          select id, app_id, last_seq from channels where id = ${channelId} and app_id = ${appId} for no key update
+        ), added as (
           insert into channel_members (channel_id, user_id, app_id, role, last_read_seq)
-          select id, ${userId}, app_id, ${role}, last_seq from channels
-           where id = ${channelId} and app_id = ${appId}
+          select id, ${userId}, app_id, ${role}, last_seq from locked
           on conflict do nothing
           returning channel_id, user_id
         ), counted as (
