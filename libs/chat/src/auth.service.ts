@@ -130,13 +130,13 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
      * within a second (REST, and the sockets using them, which get auth.revoked). Idempotent.
      * @throws 404 when the user is not of this app.
      */
-    async revokeTokens(appId: AppId, userId: string, jti?: string): Promise<{ revokedBefore: Date | undefined }> {
+    async revokeTokens(appId: AppId, userId: string, jti?: string): Promise<{ revokedBefore: Date | null }> {
       // A revoked jti is remembered until the longest a token can live has passed.
       const only = jti === undefined ? undefined : { jti, expiresAt: new Date(Date.now() + tokens.maxTtlSeconds * 1000) };
-      const at = await repos.users.revokeTokens(appId, userId, only);
-      if (!at) throw Errors.userNotFound();
+      const revoked = await repos.users.revokeTokens(appId, userId, only);
+      if (!revoked) throw Errors.userNotFound();
       await invalidations.publish({ kind: 'tokens', appId, userId });
-      return { revokedBefore: jti === undefined ? at : undefined };
+      return { revokedBefore: revoked.validAfter };
     },
   };
 }

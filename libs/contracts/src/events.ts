@@ -101,22 +101,19 @@ export const ReactionEvent = Strict(
 );
 export type ReactionEvent = Static<typeof ReactionEvent>;
 
-export const MemberJoinedEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberJoinedEvent' });
+/** Which member of which channel a member.* event is about. */
+const memberEventFields = { channelId: Uuid, userId: Uuid, externalId: Type.String() };
+
+export const MemberJoinedEvent = Strict(memberEventFields, { title: 'MemberJoinedEvent' });
 export type MemberJoinedEvent = Static<typeof MemberJoinedEvent>;
 
-export const MemberLeftEvent = Strict({ channelId: Uuid, userId: Uuid, externalId: Type.String() }, { title: 'MemberLeftEvent' });
+export const MemberLeftEvent = Strict(memberEventFields, { title: 'MemberLeftEvent' });
 export type MemberLeftEvent = Static<typeof MemberLeftEvent>;
 
-export const MemberRemovedEvent = Strict(
-  { channelId: Uuid, userId: Uuid, externalId: Type.String(), removedBy: Uuid },
-  { title: 'MemberRemovedEvent' },
-);
+export const MemberRemovedEvent = Strict({ ...memberEventFields, removedBy: Uuid }, { title: 'MemberRemovedEvent' });
 export type MemberRemovedEvent = Static<typeof MemberRemovedEvent>;
 
-export const MemberUpdatedEvent = Strict(
-  { channelId: Uuid, userId: Uuid, externalId: Type.String(), role: MemberRole },
-  { title: 'MemberUpdatedEvent' },
-);
+export const MemberUpdatedEvent = Strict({ ...memberEventFields, role: MemberRole }, { title: 'MemberUpdatedEvent' });
 export type MemberUpdatedEvent = Static<typeof MemberUpdatedEvent>;
 
 export const MessageDeletedEvent = Strict(

@@ -1,6 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AvatarUrl, DisplayName, ExternalUserId, Nullable, OneOf, Strict, Timestamp, Uuid } from '../schema.ts';
 
+/** A user's role in their app, as the tenant's backend grants it in a token: an `admin` moderates every channel. */
+export const AppRole = OneOf(['user', 'admin'], {
+  description: "The user's role in the app, for this token: an `admin` moderates every channel of the app. Default `user`.",
+});
+export type AppRole = Static<typeof AppRole>;
+
 export const TokenRequest = Strict(
   {
     api_key: Type.String({ minLength: 1, maxLength: 200 }),
@@ -8,11 +14,7 @@ export const TokenRequest = Strict(
     user_id: ExternalUserId,
     display_name: Type.Optional(Nullable(DisplayName)),
     avatar_url: Type.Optional(Nullable(AvatarUrl)),
-    role: Type.Optional(
-      OneOf(['user', 'admin'], {
-        description: "The user's role in the app, for this token: an `admin` moderates every channel of the app. Default `user`.",
-      }),
-    ),
+    role: Type.Optional(AppRole),
     ttl: Type.Optional(
       Type.Integer({
         minimum: 60,
@@ -43,7 +45,7 @@ export const VerifyResponse = Strict(
     user_id: Uuid,
     external_id: Type.String(),
     app_id: Uuid,
-    role: OneOf(['user', 'admin']),
+    role: AppRole,
     exp: Type.Integer({ description: 'When the token expires, in seconds since the epoch (its `exp` claim).' }),
   },
   {

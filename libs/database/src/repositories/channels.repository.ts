@@ -133,6 +133,27 @@ export interface ChannelAccess {
   role: MemberRole | null;
 }
 
+/**
+ * Locks the channel row — the lock sends and joins take — and reads the user's role in it with the
+ * channel's owner and member counts, which no join or role change can move until the commit.
+ * @returns undefined when the channel is not in this app; `member` undefined when the user is not in it.
+ */
+async function lockMembership(tx: Pick<Database, 'execute'>, appId: AppId, channelId: string, userId: string) {
+  const [channel] = await tx.execute(sql`select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
+  if (!channel) return undefined;
+  if (!isUuid(userId)) return { member: undefined };
+  const [member] = (await tx.execute(sql`
+    select cm.role,
+           (select count(*) from channel_members o where o.channel_id = cm.channel_id and o.role = 'owner')::int as owners,
+           (select count(*) from channel_members o where o.channel_id = cm.channel_id)::int as members
+      from channel_members cm where cm.channel_id = ${channelId} and cm.user_id = ${userId}`)) as unknown as {
+    role: MemberRole;
+    owners: number;
+    members: number;
+  }[];
+  return { member };
+}
+
 /** The asking user's role in a channel (null: not a member), its last seq and history version. */
 export interface HistoryAccess {
   role: MemberRole | null;
@@ -325,18 +346,9 @@ export function createChannelsRepository(db: Database) {
     async removeMember(appId: AppId, channelId: string, userId: string): Promise<'left' | 'not-member' | 'last-owner' | 'no-channel'> {
       if (!isUuid(channelId)) return 'no-channel';
       return db.transaction(async (tx) => {
-        const [channel] = await tx.execute(sql`
-          select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
-        if (!channel) return 'no-channel';
-        const [member] = (await tx.execute(sql`
-          select cm.role,
-                 (select count(*) from channel_members o where o.channel_id = cm.channel_id and o.role = 'owner')::int as owners,
-                 (select count(*) from channel_members o where o.channel_id = cm.channel_id)::int as members
-            from channel_members cm where cm.channel_id = ${channelId} and cm.user_id = ${userId}`)) as unknown as {
-          role: MemberRole;
-          owners: number;
-          members: number;
-        }[];
+        const locked = await lockMembership(tx, appId, channelId, userId);
+        if (!locked) return 'no-channel';
+        const { member } = locked;
         if (!member) return 'not-member';
         if (member.role === 'owner' && member.owners === 1 && member.members > 1) return 'last-owner';
         await tx.execute(sql`
@@ -355,16 +367,9 @@ export function createChannelsRepository(db: Database) {
      * channel without an owner).
      */
     async setRole(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<'updated' | 'unchanged' | 'not-member' | 'last-owner'> {
-      if (!isUuid(channelId) || !isUuid(userId)) return 'not-member';
+      if (!isUuid(channelId)) return 'not-member';
       return db.transaction(async (tx) => {
-        await tx.execute(sql`select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
-        const [member] = (await tx.execute(sql`
-          select cm.role,
-                 (select count(*) from channel_members o where o.channel_id = cm.channel_id and o.role = 'owner')::int as owners
-            from channel_members cm where cm.channel_id = ${channelId} and cm.user_id = ${userId} and cm.app_id = ${appId}`)) as unknown as {
-          role: MemberRole;
-          owners: number;
-        }[];
+        const member = (await lockMembership(tx, appId, channelId, userId))?.member;
         if (!member) return 'not-member';
         if (member.role === role) return 'unchanged';
         if (member.role === 'owner' && member.owners === 1) return 'last-owner';

@@ -3,11 +3,12 @@ import type { Database } from '../client.ts';
 import type { UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { dateOrNullFromText } from './raw-values.ts';
 
 /** What decides whether a user's token is still good, besides its signature and expiry. */
 export interface TokenStanding {
-  /** Tokens issued before this are revoked; undefined: never revoked wholesale. */
-  validAfter: Date | undefined;
+  /** Tokens issued before this are revoked; null: never revoked wholesale. */
+  validAfter: Date | null;
   /** This very token was revoked. */
   revoked: boolean;
 }
@@ -84,21 +85,26 @@ export function createUsersRepository(db: Database) {
         select u.tokens_valid_after,
                ${jti === undefined ? sql`false` : sql`exists (select 1 from revoked_tokens r where r.jti = ${jti})`} as revoked
           from users u where u.app_id = ${appId} and u.id = ${userId}`)) as unknown as { tokens_valid_after: string | null; revoked: boolean }[];
-      return row && { validAfter: row.tokens_valid_after === null ? undefined : new Date(row.tokens_valid_after), revoked: row.revoked };
+      return row && { validAfter: dateOrNullFromText(row.tokens_valid_after), revoked: row.revoked };
     },
 
     /**
      * Refuses every token of the user issued before now, or only the one `jti` (kept until
      * `expiresAt`, when it would be refused anyway). Revoking twice is harmless.
-     * @returns the instant tokens issued before are refused (undefined: no such user).
+     * @returns undefined when there is no such user; else when tokens are refused from (null for one `jti`).
      */
-    async revokeTokens(appId: AppId, userId: string, only?: { jti: string; expiresAt: Date }): Promise<Date | undefined> {
+    async revokeTokens(
+      appId: AppId,
+      userId: string,
+      only?: { jti: string; expiresAt: Date },
+    ): Promise<{ validAfter: Date | null } | undefined> {
       if (!isUuid(userId)) return undefined;
       return db.transaction(async (tx) => {
-        const [user] = (await tx.execute(sql`
-          update users set tokens_valid_after = case when ${only === undefined} then now() else tokens_valid_after end
-           where app_id = ${appId} and id = ${userId}
-          returning coalesce(tokens_valid_after, now()) as at`)) as unknown as { at: string }[];
+        const [user] = (await tx.execute(
+          only === undefined
+            ? sql`update users set tokens_valid_after = now() where app_id = ${appId} and id = ${userId} returning tokens_valid_after`
+            : sql`select null as tokens_valid_after from users where app_id = ${appId} and id = ${userId}`,
+        )) as unknown as { tokens_valid_after: string | null }[];
         if (!user) return undefined;
         if (only) {
           await tx.execute(sql`
@@ -107,7 +113,7 @@ export function createUsersRepository(db: Database) {
         }
         // What can no longer be presented need not be remembered.
         await tx.execute(sql`delete from revoked_tokens where user_id = ${userId} and expires_at < now()`);
-        return new Date(user.at);
+        return { validAfter: dateOrNullFromText(user.tokens_valid_after) };
       });
     },
 
