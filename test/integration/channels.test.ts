@@ -62,6 +62,7 @@ describe('channels API', () => {
         description: null,
         metadata: {},
         created_by: owner.id,
+        slow_mode_seconds: 0,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
       });
@@ -87,6 +88,7 @@ describe('channels API', () => {
         description: 'Company-wide chat',
         metadata,
         created_by: owner.id,
+        slow_mode_seconds: 0,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
       });
@@ -258,6 +260,7 @@ describe('channels API', () => {
           last_read_seq: 0,
           unread_count: 0,
           last_seq: 0,
+          slow_mode_seconds: 0,
           created_at: created.created_at,
           updated_at: created.updated_at,
         },
@@ -452,6 +455,7 @@ describe('channels API', () => {
         description: 'about',
         metadata: { topic: 'x' },
         created_by: owner.id,
+        slow_mode_seconds: 0,
         created_at: channel.created_at,
         updated_at: channel.updated_at,
         member_count: 2,

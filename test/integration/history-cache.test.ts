@@ -113,7 +113,7 @@ describe('history page cache', () => {
                   sent.push({ id: message.id, by: op.by, seq: message.seq, createdAt: message.created_at });
                 } else {
                   const newMessage = { text, attachments: [], metadata: {}, parentId: null, clientId: null };
-                  const { message } = await elsewhere.messages.insert(appId, channel.id, user.id, newMessage);
+                  const { message } = (await elsewhere.messages.insert(appId, channel.id, user.id, newMessage))!;
                   sent.push({ id: message.id, by: op.by, seq: message.seq, createdAt: message.createdAt.toISOString() });
                 }
               } else if (op.kind === 'delete' && sent.length > 0) {

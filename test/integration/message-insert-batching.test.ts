@@ -49,7 +49,7 @@ describe('messages.insert under concurrency (coalesced statements)', () => {
       text: `send ${index}`,
     }));
     const results = await Promise.all(
-      sends.map((send) => messages.insert(appOf(send.user), send.channelId, send.user.id, message(send.text))),
+      sends.map(async (send) => (await messages.insert(appOf(send.user), send.channelId, send.user.id, message(send.text)))!),
     );
     results.forEach((result, index) => {
       expect(result.created).toBe(true);
@@ -77,10 +77,10 @@ describe('messages.insert under concurrency (coalesced statements)', () => {
     const { members, ids } = await channels(1, 1);
     const [user] = members;
     const messages = repository();
-    const earlier = await messages.insert(appOf(user!), ids[0]!, user!.id, message('first', 'retry-0'));
+    const earlier = (await messages.insert(appOf(user!), ids[0]!, user!.id, message('first', 'retry-0')))!;
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, index) =>
-        messages.insert(appOf(user!), ids[0]!, user!.id, message(`send ${index}`, `retry-${index % 3}`)),
+      Array.from({ length: 60 }, async (_, index) =>
+        (await messages.insert(appOf(user!), ids[0]!, user!.id, message(`send ${index}`, `retry-${index % 3}`)))!,
       ),
     );
     expect(results.filter((result) => result.created)).toHaveLength(2);

@@ -165,6 +165,7 @@ describe('@heyyo/sdk against one node', () => {
         description: 'about',
         metadata: { topic: 'x' },
         created_by: owner.id,
+        slow_mode_seconds: 0,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
       });
@@ -187,6 +188,7 @@ describe('@heyyo/sdk against one node', () => {
         last_read_seq: 0,
         unread_count: 0,
         last_seq: 0,
+        slow_mode_seconds: 0,
         created_at: general.created_at,
         updated_at: expect.stringMatching(ISO),
       });
@@ -236,6 +238,7 @@ describe('@heyyo/sdk against one node', () => {
         description: 'about',
         metadata: { topic: 'x' },
         created_by: owner.id,
+        slow_mode_seconds: 0,
         created_at: general.created_at,
         updated_at: expect.stringMatching(ISO),
         member_count: 4,

@@ -1,6 +1,6 @@
 import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState, ServerEventPayload } from '@heyyo/contracts';
-import type { ChannelRecord, MemberRole, Page, Repositories } from '@heyyo/database';
-import type { EventPublisher, InvalidationBus, PresenceReader } from '@heyyo/realtime';
+import type { ChannelRecord, MemberRole, Page, Repositories, Restrictions } from '@heyyo/database';
+import type { EventPublisher, Invalidation, InvalidationBus, PresenceReader, SlowMode } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
 import { Errors } from './errors.ts';
@@ -27,15 +27,30 @@ export interface ChannelChanges {
   name?: string;
   description?: string | null;
   metadata?: Record<string, unknown>;
+  slowModeSeconds?: number;
 }
 
 export interface ChannelsServiceDeps {
-  repos: Pick<Repositories, 'channels' | 'users'>;
+  repos: Pick<Repositories, 'channels' | 'users' | 'moderation'>;
   presence: PresenceReader;
   publisher: EventPublisher;
   invalidations: InvalidationBus;
+  slowMode: SlowMode;
   limits: ContentLimits;
 }
+
+/**
+ * What a node remembers of a member: enough to admit a send, a reaction or a typing event
+ * without asking Postgres. Whatever changes it publishes an invalidation.
+ */
+export interface MemberStanding {
+  role: MemberRole;
+  slowModeSeconds: number;
+  restrictions: Restrictions;
+}
+
+/** Whether a restriction (until when, in ms; null: none) is in force now. */
+const inForce = (untilMs: number | null) => untilMs !== null && untilMs > Date.now();
 
 /** Most channel rooms one connection joins; beyond it a client syncs channels it opens. */
 export const MAX_ROOMS_PER_CONNECTION = 10_000;
@@ -49,16 +64,37 @@ const KNOWN_MEMBERSHIPS_CACHED = 100_000;
 const KNOWN_MEMBERSHIP_TTL_MS = 30_000;
 const membershipKey = (appId: string, channelId: string, userId: string) => `${appId}:${channelId}:${userId}`;
 
+/** Which remembered memberships an invalidation makes wrong. */
+function invalidatedBy(invalidation: Exclude<Invalidation, { kind: 'everything' | 'tokens' }>): (key: string) => boolean {
+  switch (invalidation.kind) {
+    case 'membership': {
+      const exact = membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId);
+      return (key) => key === exact;
+    }
+    case 'channel': {
+      const prefix = `${invalidation.appId}:${invalidation.channelId}:`;
+      return (key) => key.startsWith(prefix);
+    }
+    case 'user':
+      return (key) => key.startsWith(`${invalidation.appId}:`) && key.endsWith(`:${invalidation.userId}`);
+  }
+}
+
 export function createChannelsService(deps: ChannelsServiceDeps) {
-  const { repos, presence, publisher, invalidations, limits } = deps;
-  const knownMembers = new LRUCache<string, true>({ max: KNOWN_MEMBERSHIPS_CACHED, ttl: KNOWN_MEMBERSHIP_TTL_MS });
+  const { repos, presence, publisher, invalidations, slowMode, limits } = deps;
+  const knownMembers = new LRUCache<string, MemberStanding>({ max: KNOWN_MEMBERSHIPS_CACHED, ttl: KNOWN_MEMBERSHIP_TTL_MS });
   // Bumped by every invalidation: a membership read before one arrived is not remembered after it.
   let invalidationsHeard = 0;
   invalidations.subscribe((invalidation) => {
     if (invalidation.kind === 'tokens') return;
     invalidationsHeard++;
-    if (invalidation.kind === 'everything') knownMembers.clear();
-    else knownMembers.delete(membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId));
+    if (invalidation.kind === 'everything') return knownMembers.clear();
+    if (invalidation.kind === 'membership') {
+      return void knownMembers.delete(membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId));
+    }
+    // A whole channel or a user everywhere: rare (a deletion, a slow-mode change, an app ban), so a scan is fine.
+    const stale = invalidatedBy(invalidation);
+    for (const key of [...knownMembers.keys()]) if (stale(key)) knownMembers.delete(key);
   });
 
   /** Live connections of the new member enter the room, and the room hears of it. */
@@ -71,30 +107,51 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
    * The channel, if the actor is a member.
    * @throws 404 when it does not exist in the actor's app, 403 when the actor is not in it.
    */
-  async function requireMembership(actor: Actor, channelId: string): Promise<ChannelRecord> {
+  async function readMembership(actor: Actor, channelId: string): Promise<{ channel: ChannelRecord; standing: MemberStanding }> {
     const heardBefore = invalidationsHeard;
     const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
     if (!access) throw Errors.channelNotFound();
+    if (access.role === null && inForce(access.restrictions.bannedUntilMs)) throw Errors.bannedFromChannel();
     requirePermission(actor, access.role, 'participate');
-    if (invalidationsHeard === heardBefore) knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), true);
-    return access.channel;
+    const standing = { role: access.role!, slowModeSeconds: access.channel.slowModeSeconds, restrictions: access.restrictions };
+    if (invalidationsHeard === heardBefore) knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), standing);
+    return { channel: access.channel, standing };
+  }
+
+  /**
+   * The channel, if the actor is a member.
+   * @throws 404 when it does not exist in the actor's app, 403 when the actor is not in it
+   * (`HEYYO_ERR_BANNED` when banned from it).
+   */
+  async function requireMembership(actor: Actor, channelId: string): Promise<ChannelRecord> {
+    return (await readMembership(actor, channelId)).channel;
   }
 
   /**
    * requireMembership for callers that need no channel record (sending, typing): answered from
-   * memory for a membership seen before. Whatever ends a membership publishes an invalidation,
-   * which every node applies to this cache (see KNOWN_MEMBERSHIP_TTL_MS for the safety net).
+   * memory for a membership seen before. Whatever ends or restricts a membership publishes an
+   * invalidation, which every node applies to this cache (KNOWN_MEMBERSHIP_TTL_MS is the safety net).
    */
-  async function assertMember(actor: Actor, channelId: string): Promise<void> {
-    if (knownMembers.get(membershipKey(actor.appId, channelId, actor.userId))) return;
-    await requireMembership(actor, channelId);
+  async function assertMember(actor: Actor, channelId: string): Promise<MemberStanding> {
+    return knownMembers.get(membershipKey(actor.appId, channelId, actor.userId)) ?? (await readMembership(actor, channelId)).standing;
+  }
+
+  /**
+   * assertMember for a write (send, edit, react, type): also refused while the actor is muted
+   * there or banned app-wide.
+   */
+  async function requireVoice(actor: Actor, channelId: string): Promise<MemberStanding> {
+    const standing = await assertMember(actor, channelId);
+    if (inForce(standing.restrictions.appBannedUntilMs)) throw Errors.bannedInApp();
+    if (inForce(standing.restrictions.mutedUntilMs)) throw Errors.muted();
+    return standing;
   }
 
   /**
    * The membership has ended: every node forgets it (this one before the publish returns), the
    * user's sockets leave the room, then the event.
    */
-  async function membershipEnded<E extends 'member.left' | 'member.removed'>(
+  async function membershipEnded<E extends 'member.left' | 'member.removed' | 'member.banned'>(
     appId: string,
     channelId: string,
     userId: string,
@@ -128,9 +185,28 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   return {
     requireMembership,
     assertMember,
+    requireVoice,
+    /** Ends a membership on every node (for moderation.service's bans). */
+    membershipEnded,
+    roleIn,
+
+    /**
+     * Takes the actor's slow-mode turn in the channel, when it has slow mode and the actor's role
+     * does not skip it.
+     * @returns a function that gives the turn back (the message was not stored), or undefined.
+     * @throws 429 `HEYYO_ERR_SLOW_MODE` with the seconds left until the actor's next turn.
+     */
+    async takeSlowModeTurn(actor: Actor, channelId: string, standing: MemberStanding): Promise<(() => Promise<void>) | undefined> {
+      if (standing.slowModeSeconds === 0 || may(actor, standing.role, 'skip-slow-mode')) return undefined;
+      const turn = { channelId, userId: actor.userId };
+      const wait = await slowMode.take(turn, standing.slowModeSeconds);
+      if (wait > 0) throw Errors.slowMode(wait);
+      return () => slowMode.giveBack(turn);
+    },
 
     /** Creates a channel owned by the actor, with the listed users as members. */
     async create(actor: Actor, input: ChannelInput): Promise<Channel> {
+      if (inForce(await repos.moderation.appBanUntil(actor.appId, actor.userId))) throw Errors.bannedInApp();
       const name = input.name.trim();
       if (!name) throw Errors.validation('name must not be empty');
       const metadata = input.metadata ?? {};
@@ -157,8 +233,8 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     },
 
     /**
-     * Renames the channel or changes its description or metadata (owners, app admins); its
-     * members get channel.updated with the channel as it is now.
+     * Renames the channel or changes its description, metadata or slow mode (owners, app admins);
+     * its members get channel.updated with the channel as it is now.
      * @throws 403 without the permission, 404 for a channel not in the actor's app, 400 for an empty name.
      */
     async update(actor: Actor, channelId: string, changes: ChannelChanges): Promise<Channel> {
@@ -170,11 +246,29 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
         ...(name === undefined ? {} : { name }),
         ...(changes.description === undefined ? {} : { description: changes.description }),
         ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
+        ...(changes.slowModeSeconds === undefined ? {} : { slowModeSeconds: changes.slowModeSeconds }),
       });
       if (!updated) throw Errors.channelNotFound();
+      // Every node remembers the interval with each membership.
+      if (changes.slowModeSeconds !== undefined) await invalidations.publish({ kind: 'channel', appId: actor.appId, channelId });
       const channel = presentChannel(updated);
       publisher.toChannel(channelId, 'channel.updated', channel);
       return channel;
+    },
+
+    /**
+     * Deletes the channel (owners, app admins): every node forgets its memberships, its members
+     * get channel.deleted, then every connection leaves its room; from then on it answers 404.
+     * Its rows stay, for export.
+     * @throws 403 without the permission, 404 for a channel not in the actor's app.
+     */
+    async delete(actor: Actor, channelId: string): Promise<void> {
+      requirePermission(actor, await roleIn(actor, channelId), 'delete-channel');
+      const memberIds = await repos.channels.softDelete(actor.appId, channelId);
+      if (!memberIds) throw Errors.channelNotFound();
+      await invalidations.publish({ kind: 'channel', appId: actor.appId, channelId });
+      publisher.toChannel(channelId, 'channel.deleted', { channelId, deletedBy: actor.userId });
+      publisher.closeChannel(channelId);
     },
 
     /**
@@ -218,6 +312,8 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
       if (!access) throw Errors.channelNotFound();
       if (access.role) return { joined: false };
+      if (inForce(access.restrictions.bannedUntilMs)) throw Errors.bannedFromChannel();
+      if (inForce(access.restrictions.appBannedUntilMs)) throw Errors.bannedInApp();
       const joined = await repos.channels.addMember(actor.appId, channelId, actor.userId, 'member');
       if (joined) announceMember(channelId, actor.userId, actor.externalId);
       return { joined };
@@ -288,9 +384,11 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
 
     /** A member adds another user of the app. Adding a member twice is not an error. */
     async addMember(actor: Actor, channelId: string, userId: string): Promise<{ added: boolean }> {
-      await requireMembership(actor, channelId);
+      await requireVoice(actor, channelId);
       const user = await repos.users.findById(actor.appId, userId);
       if (!user) throw Errors.userNotFound();
+      const target = await repos.channels.findAccess(actor.appId, channelId, user.id);
+      if (target && !target.role && inForce(target.restrictions.bannedUntilMs)) throw Errors.userBannedFromChannel();
       const added = await repos.channels.addMember(actor.appId, channelId, user.id, 'member');
       if (added) announceMember(channelId, user.id, user.externalId);
       return { added };
@@ -303,7 +401,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
 
     /** Tells the channel's other members that the actor started or stopped typing. */
     async typing(actor: Actor, channelId: string, event: 'typing.start' | 'typing.stop'): Promise<void> {
-      await assertMember(actor, channelId);
+      await requireVoice(actor, channelId);
       publisher.toChannel(channelId, event, { channelId, userId: actor.userId, externalId: actor.externalId }, actor.userId);
     },
   };

@@ -38,6 +38,13 @@ export const Errors = {
   forbidden: (action: string) => createError(ErrorCodes.FORBIDDEN, `Your role in this channel does not allow this (${action})`, 403),
   memberNotFound: () => createError(ErrorCodes.MEMBER_NOT_FOUND, 'Member not found', 404),
   ownerProtected: () => createError(ErrorCodes.FORBIDDEN, 'Only an owner or an app admin can remove an owner', 403),
+  bannedFromChannel: () => createError(ErrorCodes.BANNED, 'You are banned from this channel', 403),
+  /** Adding a member the channel banned. */
+  userBannedFromChannel: () => createError(ErrorCodes.BANNED, 'This user is banned from this channel', 403),
+  bannedInApp: () => createError(ErrorCodes.BANNED, 'You are banned in this app', 403),
+  muted: () => createError(ErrorCodes.MUTED, 'You are muted in this channel', 403),
+  slowMode: (retryAfterSeconds: number) =>
+    createError(ErrorCodes.SLOW_MODE, `Slow mode is on: your next message in ${retryAfterSeconds} s`, 429, retryAfterSeconds),
   channelNotFound: () => createError(ErrorCodes.CHANNEL_NOT_FOUND, 'Channel not found', 404),
   lastOwner: () =>
     createError(ErrorCodes.LAST_OWNER, 'The last owner cannot leave a channel that has other members; make another member owner first', 409),

@@ -33,6 +33,7 @@ export {
 } from './messages.service.ts';
 export { createHistoryCache, type HistoryCache, type HistoryCacheOutcome } from './history-cache.ts';
 export { createUsersService, type UsersService } from './users.service.ts';
+export { createModerationService, type ModerationService, type RestrictionInput } from './moderation.service.ts';
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
 export { createPresenceService, type PresenceService, type PresenceStatus } from './presence.service.ts';
@@ -40,7 +41,7 @@ export { createPresenceService, type PresenceService, type PresenceStatus } from
 import type { TokenService } from '@heyyo/auth';
 import type { Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
-import type { EventPublisher, InvalidationBus, PresenceReader } from '@heyyo/realtime';
+import type { EventPublisher, InvalidationBus, PresenceReader, SlowMode } from '@heyyo/realtime';
 import { createAppsService } from './apps.service.ts';
 import { createAuthService } from './auth.service.ts';
 import { createChannelsService } from './channels.service.ts';
@@ -49,6 +50,7 @@ import type { ContentLimits } from './message-content.ts';
 import type { SyncLimits } from './messages.service.ts';
 import { createHistoryCache, type HistoryCacheOptions } from './history-cache.ts';
 import { createMessagesService } from './messages.service.ts';
+import { createModerationService } from './moderation.service.ts';
 import { createPresenceService } from './presence.service.ts';
 import { createReactionsService } from './reactions.service.ts';
 import { createUsersService } from './users.service.ts';
@@ -60,6 +62,8 @@ export interface ChatServicesDeps {
   publisher: EventPublisher;
   jobs: JobQueue;
   invalidations: InvalidationBus;
+  /** Slow mode's turns, shared by every node (moderation). */
+  slowMode: SlowMode;
   limits: ContentLimits & SyncLimits;
   /** Seconds from a send reaching the service to its message.new being published (metrics). */
   observeMessageEmit?: (seconds: number) => void;
@@ -75,6 +79,7 @@ export function createChatServices(deps: ChatServicesDeps) {
     apps: createAppsService(deps),
     users: createUsersService(deps),
     channels,
+    moderation: createModerationService({ ...deps, channels }),
     messages: createMessagesService({ ...deps, channels, historyCache: createHistoryCache(deps.historyCache) }),
     presence: createPresenceService({ ...deps, channels }),
     /** The worker's: applying queued reaction changes. */

@@ -28,7 +28,7 @@ export interface SyncLimits {
 
 export interface MessagesServiceDeps {
   repos: Pick<Repositories, 'messages' | 'reactions' | 'channels'>;
-  channels: Pick<ChannelsService, 'requireMembership' | 'assertMember' | 'mayModerate'>;
+  channels: Pick<ChannelsService, 'requireMembership' | 'requireVoice' | 'takeSlowModeTurn' | 'mayModerate'>;
   publisher: EventPublisher;
   jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
@@ -63,13 +63,13 @@ export function createMessagesService(deps: MessagesServiceDeps) {
   /** The live message a reaction is for, after checking the actor may see its channel. */
   async function findReactionTarget(actor: Actor, reaction: { messageId: string; channelId?: string }) {
     if (reaction.channelId) {
-      await channels.assertMember(actor, reaction.channelId);
+      await channels.requireVoice(actor, reaction.channelId);
       const message = await requireLiveMessage(actor, reaction.channelId, reaction.messageId);
       return { id: message.id, channelId: reaction.channelId };
     }
     const found = await repos.messages.findLiveInApp(actor.appId, reaction.messageId);
     if (!found) throw Errors.messageNotFound();
-    await channels.assertMember(actor, found.channelId);
+    await channels.requireVoice(actor, found.channelId);
     return found;
   }
 
@@ -81,11 +81,26 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     async send(actor: Actor, channelId: string, input: MessageInput): Promise<{ message: Message; created: boolean }> {
       const startedAt = performance.now();
       const valid = validateMessageInput(input, limits);
-      await channels.assertMember(actor, channelId);
+      const standing = await channels.requireVoice(actor, channelId);
       if (valid.parentId && !(await repos.messages.findLive(actor.appId, channelId, valid.parentId))) {
         throw Errors.parentNotFound();
       }
-      const result = await repos.messages.insert(actor.appId, channelId, actor.userId, valid);
+      let giveTurnBack;
+      try {
+        giveTurnBack = await channels.takeSlowModeTurn(actor, channelId, standing);
+      } catch (refusal) {
+        // A retry of a send already stored is answered with it, slow mode or not.
+        const stored = valid.clientId && (await repos.messages.findByClientId(actor.appId, channelId, actor.userId, valid.clientId));
+        if (stored) return { message: presentMessage(stored), created: false };
+        throw refusal;
+      }
+      const result = await repos.messages.insert(actor.appId, channelId, actor.userId, valid).catch(async (error: unknown) => {
+        await giveTurnBack?.();
+        throw error;
+      });
+      // A replayed clientId took no new place in the channel, so no new turn either.
+      if (!result?.created) await giveTurnBack?.();
+      if (!result) throw Errors.channelNotFound();
       const message = presentMessage(result.message);
       // A replayed clientId was announced the first time.
       if (result.created) {
@@ -128,6 +143,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      */
     async edit(actor: Actor, channelId: string, messageId: string, input: EditInput): Promise<Message> {
       const valid = validateMessageInput({ text: input.text, attachments: input.attachments ?? [], metadata: input.metadata ?? {} }, limits);
+      await channels.requireVoice(actor, channelId);
       const edited = await repos.messages.editOwn(actor.appId, channelId, messageId, actor.userId, {
         text: valid.text,
         ...(input.attachments === undefined ? {} : { attachments: valid.attachments }),

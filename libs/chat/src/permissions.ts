@@ -6,12 +6,16 @@ import { Errors } from './errors.ts';
 export type ChannelAction =
   /** Read history and details, send, react, type, mark read, add a member. */
   | 'participate'
-  /** Remove another member; delete anyone's message. */
+  /** Remove, ban or mute another member; delete anyone's message. */
   | 'moderate'
+  /** Send without waiting for slow mode's interval. */
+  | 'skip-slow-mode'
   /** Change a member's role. */
   | 'assign-roles'
-  /** Rename the channel, change its description or metadata. */
-  | 'manage-channel';
+  /** Rename the channel, change its description, metadata or slow mode. */
+  | 'manage-channel'
+  /** Delete the channel. */
+  | 'delete-channel';
 
 /** Who is on the list for an action: a channel role, or the app's admins (any channel of their app). */
 type Grantee = MemberRole | 'app-admin';
@@ -23,8 +27,10 @@ type Grantee = MemberRole | 'app-admin';
 export const PERMISSIONS: Readonly<Record<ChannelAction, readonly Grantee[]>> = {
   participate: ['owner', 'moderator', 'member'],
   moderate: ['owner', 'moderator', 'app-admin'],
+  'skip-slow-mode': ['owner', 'moderator', 'app-admin'],
   'assign-roles': ['owner', 'app-admin'],
   'manage-channel': ['owner', 'app-admin'],
+  'delete-channel': ['owner', 'app-admin'],
 };
 
 /** Whether an actor with `role` in the channel (null: not a member) may do `action`. */

@@ -9,6 +9,7 @@ import type {
   DiscoverChannel,
   JsonObject,
   Message,
+  Restriction,
   User,
 } from '@heyyo/contracts';
 import type {
@@ -18,6 +19,7 @@ import type {
   MemberRole,
   MessageRecord,
   ReadStateRecord,
+  RestrictionRecord,
   UserRecord,
 } from '@heyyo/database';
 
@@ -48,6 +50,7 @@ export function presentChannel(channel: ChannelRecord): Channel {
     description: channel.description,
     metadata: channel.metadata as JsonObject,
     created_by: channel.createdBy,
+    slow_mode_seconds: channel.slowModeSeconds,
     created_at: iso(channel.createdAt),
     updated_at: iso(channel.updatedAt),
   };
@@ -67,6 +70,7 @@ export function presentChannelListItem(channel: ChannelRecord & ReadStateRecord 
     last_read_seq: channel.lastReadSeq,
     unread_count: channel.unreadCount,
     last_seq: channel.lastSeq,
+    slow_mode_seconds: channel.slowModeSeconds,
     created_at: iso(channel.createdAt),
     updated_at: iso(channel.updatedAt),
   };
@@ -139,5 +143,16 @@ export function presentMessage(message: MessageRecord): Message {
       display_name: message.author.displayName,
       avatar_url: message.author.avatarUrl,
     },
+  };
+}
+
+export function presentRestriction(restriction: RestrictionRecord): Restriction {
+  return {
+    user_id: restriction.userId,
+    external_id: restriction.externalId,
+    reason: restriction.reason,
+    created_by: restriction.createdBy,
+    created_at: iso(restriction.createdAt),
+    expires_at: isoOrNull(restriction.expiresAt),
   };
 }

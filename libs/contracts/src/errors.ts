@@ -27,6 +27,12 @@ export const ErrorCodes = {
   MESSAGE_NOT_FOUND: 'HEYYO_ERR_MESSAGE_NOT_FOUND',
   PARENT_NOT_FOUND: 'HEYYO_ERR_PARENT_NOT_FOUND',
   ROUTE_NOT_FOUND: 'HEYYO_ERR_ROUTE_NOT_FOUND',
+  /** Banned from the channel (403; the ban may end at a time) or app-wide by the tenant (403: the user reads but writes nowhere). */
+  BANNED: 'HEYYO_ERR_BANNED',
+  /** Muted in the channel: reads, cannot send, edit or react (403). */
+  MUTED: 'HEYYO_ERR_MUTED',
+  /** The channel's slow mode: the member's next message is allowed in `retry-after` seconds (429). */
+  SLOW_MODE: 'HEYYO_ERR_SLOW_MODE',
   /** The change would leave a channel that has members without an owner (409). */
   LAST_OWNER: 'HEYYO_ERR_LAST_OWNER',
   /** A catch-up position too far behind: reload the channel's history instead. */

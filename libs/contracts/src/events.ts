@@ -116,6 +116,30 @@ export type MemberRemovedEvent = Static<typeof MemberRemovedEvent>;
 export const MemberUpdatedEvent = Strict({ ...memberEventFields, role: MemberRole }, { title: 'MemberUpdatedEvent' });
 export type MemberUpdatedEvent = Static<typeof MemberUpdatedEvent>;
 
+const Until = Nullable(Type.String({ format: 'date-time', description: 'When it ends by itself; null: until lifted.' }));
+
+export const MemberBannedEvent = Strict(
+  { ...memberEventFields, bannedBy: Uuid, expiresAt: Until },
+  { title: 'MemberBannedEvent' },
+);
+export type MemberBannedEvent = Static<typeof MemberBannedEvent>;
+
+export const MemberMutedEvent = Strict({ ...memberEventFields, mutedBy: Uuid, expiresAt: Until }, { title: 'MemberMutedEvent' });
+export type MemberMutedEvent = Static<typeof MemberMutedEvent>;
+
+/** A ban or mute lifted before it ended by itself. */
+export const MemberRestrictionLiftedEvent = Strict({ ...memberEventFields, liftedBy: Uuid }, { title: 'MemberRestrictionLiftedEvent' });
+export type MemberRestrictionLiftedEvent = Static<typeof MemberRestrictionLiftedEvent>;
+
+export const UserBannedEvent = Strict({ userId: Uuid, expiresAt: Until }, { title: 'UserBannedEvent' });
+export type UserBannedEvent = Static<typeof UserBannedEvent>;
+
+export const UserUnbannedEvent = Strict({ userId: Uuid }, { title: 'UserUnbannedEvent' });
+export type UserUnbannedEvent = Static<typeof UserUnbannedEvent>;
+
+export const ChannelDeletedEvent = Strict({ channelId: Uuid, deletedBy: Uuid }, { title: 'ChannelDeletedEvent' });
+export type ChannelDeletedEvent = Static<typeof ChannelDeletedEvent>;
+
 export const MessageDeletedEvent = Strict(
   { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp },
   { title: 'MessageDeletedEvent' },
@@ -241,7 +265,28 @@ export const ServerEvents = {
     summary: "A moderator, owner or app admin removed a member; also to the removed user's own connections, which no longer get the channel's events.",
     payload: MemberRemovedEvent,
   },
-  'channel.updated': { summary: "A channel's name, description or metadata changed: the channel as it is now.", payload: Channel },
+  'channel.updated': {
+    summary: "A channel's name, description, metadata or slow mode changed: the channel as it is now.",
+    payload: Channel,
+  },
+  'channel.deleted': {
+    summary: "A channel you were in was deleted; your connections leave its room right after, and its reads answer 404.",
+    payload: ChannelDeletedEvent,
+  },
+  'member.banned': {
+    summary:
+      "A moderator, owner or app admin banned a user from one of your channels: they are no longer a member (also to the banned " +
+      "user's own connections, which no longer get the channel's events).",
+    payload: MemberBannedEvent,
+  },
+  'member.unbanned': { summary: "A user's ban from one of your channels was lifted (they may join again).", payload: MemberRestrictionLiftedEvent },
+  'member.muted': { summary: 'A member of one of your channels was muted: they read but cannot send, edit or react.', payload: MemberMutedEvent },
+  'member.unmuted': { summary: "A member's mute was lifted.", payload: MemberRestrictionLiftedEvent },
+  'user.banned': {
+    summary: "To the user's own connections: the app banned them; they read, but every write answers HEYYO_ERR_BANNED.",
+    payload: UserBannedEvent,
+  },
+  'user.unbanned': { summary: "To the user's own connections: the app lifted their ban.", payload: UserUnbannedEvent },
   'member.updated': { summary: "A member's role in one of your channels changed.", payload: MemberUpdatedEvent },
   'member.left': {
     summary: "A member left one of your channels; also to the leaver's own connections, which no longer get the channel's events.",

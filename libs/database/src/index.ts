@@ -11,7 +11,15 @@ export {
   type Page,
   type ChannelAccess,
   type HistoryAccess,
+  type ChannelChanges,
 } from './repositories/channels.repository.ts';
+export {
+  createModerationRepository,
+  type ModerationRepository,
+  type NewRestriction,
+  type RestrictionKind,
+  type RestrictionRecord,
+} from './repositories/moderation.repository.ts';
 export {
   createMessagesRepository,
   type MessagesRepository,
@@ -32,6 +40,7 @@ import { createAppsRepository } from './repositories/apps.repository.ts';
 import { createChannelsRepository } from './repositories/channels.repository.ts';
 import { createMessagesRepository } from './repositories/messages.repository.ts';
 import { createCountersRepository } from './repositories/counters.repository.ts';
+import { createModerationRepository } from './repositories/moderation.repository.ts';
 import { createReactionsRepository } from './repositories/reactions.repository.ts';
 import { createUsersRepository } from './repositories/users.repository.ts';
 
@@ -44,6 +53,7 @@ export function createRepositories(db: Database) {
     messages: createMessagesRepository(db),
     reactions: createReactionsRepository(db),
     counters: createCountersRepository(db),
+    moderation: createModerationRepository(db),
   };
 }
 

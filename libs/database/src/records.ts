@@ -33,8 +33,20 @@ export interface ChannelRecord {
   lastMessageAt: Date | null;
   memberCount: number;
   messageCount: number;
+  /** One message per member per this many seconds (0: off). */
+  slowModeSeconds: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * Until when (ms since the epoch; Infinity: until lifted) each restriction on a user in a channel
+ * applies; null: none. Expired ones read as null.
+ */
+export interface Restrictions {
+  mutedUntilMs: number | null;
+  bannedUntilMs: number | null;
+  appBannedUntilMs: number | null;
 }
 
 export interface MemberRecord {

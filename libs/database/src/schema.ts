@@ -97,6 +97,10 @@ export const channels = pgTable(
      * profile_version, the key that tells an API node its rendered history page is still current.
      */
     historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),
+    /** One message per member per this many seconds (0: off); moderators are exempt. */
+    slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
+    /** Set by `DELETE /api/channels/:id`: every read then answers 404; the history is kept for export. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -199,3 +203,47 @@ export const reactions = pgTable(
   // The key makes a repeated (user, type) a no-op, as the seed says.
   (table) => [primaryKey({ columns: [table.messageId, table.userId, table.type] })],
 );
+
+/**
+ * A channel's bans and mutes. A ban also ends the membership; a mute leaves the member reading.
+ * A row whose expires_at has passed no longer applies (it stays until replaced or lifted).
+ */
+export const channelRestrictions = pgTable(
+  'channel_restrictions',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'ban' | 'mute'>().notNull(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    reason: text('reason'),
+    /** The moderator; null when the tenant's backend (server API) did it. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    /** null: until lifted. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.channelId, table.userId, table.kind] }),
+    index('channel_restrictions_user_idx').on(table.userId),
+  ],
+);
+
+/** App-wide bans, set by the tenant's backend: the user still reads but writes nowhere in the app. */
+export const userBans = pgTable('user_bans', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  appId: uuid('app_id')
+    .notNull()
+    .references(() => apps.id, { onDelete: 'cascade' }),
+  reason: text('reason'),
+  createdAt: createdAt(),
+  /** null: until lifted. */
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+});

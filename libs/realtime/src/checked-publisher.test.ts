@@ -10,6 +10,7 @@ function recordingPublisher() {
     toUser: (_userId, event, payload) => void sent.push([event, payload]),
     joinChannel: () => {},
     leaveChannel: () => {},
+    closeChannel: () => {},
   };
   return { publisher, sent };
 }

@@ -30,5 +30,6 @@ export function createCheckedPublisher(publisher: EventPublisher): EventPublishe
     },
     joinChannel: (userId, channelId) => publisher.joinChannel(userId, channelId),
     leaveChannel: (userId, channelId) => publisher.leaveChannel(userId, channelId),
+    closeChannel: (channelId) => publisher.closeChannel(channelId),
   };
 }

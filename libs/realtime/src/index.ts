@@ -31,3 +31,4 @@ export {
 } from './invalidations.ts';
 export { observeRedisCommands, type RedisCommandObserver } from './redis-commands.ts';
 export { createWriteBudget, type WriteBudget, type WriteBudgetOptions, type BudgetVerdict } from './write-budget.ts';
+export { createSlowMode, type SlowMode, type SlowModeOptions, type SlowModeTurn } from './slow-mode.ts';

@@ -8,7 +8,12 @@ import { closeRedis } from './close-redis.ts';
  * tells itself when it may have missed some (its subscription was down).
  */
 export type Invalidation =
+  /** One user's membership or standing (role, ban, mute) in one channel. */
   | { kind: 'membership'; appId: string; channelId: string; userId: string }
+  /** Everything about a channel: it was deleted, or its slow mode changed. */
+  | { kind: 'channel'; appId: string; channelId: string }
+  /** One user's standing in every channel of the app (an app-wide ban). */
+  | { kind: 'user'; appId: string; userId: string }
   /** Some of the user's tokens were revoked. */
   | { kind: 'tokens'; appId: string; userId: string }
   | { kind: 'everything' };
@@ -16,8 +21,8 @@ export type Invalidation =
 export type InvalidationListener = (invalidation: Invalidation) => void;
 
 /**
- * The one channel every node's caches hear removals on (memberships now; bans, deletions and
- * revocations next). `publish` applies on this node before it returns, so the node that made a
+ * The one channel every node's caches hear removals on (memberships, bans and mutes, deleted
+ * channels, revocations). `publish` applies on this node before it returns, so the node that made a
  * change never serves the old state; the others get it through Redis within its round trip.
  * A node that could not hear (Redis down) hears `everything` when its subscription is back, and
  * the caches' own TTL bounds what a lost message can leave behind.
@@ -59,8 +64,12 @@ const isInvalidation = (value: unknown): value is Invalidation => {
   const { kind } = value as { kind?: unknown };
   if (kind === 'everything') return true;
   const { appId, channelId, userId } = value as Record<string, unknown>;
-  if (typeof appId !== 'string' || typeof userId !== 'string') return false;
-  return kind === 'tokens' || (kind === 'membership' && typeof channelId === 'string');
+  if (typeof appId !== 'string') return false;
+  const hasChannel = typeof channelId === 'string';
+  const hasUser = typeof userId === 'string';
+  if (kind === 'membership') return hasChannel && hasUser;
+  if (kind === 'channel') return hasChannel;
+  return (kind === 'tokens' || kind === 'user') && hasUser;
 };
 
 /**

@@ -16,6 +16,8 @@ export function redisKeys(prefix: string) {
     rateLimit: `${prefix}ratelimit:`,
     /** The per-user write budgets' prefix (rate-limiter-flexible adds `:<appId>:<userId>`). */
     userWrites: `${prefix}ratelimit:writes`,
+    /** Slow mode's turns (slow-mode.ts adds `:<channelId>:<userId>`). */
+    slowMode: `${prefix}ratelimit:slow`,
     /** Pub/sub channel of cache invalidations between nodes (invalidations.ts). */
     invalidations: `${prefix}invalidations`,
     /** BullMQ's prefix: its queues live under `<prefix>bull:<queue>:…`. */

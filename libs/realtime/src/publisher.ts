@@ -24,4 +24,9 @@ export interface EventPublisher {
   joinChannel(userId: string, channelId: string): void;
   /** Takes every live connection of the user, on every gateway, out of the channel's room. */
   leaveChannel(userId: string, channelId: string): void;
+  /**
+   * Takes every connection, on every gateway, out of the channel's room, after whatever was
+   * published to the room before (a deleted channel's last event reaches its members).
+   */
+  closeChannel(channelId: string): void;
 }

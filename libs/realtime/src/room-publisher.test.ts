@@ -29,11 +29,13 @@ describe('createRoomPublisher', () => {
     expect(() => publisher.toUser('u', 'typing.start', typing)).not.toThrow();
     expect(() => publisher.joinChannel('u', 'c')).not.toThrow();
     expect(() => publisher.leaveChannel('u', 'c')).not.toThrow();
+    expect(() => publisher.closeChannel('c')).not.toThrow();
     expect(failures).toEqual([
       ['typing.start', 'Maximum call stack size exceeded'],
       ['typing.stop', 'Maximum call stack size exceeded'],
       ['typing.start', 'Maximum call stack size exceeded'],
       ['socketsJoin', 'Connection is closed'],
+      ['socketsLeave', 'Connection is closed'],
       ['socketsLeave', 'Connection is closed'],
     ]);
   });

@@ -61,5 +61,10 @@ export function createRoomPublisher(
         connections?.socketsLeave(channelRoom(channelId));
       });
     },
+    closeChannel(channelId) {
+      // No local leave first (unlike leaveChannel): the room's last event, published just before,
+      // reaches this node's sockets through Redis too, and must find them still in the room.
+      safely('socketsLeave', () => target()?.in(channelRoom(channelId)).socketsLeave(channelRoom(channelId)));
+    },
   };
 }

@@ -23,6 +23,8 @@ import { healthRoutes, type ReadinessCheck } from './routes/health/health.routes
 import { registerWorkGate } from './plugins/work-gate.ts';
 import { registerRequestMetrics, type HttpMetrics } from './plugins/request-metrics.ts';
 import { messagesRoutes } from './routes/messages/messages.routes.ts';
+import { appBansRoutes } from './routes/moderation/app-bans.routes.ts';
+import { moderationRoutes } from './routes/moderation/moderation.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { usersRoutes } from './routes/users/users.routes.ts';
 import { verifyRoutes } from './routes/auth/verify.routes.ts';
@@ -104,11 +106,13 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
   await app.register(async (serverApi) => {
     serverApi.addHook('onRequest', requireAppCredentials(services.auth, limiter));
     await serverApi.register(usersRoutes, { users: services.users, auth: services.auth });
+    await serverApi.register(appBansRoutes, { moderation: services.moderation });
   });
   await app.register(async (userApi) => {
     userApi.addHook('onRequest', requireUser(services.auth, limiter));
     await userApi.register(verifyRoutes);
     await userApi.register(channelsRoutes, { channels: services.channels });
+    await userApi.register(moderationRoutes, { moderation: services.moderation });
     await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget });
   });
 

@@ -4,6 +4,15 @@ import { Id, JsonObject, Nullable, OneOf, SeqInput, Strict, Timestamp, Uuid } fr
 /** Most users one create request may add; larger rosters are added with /members. */
 export const MAX_INITIAL_MEMBERS = 100;
 
+/** The longest slow-mode interval a channel may have: six hours. */
+export const MAX_SLOW_MODE_SECONDS = 21_600;
+
+const SlowModeSeconds = Type.Integer({
+  minimum: 0,
+  maximum: MAX_SLOW_MODE_SECONDS,
+  description: 'One message per member per this many seconds; 0: off. Moderators, owners and app admins are exempt.',
+});
+
 export const MemberRole = OneOf(['owner', 'moderator', 'member']);
 export type MemberRole = Static<typeof MemberRole>;
 
@@ -26,8 +35,9 @@ export const UpdateChannelRequest = Strict(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
     metadata: Type.Optional(JsonObject),
+    slow_mode_seconds: Type.Optional(SlowModeSeconds),
   },
-  { title: 'UpdateChannelRequest', minProperties: 1, examples: [{ name: 'general', description: 'Everything else' }] },
+  { title: 'UpdateChannelRequest', minProperties: 1, examples: [{ name: 'general', description: 'Everything else' }, { slow_mode_seconds: 30 }] },
 );
 export type UpdateChannelRequest = Static<typeof UpdateChannelRequest>;
 
@@ -66,6 +76,7 @@ const channelFields = {
   description: Nullable(Type.String()),
   metadata: JsonObject,
   created_by: Uuid,
+  slow_mode_seconds: SlowModeSeconds,
   created_at: Timestamp,
   updated_at: Timestamp,
 };
@@ -81,6 +92,7 @@ export const Channel = Strict(channelFields, {
       description: null,
       metadata: {},
       created_by: '7c1e6a3b-9f2d-4c8e-8b1a-3d5e7f9a1b2c',
+      slow_mode_seconds: 0,
       created_at: '2026-01-31T12:00:00.000Z',
       updated_at: '2026-01-31T12:00:00.000Z',
     },
@@ -102,6 +114,7 @@ export const ChannelListItem = Strict(
     last_read_seq: Type.Integer({ description: "The caller's read position." }),
     unread_count: Type.Integer({ description: "Messages after the read position, not the caller's own, not deleted." }),
     last_seq: Type.Integer({ description: "The channel's newest seq." }),
+    slow_mode_seconds: SlowModeSeconds,
     created_at: Timestamp,
     updated_at: Timestamp,
   },

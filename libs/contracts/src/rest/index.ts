@@ -4,3 +4,4 @@ export * from './channels.ts';
 export * from './health.ts';
 export * from './messages.ts';
 export * from './users.ts';
+export * from './moderation.ts';

@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord } from '../records.ts';
+import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord, Restrictions } from '../records.ts';
 import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { createCoalescer, type Pending } from './coalescer.ts';
 import { fixedStatement } from './fixed-statement.ts';
 import { PAGE_VERSION } from './history-page.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
+import { upsertRestriction, type NewRestriction } from './moderation.repository.ts';
 import { unreadCountOf } from './unread.ts';
 
 const LISTED_UNREAD_COUNT = unreadCountOf({
@@ -16,18 +17,30 @@ const LISTED_UNREAD_COUNT = unreadCountOf({
   lastSeq: '"channels"."last_seq"',
 });
 
-/** A channel of an app ($1 app, $2 channel) and the role in it of $3 (null: not a member). */
+/** Until when (ms since the epoch; Infinity: until lifted) a restriction of user $3 applies, or null. */
+const restrictionUntil = (from: string, where: string) => `(
+    select extract(epoch from coalesce(r.expires_at, 'infinity'::timestamptz)) * 1000 from ${from} r
+     where ${where} and (r.expires_at is null or r.expires_at > now()))`;
+
+/**
+ * A live channel of an app ($1 app, $2 channel), the role in it of $3 (null: not a member) and the
+ * restrictions on $3 there: a channel ban or mute, an app-wide ban.
+ */
 const FIND_ACCESS = `
-  select c.*, cm.role from channels c
+  select c.*, cm.role,
+         ${restrictionUntil('channel_restrictions', "r.channel_id = c.id and r.user_id = $3 and r.kind = 'mute'")} as muted_until_ms,
+         ${restrictionUntil('channel_restrictions', "r.channel_id = c.id and r.user_id = $3 and r.kind = 'ban'")} as banned_until_ms,
+         ${restrictionUntil('user_bans', 'r.user_id = $3 and r.app_id = c.app_id')} as app_banned_until_ms
+    from channels c
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
-   where c.app_id = $1 and c.id = $2`;
+   where c.app_id = $1 and c.id = $2 and c.deleted_at is null`;
 
 /** What a history read needs: the reader's membership, the channel's seq and its page version. */
 const FIND_HISTORY_ACCESS = `
   select c.last_seq, ${PAGE_VERSION} as history_version, cm.role from channels c
     join apps a on a.id = c.app_id
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
-   where c.app_id = $1 and c.id = $2`;
+   where c.app_id = $1 and c.id = $2 and c.deleted_at is null`;
 
 interface RawChannelRow {
   id: string;
@@ -42,6 +55,7 @@ interface RawChannelRow {
   last_message_at: string | null;
   member_count: number;
   message_count: string;
+  slow_mode_seconds: number;
   created_at: string;
   updated_at: string;
 }
@@ -60,6 +74,7 @@ function toChannelRecord(row: RawChannelRow): ChannelRecord {
     lastMessageAt: dateOrNullFromText(row.last_message_at),
     memberCount: Number(row.member_count),
     messageCount: Number(row.message_count),
+    slowModeSeconds: row.slow_mode_seconds,
     createdAt: dateFromText(row.created_at),
     updatedAt: dateFromText(row.updated_at),
   };
@@ -74,7 +89,7 @@ const MARK_READ = `
   update channel_members cm
      set last_read_seq = greatest(cm.last_read_seq, least(coalesce($4::bigint, c.last_seq), c.last_seq))
     from channels c
-   where c.id = cm.channel_id and cm.app_id = $1 and cm.channel_id = $2 and cm.user_id = $3
+   where c.id = cm.channel_id and c.deleted_at is null and cm.app_id = $1 and cm.channel_id = $2 and cm.user_id = $3
   returning ${MOVED_READ_STATE}`;
 
 /**
@@ -96,7 +111,7 @@ const MARK_READ_BATCH = `
        set last_read_seq = greatest(cm.last_read_seq, least(coalesce(i.seq, c.last_seq), c.last_seq))
       from input i
       join locked l on l.channel_id = i.channel_id and l.user_id = i.user_id
-      join channels c on c.id = i.channel_id
+      join channels c on c.id = i.channel_id and c.deleted_at is null
      where cm.channel_id = i.channel_id and cm.user_id = i.user_id
     returning ${MOVED_READ_STATE}
   )
@@ -122,16 +137,22 @@ export interface NewChannel {
   createdBy: string;
 }
 
+/** What `PATCH /api/channels/:id` may set. */
+export type ChannelChanges = Partial<Pick<NewChannel, 'name' | 'description' | 'metadata'> & { slowModeSeconds: number }>;
+
 export interface Page {
   limit: number;
   offset: number;
 }
 
-/** A channel and the asking user's role in it (null: not a member). */
+/** A channel, the asking user's role in it (null: not a member) and the restrictions on them. */
 export interface ChannelAccess {
   channel: ChannelRecord;
   role: MemberRole | null;
+  restrictions: Restrictions;
 }
+
+const untilMs = (value: string | null) => (value === null ? null : Number(value));
 
 /**
  * Locks the channel row — the lock sends and joins take — and reads the user's role in it with the
@@ -139,7 +160,9 @@ export interface ChannelAccess {
  * @returns undefined when the channel is not in this app; `member` undefined when the user is not in it.
  */
 async function lockMembership(tx: Pick<Database, 'execute'>, appId: AppId, channelId: string, userId: string) {
-  const [channel] = await tx.execute(sql`select id from channels where id = ${channelId} and app_id = ${appId} for no key update`);
+  const [channel] = await tx.execute(
+    sql`select id from channels where id = ${channelId} and app_id = ${appId} and deleted_at is null for no key update`,
+  );
   if (!channel) return undefined;
   if (!isUuid(userId)) return { member: undefined };
   const [member] = (await tx.execute(sql`
@@ -154,6 +177,19 @@ async function lockMembership(tx: Pick<Database, 'execute'>, appId: AppId, chann
   return { member };
 }
 
+/** The only owner of a channel that has other members cannot leave it or stop being its owner. */
+const isLastOwner = (member: { role: MemberRole; owners: number; members: number }) =>
+  member.role === 'owner' && member.owners === 1 && member.members > 1;
+
+/** Takes the member out, and out of the channel's member_count (its row locked by lockMembership). */
+async function deleteMember(tx: Pick<Database, 'execute'>, channelId: string, userId: string) {
+  await tx.execute(sql`
+    with removed as (
+      delete from channel_members where channel_id = ${channelId} and user_id = ${userId} returning channel_id
+    )
+    update channels set member_count = member_count - 1 where id in (select channel_id from removed)`);
+}
+
 /** The asking user's role in a channel (null: not a member), its last seq and history version. */
 export interface HistoryAccess {
   role: MemberRole | null;
@@ -166,7 +202,8 @@ export function createChannelsRepository(db: Database) {
   type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
   const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
   const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
-  const findAccess = fixedStatement<RawChannelRow & { role: MemberRole | null }>(db, FIND_ACCESS);
+  type AccessRow = RawChannelRow & { role: MemberRole | null } & Record<'muted_until_ms' | 'banned_until_ms' | 'app_banned_until_ms', string | null>;
+  const findAccess = fixedStatement<AccessRow>(db, FIND_ACCESS);
   const findHistoryAccess = fixedStatement<{ last_seq: string; history_version: string; role: MemberRole | null }>(
     db,
     FIND_HISTORY_ACCESS,
@@ -205,22 +242,36 @@ export function createChannelsRepository(db: Database) {
   const readMarks = createCoalescer(writeMarks, { maxBatch: MAX_MARKS_PER_STATEMENT, maxInFlight: MAX_MARK_STATEMENTS_IN_FLIGHT });
 
   return {
-    /** Inserts the channel, its owner and its first members in one transaction. */
-    /** Sets the given fields of the channel. @returns the channel after, undefined when not in this app. */
-    async update(
-      appId: AppId,
-      channelId: string,
-      changes: Partial<Pick<NewChannel, 'name' | 'description' | 'metadata'>>,
-    ): Promise<ChannelRecord | undefined> {
+    /** Sets the given fields of the channel. @returns the channel after, undefined when not a live channel of this app. */
+    async update(appId: AppId, channelId: string, changes: ChannelChanges): Promise<ChannelRecord | undefined> {
       if (!isUuid(channelId)) return undefined;
       const [channel] = await db
         .update(channels)
         .set({ ...changes, updatedAt: new Date() })
-        .where(and(eq(channels.appId, appId), eq(channels.id, channelId)))
+        .where(and(eq(channels.appId, appId), eq(channels.id, channelId), isNull(channels.deletedAt)))
         .returning();
       return channel;
     },
 
+    /**
+     * Marks the channel deleted (its rows stay, for export): from then on every read and write
+     * finds no channel. @returns its members' ids then, undefined when not a live channel of this app.
+     */
+    async softDelete(appId: AppId, channelId: string): Promise<string[] | undefined> {
+      if (!isUuid(channelId)) return undefined;
+      return db.transaction(async (tx) => {
+        const [deleted] = await tx
+          .update(channels)
+          .set({ deletedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(channels.appId, appId), eq(channels.id, channelId), isNull(channels.deletedAt)))
+          .returning({ id: channels.id });
+        if (!deleted) return undefined;
+        const members = await tx.select({ userId: channelMembers.userId }).from(channelMembers).where(eq(channelMembers.channelId, channelId));
+        return members.map((member) => member.userId);
+      });
+    },
+
+    /** Inserts the channel, its owner and its first members in one transaction. */
     async createWithMembers(appId: AppId, values: NewChannel, memberIds: readonly string[]): Promise<ChannelRecord> {
       return db.transaction(async (tx) => {
         const [channel] = await tx
@@ -239,7 +290,17 @@ export function createChannelsRepository(db: Database) {
       if (!isUuid(channelId)) return undefined;
       // A fixed statement: every send of a membership not yet remembered, and every catch-up, asks this.
       const [row] = await findAccess(appId, channelId, userId);
-      return row && { channel: toChannelRecord(row), role: row.role };
+      return (
+        row && {
+          channel: toChannelRecord(row),
+          role: row.role,
+          restrictions: {
+            mutedUntilMs: untilMs(row.muted_until_ms),
+            bannedUntilMs: untilMs(row.banned_until_ms),
+            appBannedUntilMs: untilMs(row.app_banned_until_ms),
+          },
+        }
+      );
     },
 
     /** findAccess for a history read: one primary-key lookup each side, no channel record to build. */
@@ -264,7 +325,7 @@ export function createChannelsRepository(db: Database) {
         })
         .from(channelMembers)
         .innerJoin(channels, eq(channels.id, channelMembers.channelId))
-        .where(and(eq(channelMembers.appId, appId), eq(channelMembers.userId, userId)))
+        .where(and(eq(channelMembers.appId, appId), eq(channelMembers.userId, userId), isNull(channels.deletedAt)))
         .orderBy(desc(sql`coalesce(${channels.lastMessageAt}, ${channels.createdAt})`), desc(channels.id))
         .limit(page.limit)
         .offset(page.offset);
@@ -280,7 +341,7 @@ export function createChannelsRepository(db: Database) {
           channelMembers,
           and(eq(channelMembers.channelId, channels.id), eq(channelMembers.userId, userId)),
         )
-        .where(eq(channels.appId, appId))
+        .where(and(eq(channels.appId, appId), isNull(channels.deletedAt)))
         .orderBy(desc(channels.createdAt), desc(channels.id))
         .limit(page.limit)
         .offset(page.offset);
@@ -292,7 +353,8 @@ export function createChannelsRepository(db: Database) {
       const rows = await db
         .select({ channelId: channelMembers.channelId })
         .from(channelMembers)
-        .where(and(eq(channelMembers.appId, appId), eq(channelMembers.userId, userId)))
+        .innerJoin(channels, eq(channels.id, channelMembers.channelId))
+        .where(and(eq(channelMembers.appId, appId), eq(channelMembers.userId, userId), isNull(channels.deletedAt)))
         .limit(max);
       return rows.map((row) => row.channelId);
     },
@@ -323,7 +385,8 @@ export function createChannelsRepository(db: Database) {
       // members: an owner leaving and a member joining at once cannot both see a channel of one.
       const inserted = await db.execute(sql`
         with locked as (
-          select id, app_id, last_seq from channels where id = ${channelId} and app_id = ${appId} for no key update
+          select id, app_id, last_seq from channels
+           where id = ${channelId} and app_id = ${appId} and deleted_at is null for no key update
         ), added as (
           insert into channel_members (channel_id, user_id, app_id, role, last_read_seq)
           select id, ${userId}, app_id, ${role}, last_seq from locked
@@ -348,15 +411,33 @@ export function createChannelsRepository(db: Database) {
       return db.transaction(async (tx) => {
         const locked = await lockMembership(tx, appId, channelId, userId);
         if (!locked) return 'no-channel';
-        const { member } = locked;
-        if (!member) return 'not-member';
-        if (member.role === 'owner' && member.owners === 1 && member.members > 1) return 'last-owner';
-        await tx.execute(sql`
-          with removed as (
-            delete from channel_members where channel_id = ${channelId} and user_id = ${userId} returning channel_id
-          )
-          update channels set member_count = member_count - 1 where id in (select channel_id from removed)`);
+        if (!locked.member) return 'not-member';
+        if (isLastOwner(locked.member)) return 'last-owner';
+        await deleteMember(tx, channelId, userId);
         return 'left';
+      });
+    },
+
+    /**
+     * Bans the user from the channel until `restriction.expiresAt` (null: until lifted), replacing
+     * an earlier ban, and ends their membership in the same transaction (as removeMember does).
+     * @returns `banned` (with whether they were a member), `last-owner` (refused, as in
+     * removeMember) or `no-channel`.
+     */
+    async ban(
+      appId: AppId,
+      channelId: string,
+      userId: string,
+      restriction: NewRestriction,
+    ): Promise<{ outcome: 'banned'; wasMember: boolean } | { outcome: 'last-owner' | 'no-channel' }> {
+      if (!isUuid(channelId)) return { outcome: 'no-channel' };
+      return db.transaction(async (tx) => {
+        const locked = await lockMembership(tx, appId, channelId, userId);
+        if (!locked) return { outcome: 'no-channel' };
+        if (locked.member && isLastOwner(locked.member)) return { outcome: 'last-owner' };
+        await upsertRestriction(tx, appId, channelId, userId, 'ban', restriction);
+        if (locked.member) await deleteMember(tx, channelId, userId);
+        return { outcome: 'banned', wasMember: locked.member !== undefined };
       });
     },
 
@@ -372,6 +453,7 @@ export function createChannelsRepository(db: Database) {
         const member = (await lockMembership(tx, appId, channelId, userId))?.member;
         if (!member) return 'not-member';
         if (member.role === role) return 'unchanged';
+        // A role change (unlike a removal) leaves the member in: demoting the only owner always strands the channel.
         if (member.role === 'owner' && member.owners === 1) return 'last-owner';
         await tx.execute(sql`update channel_members set role = ${role} where channel_id = ${channelId} and user_id = ${userId}`);
         return 'updated';

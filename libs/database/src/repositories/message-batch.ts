@@ -64,7 +64,7 @@ export const AUTHOR_COLUMNS =
  * milliseconds, and all commit together, with the channels' message_count and last_message_at.
  * The channels are locked in id
  * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
- * or whose channel is not in its app, is left out (the caller writes it alone);
+ * or whose channel is deleted or not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
  * Seqs are numbered after that filtering, so they stay gap-free. $1: the batch's rows (batchRows) as JSON.
  */
@@ -90,6 +90,7 @@ export const INSERT_BATCH = `
       select channel_id, app_id, count(*) as n from numbered group by channel_id, app_id
     ), locked as (
       select c.id from channels c join per_channel p on p.channel_id = c.id and p.app_id = c.app_id
+       where c.deleted_at is null
        order by c.id
          for update of c
     ), bumped as (
@@ -128,7 +129,7 @@ export const INSERT_ONE = `
              last_message_at = ${newestCreatedAt('1')},
              message_count = c.message_count + 1,
              history_version = c.history_version + 1
-       where c.id = $2 and c.app_id = $1
+       where c.id = $2 and c.app_id = $1 and c.deleted_at is null
          and ($8::text is null or not exists (
                select 1 from messages m where m.channel_id = $2 and m.user_id = $3 and m.client_id = $8))
       returning c.last_seq, c.last_seq_at

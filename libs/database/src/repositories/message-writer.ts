@@ -2,7 +2,8 @@ import type { MessageRecord } from '../records.ts';
 import { batchRows, type PendingInsert } from './message-batch.ts';
 import { createCoalescer, type CoalescerOptions, type Pending } from './coalescer.ts';
 
-export type InsertResult = { message: MessageRecord; created: boolean };
+/** undefined: the channel is deleted or not in the send's app. */
+export type InsertResult = { message: MessageRecord; created: boolean } | undefined;
 
 type Waiting = Pending<PendingInsert, InsertResult>;
 

@@ -8,7 +8,7 @@ import { fixedStatement, fixedStatements } from './fixed-statement.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
-import { createMessageWriter } from './message-writer.ts';
+import { createMessageWriter, type InsertResult } from './message-writer.ts';
 
 export type { NewMessage } from './message-batch.ts';
 
@@ -72,6 +72,12 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
 const MAX_SENDS_PER_STATEMENT = 100;
 const MAX_INSERT_STATEMENTS_IN_FLIGHT = 4;
 
+/** Locks a live channel's row, as sends do: whatever changes its messages commits in order with them. */
+async function lockLiveChannel(tx: Pick<Database, 'execute'>, appId: AppId, channelId: string): Promise<boolean> {
+  const locked = await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} and deleted_at is null for update`);
+  return locked.length > 0;
+}
+
 export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
   const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
@@ -95,7 +101,7 @@ export function createMessagesRepository(db: Database) {
    * stored clientId is left out by the statement (or, stored concurrently, fails the unique
    * index, which rolls back the seq bump with it), and only then is the original fetched.
    */
-  async function insertOne(send: PendingInsert): Promise<{ message: MessageRecord; created: boolean }> {
+  async function insertOne(send: PendingInsert): Promise<InsertResult> {
     const { appId, channelId, userId, message } = send;
     let stored: MessageRecord | undefined;
     let failure: unknown;
@@ -120,7 +126,9 @@ export function createMessagesRepository(db: Database) {
     // A retry, or two sends with one clientId racing: return the message stored first.
     const existing = message.clientId ? await findByClientId(appId, channelId, userId, message.clientId) : undefined;
     if (existing) return { message: existing, created: false };
-    throw failure ?? new Error(`channel ${channelId} vanished during insert`);
+    if (failure) throw failure;
+    // No row: the channel was deleted (or is not in this app) since the membership was checked.
+    return undefined;
   }
 
   const writer = createMessageWriter(insertOne, insertBatch, {
@@ -140,10 +148,14 @@ export function createMessagesRepository(db: Database) {
      * from a response is exact. A burst above 1,000 messages/s in one channel runs
      * its clock ahead briefly rather than reusing a millisecond.
      * A retried clientId returns the message stored the first time.
+     * @returns undefined when the channel is deleted or not in this app.
      */
-    insert(appId: AppId, channelId: string, userId: string, message: NewMessage): Promise<{ message: MessageRecord; created: boolean }> {
+    insert(appId: AppId, channelId: string, userId: string, message: NewMessage): Promise<InsertResult> {
       return writer.insert({ appId, channelId, userId, message });
     },
+
+    /** The user's message sent with this clientId in the channel, or undefined. */
+    findByClientId,
 
     /** A message of the channel that is not deleted, or undefined. */
     async findLive(appId: AppId, channelId: string, messageId: string): Promise<{ id: string; userId: string } | undefined> {
@@ -204,7 +216,7 @@ export function createMessagesRepository(db: Database) {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
       return db.transaction(async (tx) => {
-        await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
+        if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
         const [row] = (await tx.execute(sql`
           with edited as (
             update messages
@@ -239,7 +251,7 @@ export function createMessagesRepository(db: Database) {
     ): Promise<{ seq: number; deletedAt: Date } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       return db.transaction(async (tx) => {
-        await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
+        if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
         const [row] = (await tx.execute(sql`
           with deleted as (
             update messages set deleted_at = now(), updated_at = now()

@@ -18,6 +18,7 @@ export function openApiOptions(version: string): SwaggerOptions {
       tags: [
         { name: 'Auth', description: 'Trade app credentials for a user token (from your backend).' },
         { name: 'Channels', description: 'Channels, membership and read state (user token).' },
+        { name: 'Moderation', description: 'Channel bans and mutes (moderators, owners, app admins; user token).' },
         { name: 'Messages', description: 'History, sending and deleting (user token).' },
         { name: 'Reactions', description: 'Reactions, applied by the worker and announced in real time (user token).' },
         { name: 'Users', description: 'Server-side user management (X-API-Key + X-API-Secret).' },

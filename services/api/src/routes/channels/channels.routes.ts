@@ -87,8 +87,9 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
         {
           summary: 'Update a channel',
           description:
-            'Owners and app admins change `name`, `description` or `metadata` (at least one; omitted ones stay). Answers the ' +
-            'channel as it is now, which its members also get as `channel.updated`.',
+            'Owners and app admins change `name`, `description`, `metadata` or `slow_mode_seconds` (at least one; omitted ones ' +
+            'stay). Answers the channel as it is now, which its members also get as `channel.updated`. A new slow-mode interval ' +
+            "applies on every node at once, from each member's next message.",
           tag: 'Channels',
           auth: 'user',
           errors: [400, 403, 404],
@@ -96,7 +97,32 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<{ channels: ChannelsServi
         { params: ChannelParams, body: UpdateChannelRequest, response: { 200: Channel } },
       ),
     },
-    async (request) => channels.update(actorOf(request), request.params.id, request.body),
+    async (request) => {
+      const { slow_mode_seconds: slowModeSeconds, ...changes } = request.body;
+      return channels.update(actorOf(request), request.params.id, { ...changes, slowModeSeconds });
+    },
+  );
+
+  app.delete(
+    '/api/channels/:id',
+    {
+      schema: documented(
+        {
+          summary: 'Delete a channel',
+          description:
+            'Owners and app admins. Its members get `channel.deleted`, then every connection leaves its room on every gateway; ' +
+            'from then on every read and write of it answers 404 on every node. The history is kept (export), not shown.',
+          tag: 'Channels',
+          auth: 'user',
+          errors: [403, 404],
+        },
+        { params: ChannelParams, response: { 200: Confirmation } },
+      ),
+    },
+    async (request) => {
+      await channels.delete(actorOf(request), request.params.id);
+      return { message: 'Channel deleted' };
+    },
   );
 
   app.post(

@@ -1,0 +1,156 @@
+import type { AppBan, Restriction } from '@heyyo/contracts';
+import type { AppId, Repositories, RestrictionKind } from '@heyyo/database';
+import type { EventPublisher, InvalidationBus } from '@heyyo/realtime';
+import type { Actor } from './actor.ts';
+import type { ChannelsService } from './channels.service.ts';
+import { Errors } from './errors.ts';
+import { may, requirePermission } from './permissions.ts';
+import { presentRestriction } from './presenters.ts';
+
+export interface ModerationServiceDeps {
+  repos: Pick<Repositories, 'channels' | 'users' | 'moderation'>;
+  channels: Pick<ChannelsService, 'roleIn' | 'membershipEnded'>;
+  publisher: EventPublisher;
+  invalidations: InvalidationBus;
+}
+
+/** A ban or mute as asked: for how long (omitted: until lifted) and why. */
+export interface RestrictionInput {
+  userId: string;
+  expiresInSeconds?: number;
+  reason?: string;
+}
+
+/** Most bans or mutes one listing returns. */
+const MAX_LISTED = 200;
+
+const expiryOf = (now: Date, seconds: number | undefined) => (seconds === undefined ? null : new Date(now.getTime() + seconds * 1000));
+
+/**
+ * Channel bans and mutes (moderators, owners, app admins: the `moderate` permission) and the
+ * tenant's app-wide bans. Every one reaches every node's membership cache through the
+ * invalidation bus before the call returns here, and within Redis's round trip elsewhere.
+ */
+export function createModerationService(deps: ModerationServiceDeps) {
+  const { repos, channels, publisher, invalidations } = deps;
+
+  /**
+   * The moderator's permission, and the target: a user of the app other than the actor, not an
+   * owner unless the actor may assign roles. @returns the user and their role (null: not a member).
+   */
+  async function requireTarget(actor: Actor, channelId: string, userId: string) {
+    const actorRole = await channels.roleIn(actor, channelId);
+    requirePermission(actor, actorRole, 'moderate');
+    const user = await repos.users.findById(actor.appId, userId);
+    if (!user) throw Errors.userNotFound();
+    if (user.id === actor.userId) throw Errors.validation('You cannot restrict yourself');
+    const access = await repos.channels.findAccess(actor.appId, channelId, user.id);
+    const role = access?.role ?? null;
+    if (role === 'owner' && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
+    return { user, role };
+  }
+
+  async function lift(actor: Actor, channelId: string, userId: string, kind: RestrictionKind): Promise<void> {
+    requirePermission(actor, await channels.roleIn(actor, channelId), 'moderate');
+    const user = await repos.users.findById(actor.appId, userId);
+    if (!user) throw Errors.userNotFound();
+    if (!(await repos.moderation.lift(actor.appId, channelId, user.id, kind))) return;
+    await invalidations.publish({ kind: 'membership', appId: actor.appId, channelId, userId: user.id });
+    publisher.toChannel(channelId, kind === 'ban' ? 'member.unbanned' : 'member.unmuted', {
+      channelId,
+      userId: user.id,
+      externalId: user.externalId,
+      liftedBy: actor.userId,
+    });
+  }
+
+  async function list(actor: Actor, channelId: string, kind: RestrictionKind, limit: number): Promise<Restriction[]> {
+    requirePermission(actor, await channels.roleIn(actor, channelId), 'moderate');
+    const restrictions = await repos.moderation.listInForce(actor.appId, channelId, kind, Math.min(limit, MAX_LISTED));
+    return restrictions.map(presentRestriction);
+  }
+
+  return {
+    /**
+     * Bans a user from the channel (a member or not): their membership ends on every node, their
+     * connections leave the room, and the channel and the user get member.banned. Banning again
+     * replaces the ban.
+     * @throws 403 without the permission or for an owner banned by a moderator, 404 for a user or
+     * channel not in the app, 409 for the last owner of a channel with other members.
+     */
+    async ban(actor: Actor, channelId: string, input: RestrictionInput): Promise<Restriction> {
+      const { user } = await requireTarget(actor, channelId, input.userId);
+      const now = new Date();
+      const restriction = { reason: input.reason ?? null, createdBy: actor.userId, createdAt: now, expiresAt: expiryOf(now, input.expiresInSeconds) };
+      const banned = await repos.channels.ban(actor.appId, channelId, user.id, restriction);
+      if (banned.outcome === 'no-channel') throw Errors.channelNotFound();
+      if (banned.outcome === 'last-owner') throw Errors.lastOwner();
+      const expiresAt = restriction.expiresAt?.toISOString() ?? null;
+      await channels.membershipEnded(actor.appId, channelId, user.id, 'member.banned', {
+        channelId,
+        userId: user.id,
+        externalId: user.externalId,
+        bannedBy: actor.userId,
+        expiresAt,
+      });
+      return presentRestriction({ ...restriction, userId: user.id, externalId: user.externalId });
+    },
+
+    /** Lifts a ban (none is not an error); the channel gets member.unbanned. */
+    unban: (actor: Actor, channelId: string, userId: string) => lift(actor, channelId, userId, 'ban'),
+
+    /** The channel's bans in force, newest first. */
+    listBans: (actor: Actor, channelId: string, limit: number) => list(actor, channelId, 'ban', limit),
+
+    /**
+     * Mutes a member: they keep reading but cannot send, edit, react or type, on every node, until
+     * it ends or is lifted; the channel gets member.muted. Muting again replaces the mute.
+     * @throws as `ban`, and 404 for a user who is not a member.
+     */
+    async mute(actor: Actor, channelId: string, input: RestrictionInput): Promise<Restriction> {
+      const { user, role } = await requireTarget(actor, channelId, input.userId);
+      if (!role) throw Errors.memberNotFound();
+      const now = new Date();
+      const restriction = { reason: null, createdBy: actor.userId, createdAt: now, expiresAt: expiryOf(now, input.expiresInSeconds) };
+      await repos.moderation.mute(actor.appId, channelId, user.id, restriction);
+      await invalidations.publish({ kind: 'membership', appId: actor.appId, channelId, userId: user.id });
+      const expiresAt = restriction.expiresAt?.toISOString() ?? null;
+      publisher.toChannel(channelId, 'member.muted', { channelId, userId: user.id, externalId: user.externalId, mutedBy: actor.userId, expiresAt });
+      return presentRestriction({ ...restriction, userId: user.id, externalId: user.externalId });
+    },
+
+    /** Lifts a mute (none is not an error); the channel gets member.unmuted. */
+    unmute: (actor: Actor, channelId: string, userId: string) => lift(actor, channelId, userId, 'mute'),
+
+    /** The channel's mutes in force, newest first. */
+    listMutes: (actor: Actor, channelId: string, limit: number) => list(actor, channelId, 'mute', limit),
+
+    /**
+     * Bans a user app-wide (the tenant's backend): they keep reading, but every write in every
+     * channel answers HEYYO_ERR_BANNED, on every node; their connections get user.banned.
+     * @throws 404 for a user not in the app.
+     */
+    async banInApp(appId: AppId, userId: string, input: Omit<RestrictionInput, 'userId'>): Promise<AppBan> {
+      const user = await repos.users.findById(appId, userId);
+      if (!user) throw Errors.userNotFound();
+      const now = new Date();
+      const ban = { reason: input.reason ?? null, createdAt: now, expiresAt: expiryOf(now, input.expiresInSeconds) };
+      await repos.moderation.banInApp(appId, user.id, ban);
+      await invalidations.publish({ kind: 'user', appId, userId: user.id });
+      const expiresAt = ban.expiresAt?.toISOString() ?? null;
+      publisher.toUser(user.id, 'user.banned', { userId: user.id, expiresAt });
+      return { user_id: user.id, reason: ban.reason, expires_at: expiresAt };
+    },
+
+    /** Lifts a user's app-wide ban (none is not an error). @throws 404 for a user not in the app. */
+    async unbanInApp(appId: AppId, userId: string): Promise<void> {
+      const user = await repos.users.findById(appId, userId);
+      if (!user) throw Errors.userNotFound();
+      await repos.moderation.unbanInApp(appId, user.id);
+      await invalidations.publish({ kind: 'user', appId, userId: user.id });
+      publisher.toUser(user.id, 'user.unbanned', { userId: user.id });
+    },
+  };
+}
+
+export type ModerationService = ReturnType<typeof createModerationService>;

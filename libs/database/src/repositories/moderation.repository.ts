@@ -1,0 +1,124 @@
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { channelRestrictions, userBans, users } from '../schema.ts';
+import { isUuid, type AppId } from '../tenant.ts';
+
+export type RestrictionKind = 'ban' | 'mute';
+
+/** A ban or mute being set. */
+export interface NewRestriction {
+  reason: string | null;
+  /** The moderator; null for the tenant's backend. */
+  createdBy: string | null;
+  createdAt: Date;
+  /** null: until lifted. */
+  expiresAt: Date | null;
+}
+
+/** A ban or mute in force, with whom it restricts. */
+export interface RestrictionRecord {
+  userId: string;
+  externalId: string;
+  reason: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+/** Sets (or replaces) a user's ban or mute in a channel. Callers lock the channel row first. */
+export async function upsertRestriction(
+  tx: Pick<Database, 'insert'>,
+  appId: AppId,
+  channelId: string,
+  userId: string,
+  kind: RestrictionKind,
+  restriction: NewRestriction,
+): Promise<void> {
+  const values = { ...restriction };
+  await tx
+    .insert(channelRestrictions)
+    .values({ appId, channelId, userId, kind, ...values })
+    .onConflictDoUpdate({ target: [channelRestrictions.channelId, channelRestrictions.userId, channelRestrictions.kind], set: values });
+}
+
+/** Still in force: no expiry, or one still ahead. */
+const inForce = (expiresAt: typeof channelRestrictions.expiresAt | typeof userBans.expiresAt) =>
+  or(isNull(expiresAt), gt(expiresAt, sql`now()`));
+
+/** Channel mutes and app-wide bans (channel bans, which end a membership, are in the channels repository). */
+export function createModerationRepository(db: Database) {
+  return {
+    /** Mutes a member (the caller checked the membership). */
+    async mute(appId: AppId, channelId: string, userId: string, restriction: NewRestriction): Promise<void> {
+      await upsertRestriction(db, appId, channelId, userId, 'mute', restriction);
+    },
+
+    /** Lifts a ban or mute. @returns whether one in force was lifted. */
+    async lift(appId: AppId, channelId: string, userId: string, kind: RestrictionKind): Promise<boolean> {
+      if (!isUuid(channelId) || !isUuid(userId)) return false;
+      const lifted = await db
+        .delete(channelRestrictions)
+        .where(
+          and(
+            eq(channelRestrictions.appId, appId),
+            eq(channelRestrictions.channelId, channelId),
+            eq(channelRestrictions.userId, userId),
+            eq(channelRestrictions.kind, kind),
+          ),
+        )
+        .returning({ expiresAt: channelRestrictions.expiresAt });
+      return lifted.some((row) => row.expiresAt === null || row.expiresAt.getTime() > Date.now());
+    },
+
+    /** The channel's bans or mutes in force, newest first. */
+    async listInForce(appId: AppId, channelId: string, kind: RestrictionKind, limit: number): Promise<RestrictionRecord[]> {
+      if (!isUuid(channelId)) return [];
+      return db
+        .select({
+          userId: channelRestrictions.userId,
+          externalId: users.externalId,
+          reason: channelRestrictions.reason,
+          createdBy: channelRestrictions.createdBy,
+          createdAt: channelRestrictions.createdAt,
+          expiresAt: channelRestrictions.expiresAt,
+        })
+        .from(channelRestrictions)
+        .innerJoin(users, eq(users.id, channelRestrictions.userId))
+        .where(
+          and(
+            eq(channelRestrictions.appId, appId),
+            eq(channelRestrictions.channelId, channelId),
+            eq(channelRestrictions.kind, kind),
+            inForce(channelRestrictions.expiresAt),
+          ),
+        )
+        .orderBy(desc(channelRestrictions.createdAt), desc(channelRestrictions.userId))
+        .limit(limit);
+    },
+
+    /** Bans a user of the app (the caller checked it is one) from writing anywhere in it, replacing an earlier ban. */
+    async banInApp(appId: AppId, userId: string, ban: Omit<NewRestriction, 'createdBy'>): Promise<void> {
+      await db
+        .insert(userBans)
+        .values({ appId, userId, ...ban })
+        .onConflictDoUpdate({ target: userBans.userId, set: ban });
+    },
+
+    /** Lifts a user's app-wide ban (none is not an error). */
+    async unbanInApp(appId: AppId, userId: string): Promise<void> {
+      if (!isUuid(userId)) return;
+      await db.delete(userBans).where(and(eq(userBans.appId, appId), eq(userBans.userId, userId)));
+    },
+
+    /** Until when (ms; Infinity: until lifted) the user is banned app-wide, or null. */
+    async appBanUntil(appId: AppId, userId: string): Promise<number | null> {
+      const [ban] = await db
+        .select({ expiresAt: userBans.expiresAt })
+        .from(userBans)
+        .where(and(eq(userBans.appId, appId), eq(userBans.userId, userId), inForce(userBans.expiresAt)));
+      return ban ? (ban.expiresAt?.getTime() ?? Infinity) : null;
+    },
+  };
+}
+
+export type ModerationRepository = ReturnType<typeof createModerationRepository>;
