@@ -1058,6 +1058,43 @@ describe('@heyyo/sdk against one node', () => {
       expect(refused).toMatchObject({ status: 403, code: ErrorCodes.FORBIDDEN });
     });
 
+    it('moderation: ban, mute and slow mode from the user client; app-wide bans from the server client; channels.delete', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });
+      const [owner, member] = await Promise.all(['owner', 'member'].map((id) => server.createToken(id)));
+      const ownerClient = sdk({ token: owner!.token, autoConnect: false });
+      const memberClient = sdk({ token: member!.token });
+      const channel = await ownerClient.channels.create('moderated', { members: [member!.user_id] });
+      await memberClient.connect();
+
+      const muted = await ownerClient.moderation.mute(channel.id, member!.user_id, { expiresIn: 60 });
+      expect(muted).toMatchObject({ user_id: member!.user_id, external_id: 'member', created_by: owner!.user_id });
+      expect(await ownerClient.moderation.mutes(channel.id)).toEqual([muted]);
+      expect(await rejection(memberClient.messages.send(channel.id, 'hi'))).toMatchObject({ status: 403, code: ErrorCodes.MUTED });
+      await ownerClient.moderation.unmute(channel.id, member!.user_id);
+
+      await ownerClient.channels.update(channel.id, { slow_mode_seconds: 60 });
+      await memberClient.messages.send(channel.id, 'one');
+      expect(await rejection(memberClient.messages.send(channel.id, 'two'))).toMatchObject({ status: 429, code: ErrorCodes.SLOW_MODE });
+
+      const appBanned = nextEvent(memberClient, 'user.banned');
+      expect(await server.users.ban(member!.user_id, { reason: 'abuse' })).toEqual({ user_id: member!.user_id, reason: 'abuse', expires_at: null });
+      expect(await appBanned).toEqual({ userId: member!.user_id, expiresAt: null });
+      expect(await server.users.unban(member!.user_id)).toEqual({ message: 'Ban lifted' });
+
+      const banned = nextEvent(memberClient, 'member.banned');
+      await ownerClient.moderation.ban(channel.id, member!.user_id, { expiresIn: 3600, reason: 'spam' });
+      expect(await banned).toMatchObject({ channelId: channel.id, userId: member!.user_id, bannedBy: owner!.user_id });
+      expect((await ownerClient.moderation.bans(channel.id)).map((ban) => ban.reason)).toEqual(['spam']);
+      expect(await ownerClient.moderation.unban(channel.id, member!.user_id)).toEqual({ message: 'Ban lifted' });
+
+      await memberClient.channels.join(channel.id);
+      const deleted = nextEvent(memberClient, 'channel.deleted');
+      expect(await ownerClient.channels.delete(channel.id)).toEqual({ message: 'Channel deleted' });
+      expect(await deleted).toEqual({ channelId: channel.id, deletedBy: owner!.user_id });
+      expect(await rejection(memberClient.channels.get(channel.id))).toMatchObject({ status: 404 });
+    });
+
     it('auth.verify shows a token; users.revokeTokens refuses it from then on', async () => {
       const app = await ctx.newApp();
       const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });

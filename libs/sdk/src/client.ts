@@ -10,6 +10,7 @@ import type {
   MemberRole,
   Message,
   ReadState,
+  Restriction,
   ServerToClientEvents,
   SyncResult,
   VerifyResponse,
@@ -76,6 +77,12 @@ function retryDelayMs(error: UnavailableError, attempt: number): number {
   return Math.min(base, 5000) * (0.75 + Math.random() / 2);
 }
 
+const restrictionBody = (userId: string, options: RestrictionOptions) => ({
+  user_id: userId,
+  ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}),
+  ...(options.reason !== undefined ? { reason: options.reason } : {}),
+});
+
 const newClientId = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
@@ -92,9 +99,22 @@ const RELAYED_EVENTS = [
   'member.removed',
   'member.updated',
   'channel.updated',
+  'channel.deleted',
   'channel.read',
+  'member.banned',
+  'member.unbanned',
+  'member.muted',
+  'member.unmuted',
+  'user.banned',
+  'user.unbanned',
   'auth.revoked',
 ] as const;
+
+/** A ban or mute as `moderation.ban`/`mute` take it: seconds until it ends (omitted: until lifted). */
+export interface RestrictionOptions {
+  expiresIn?: number;
+  reason?: string;
+}
 
 /**
  * The Heyyo client for apps (browsers and Node): REST and Socket.IO with one
@@ -136,6 +156,8 @@ export class HeyyoClient {
         };
         socket.on('member.left', forgetIfMine);
         socket.on('member.removed', forgetIfMine);
+        socket.on('member.banned', forgetIfMine);
+        socket.on('channel.deleted', ({ channelId }) => this.sequencer.forget(channelId));
         for (const event of RELAYED_EVENTS) {
           socket.on(event, ((payload: never) => this.events.emit(event, payload)) as never);
         }
@@ -217,9 +239,20 @@ export class HeyyoClient {
       this.sequencer.forget(channelId);
       return result;
     },
-    /** Renames the channel or changes its description or metadata (owners, app admins); members hear `channel.updated`. */
-    update: (channelId: string, changes: { name?: string; description?: string | null; metadata?: JsonObject }) =>
-      this.http.request<Channel>('PATCH', `/api/channels/${encodeURIComponent(channelId)}`, changes),
+    /**
+     * Renames the channel or changes its description, metadata or slow mode (owners, app admins);
+     * members hear `channel.updated`.
+     */
+    update: (
+      channelId: string,
+      changes: { name?: string; description?: string | null; metadata?: JsonObject; slow_mode_seconds?: number },
+    ) => this.http.request<Channel>('PATCH', `/api/channels/${encodeURIComponent(channelId)}`, changes),
+    /** Deletes the channel (owners, app admins): members hear `channel.deleted`; it answers 404 from then on. */
+    delete: async (channelId: string) => {
+      const result = await this.http.request<{ message: string }>('DELETE', `/api/channels/${encodeURIComponent(channelId)}`);
+      this.sequencer.forget(channelId);
+      return result;
+    },
     /** Removes a member (moderators, owners, app admins); the channel hears `member.removed`. */
     removeMember: (channelId: string, userId: string) =>
       this.http.request<{ message: string }>(
@@ -247,6 +280,30 @@ export class HeyyoClient {
       );
       return { channelId, lastReadSeq: result.last_read_seq, unreadCount: result.unread_count };
     },
+  };
+
+  /** Channel bans and mutes (moderators, owners, app admins). */
+  readonly moderation = {
+    /** Bans a user from the channel: their membership ends; the channel hears `member.banned`. */
+    ban: (channelId: string, userId: string, options: RestrictionOptions = {}) =>
+      this.http.request<Restriction>('POST', `/api/channels/${encodeURIComponent(channelId)}/bans`, restrictionBody(userId, options)),
+    unban: (channelId: string, userId: string) =>
+      this.http.request<{ message: string }>(
+        'DELETE',
+        `/api/channels/${encodeURIComponent(channelId)}/bans/${encodeURIComponent(userId)}`,
+      ),
+    bans: (channelId: string, page: { limit?: number } = {}) =>
+      this.http.request<Restriction[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/bans${query(page)}`),
+    /** Mutes a member: they read but cannot send, edit, react or type; the channel hears `member.muted`. */
+    mute: (channelId: string, userId: string, options: Omit<RestrictionOptions, 'reason'> = {}) =>
+      this.http.request<Restriction>('POST', `/api/channels/${encodeURIComponent(channelId)}/mutes`, restrictionBody(userId, options)),
+    unmute: (channelId: string, userId: string) =>
+      this.http.request<{ message: string }>(
+        'DELETE',
+        `/api/channels/${encodeURIComponent(channelId)}/mutes/${encodeURIComponent(userId)}`,
+      ),
+    mutes: (channelId: string, page: { limit?: number } = {}) =>
+      this.http.request<Restriction[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/mutes${query(page)}`),
   };
 
   readonly auth = {

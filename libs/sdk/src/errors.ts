@@ -1,4 +1,4 @@
-import { ErrorCodes } from '@heyyo/contracts';
+import { ErrorCodes, type ErrorCode } from '@heyyo/contracts';
 
 /** Base of every error the SDK throws: the HTTP status (0 when none) and the server's message and code. */
 export class HeyyoError extends Error {
@@ -89,22 +89,38 @@ export function errorFromResponse(
   return new ValidationError(message, status, code);
 }
 
+/** The status REST answers with each code: what an acknowledgement's error is typed by. */
+const STATUS_BY_CODE = {
+  [ErrorCodes.VALIDATION]: 400,
+  [ErrorCodes.INVALID_JSON]: 400,
+  [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCodes.AUTH_REQUIRED]: 401,
+  [ErrorCodes.INVALID_TOKEN]: 403,
+  [ErrorCodes.TOKEN_EXPIRED]: 403,
+  [ErrorCodes.TOKEN_REVOKED]: 403,
+  [ErrorCodes.INVALID_CREDENTIALS]: 401,
+  [ErrorCodes.INVALID_ADMIN_TOKEN]: 403,
+  [ErrorCodes.NOT_MEMBER]: 403,
+  [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.BANNED]: 403,
+  [ErrorCodes.MUTED]: 403,
+  [ErrorCodes.MEMBER_NOT_FOUND]: 404,
+  [ErrorCodes.CHANNEL_NOT_FOUND]: 404,
+  [ErrorCodes.USER_NOT_FOUND]: 404,
+  [ErrorCodes.MESSAGE_NOT_FOUND]: 404,
+  [ErrorCodes.PARENT_NOT_FOUND]: 404,
+  [ErrorCodes.ROUTE_NOT_FOUND]: 404,
+  [ErrorCodes.LAST_OWNER]: 409,
+  [ErrorCodes.RESYNC_REQUIRED]: 410,
+  [ErrorCodes.SLOW_MODE]: 429,
+  [ErrorCodes.RATE_LIMITED]: 429,
+  [ErrorCodes.INTERNAL]: 500,
+  [ErrorCodes.UNAVAILABLE]: 503,
+  [ErrorCodes.OVERLOADED]: 503,
+} satisfies Record<ErrorCode, number>;
+
 /** The typed error for a socket acknowledgement `{ error, code }`, by the status REST would use. */
 export function errorFromAck(ack: { error: string; code?: string }): HeyyoError {
-  const statusByCode: Record<string, number> = {
-    [ErrorCodes.AUTH_REQUIRED]: 401,
-    [ErrorCodes.INVALID_TOKEN]: 403,
-    [ErrorCodes.TOKEN_EXPIRED]: 403,
-    [ErrorCodes.NOT_MEMBER]: 403,
-    [ErrorCodes.CHANNEL_NOT_FOUND]: 404,
-    [ErrorCodes.USER_NOT_FOUND]: 404,
-    [ErrorCodes.MESSAGE_NOT_FOUND]: 404,
-    [ErrorCodes.PARENT_NOT_FOUND]: 404,
-    [ErrorCodes.RESYNC_REQUIRED]: 410,
-    [ErrorCodes.RATE_LIMITED]: 429,
-    [ErrorCodes.INTERNAL]: 500,
-    [ErrorCodes.UNAVAILABLE]: 503,
-    [ErrorCodes.OVERLOADED]: 503,
-  };
-  return errorFromResponse(statusByCode[ack.code ?? ''] ?? 400, ack);
+  return errorFromResponse((STATUS_BY_CODE as Record<string, number>)[ack.code ?? ''] ?? 400, ack);
 }

@@ -1,4 +1,4 @@
-export { HeyyoClient, type HeyyoClientOptions, type SendOptions, type ClientEvents } from './client.ts';
+export { HeyyoClient, type HeyyoClientOptions, type SendOptions, type ClientEvents, type RestrictionOptions } from './client.ts';
 export {
   HeyyoServerClient,
   HeyyoAdminClient,
@@ -22,17 +22,22 @@ export {
 export { ErrorCodes } from '@heyyo/contracts';
 export type {
   Attachment,
+  AppBan,
   AuthRevokedEvent,
   Channel,
+  ChannelDeletedEvent,
   ChannelDetails,
   ChannelListItem,
   ChannelMember,
   DiscoverChannel,
   ErrorCode,
   ListedMessage,
+  MemberBannedEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MemberMutedEvent,
   MemberRemovedEvent,
+  MemberRestrictionLiftedEvent,
   MemberRole,
   MemberUpdatedEvent,
   Message,
@@ -40,10 +45,13 @@ export type {
   PresenceEvent,
   ReactionEvent,
   ReadState,
+  Restriction,
   RevokeTokensResponse,
   TokenResponse,
   TypingEvent,
   User,
+  UserBannedEvent,
+  UserUnbannedEvent,
   VerifyResponse,
   AppSummary,
   CreatedApp,

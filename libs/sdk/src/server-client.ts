@@ -1,4 +1,4 @@
-import type { AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User } from '@heyyo/contracts';
+import type { AppBan, AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User } from '@heyyo/contracts';
 import { HttpClient, query } from './http.ts';
 
 export interface HeyyoServerClientOptions {
@@ -65,6 +65,16 @@ export class HeyyoServerClient {
      */
     revokeTokens: (id: string, options: { jti?: string } = {}) =>
       this.http.request<RevokeTokensResponse>('POST', `/api/users/${encodeURIComponent(id)}/revoke-tokens${query(options)}`),
+    /**
+     * Bans the user app-wide (`expiresIn` seconds; omitted: until lifted): they read, but every
+     * write answers `HEYYO_ERR_BANNED` on every node; their sockets hear `user.banned`.
+     */
+    ban: (id: string, options: { expiresIn?: number; reason?: string } = {}) =>
+      this.http.request<AppBan>('POST', `/api/users/${encodeURIComponent(id)}/ban`, {
+        ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}),
+        ...(options.reason !== undefined ? { reason: options.reason } : {}),
+      }),
+    unban: (id: string) => this.http.request<{ message: string }>('DELETE', `/api/users/${encodeURIComponent(id)}/ban`),
   };
 }
 
