@@ -118,6 +118,8 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       // Asked every time, not remembered: the page version comes with it.
       const access = await repos.channels.findHistoryAccess(actor.appId, channelId, actor.userId);
       if (!access) throw Errors.channelNotFound();
+      // Refused: the full check says why (banned, or not a member).
+      if (access.role === null) await channels.requireMembership(actor, channelId);
       requirePermission(actor, access.role, 'participate');
       if (query.afterSeq !== undefined) assertSyncable(access.lastSeq, query.afterSeq);
       return deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
