@@ -242,6 +242,21 @@ describe('user lifecycle (server API)', () => {
       expect(await repos().channels.findAccess(verifiedAppId(app.id), side.id, ann.id)).toMatchObject({ role: null });
     });
 
+    it('leaves no cached page showing their reaction, even one not recounted yet', async () => {
+      const app = await ctx.newApp();
+      const [ann, bo] = [await ctx.newUser(app), await ctx.newUser(app)];
+      const channel = await ctx.newChannel(bo, { members: [ann.id] });
+      const message = await ctx.send(bo, channel.id);
+      // Applied as the worker does, its recount not run yet: the count does not show it, the page does.
+      await repos().reactions.apply(verifiedAppId(app.id), { messageId: message.id, userId: ann.id, type: ':eyes:', present: true, version: Date.now() * 1000 });
+      expect((await history(bo, channel.id)).body[0]).toMatchObject({ reactions: [{ type: ':eyes:', user_id: ann.id }], reaction_counts: {} });
+
+      // The reactions step alone (later steps move the app's profile version, which hides this).
+      await server(app, 'DELETE', `/api/users/${ann.id}`);
+      expect(await repos().userData.removeReactions(verifiedAppId(app.id), ann.id, ERASURE_BATCH)).toBe(1);
+      expect((await history(bo, channel.id)).body[0]).toMatchObject({ reactions: [], reaction_counts: {} });
+    });
+
     it('works in bounded batches: after each one the counters are exact, and the next one goes on', async () => {
       const app = await ctx.newApp();
       const [ann, bo] = [await ctx.newUser(app), await ctx.newUser(app)];

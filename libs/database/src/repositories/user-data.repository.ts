@@ -212,7 +212,14 @@ export function createUserDataRepository(db: Database) {
         const messageIds = uuidList(picked.map((row) => row.message_id));
         await tx.execute(sql`
           select id from channels where id in (select channel_id from messages where id in ${messageIds}) order by id for update`);
-        await tx.execute(sql`delete from reactions where user_id = ${userId} and message_id in ${messageIds}`);
+        await tx.execute(sql`
+          with removed as (
+            delete from reactions where user_id = ${userId} and message_id in ${messageIds}
+            returning message_id, removed_at is null as was_live
+          )
+          -- Pages list live reactions by user: stale now, even where a count does not move (one not yet recounted).
+          update channels set history_version = history_version + 1
+           where id in (select channel_id from messages where id in (select message_id from removed where was_live))`);
         await tx.execute(recountReactionsStatement(messageIds));
         return picked.length;
       });
