@@ -267,13 +267,21 @@ describe('user lifecycle (server API)', () => {
       const appId = verifiedAppId(app.id);
 
       // Batches of two: the service uses ERASURE_BATCH, the same loop.
-      const erasedPerBatch: number[] = [];
-      for (let erased = 2; erased === 2; ) {
-        erased = await repos().userData.eraseMessages(appId, ann.id, channel.id, 2);
-        erasedPerBatch.push(erased);
+      const batches: { erased: number; lastSeq: number }[] = [];
+      for (let batch = { erased: 2, lastSeq: 0 }; batch.erased === 2; ) {
+        batch = await repos().userData.eraseMessages(appId, ann.id, channel.id, { afterSeq: batch.lastSeq, limit: 2 });
+        batches.push(batch);
         expect(await repos().counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
       }
-      expect(erasedPerBatch).toEqual([2, 2, 2, 0]);
+      // Each batch starts after the last seq of the one before (Bo's message is seq 6).
+      expect(batches).toEqual([
+        { erased: 2, lastSeq: 2 },
+        { erased: 2, lastSeq: 4 },
+        { erased: 2, lastSeq: 7 },
+        { erased: 0, lastSeq: 7 },
+      ]);
+      // Run again from the start: nothing is left to erase.
+      expect(await repos().userData.eraseMessages(appId, ann.id, channel.id, { afterSeq: 0, limit: 2 })).toEqual({ erased: 0, lastSeq: 0 });
       const details = await ctx.request('GET', `/api/channels/${channel.id}`, { token: bo.token });
       expect(details.body).toMatchObject({ message_count: 1, member_count: 2 });
       expect(ERASURE_BATCH).toBeGreaterThanOrEqual(100);

@@ -69,7 +69,9 @@ export function createUsersService(deps: UsersServiceDeps) {
         unerasedOnly: true,
       });
       for (const channelId of page) {
-        while ((await repos.userData.eraseMessages(appId, userId, channelId, ERASURE_BATCH)) === ERASURE_BATCH);
+        for (let batch = { erased: ERASURE_BATCH, lastSeq: 0 }; batch.erased === ERASURE_BATCH; ) {
+          batch = await repos.userData.eraseMessages(appId, userId, channelId, { afterSeq: batch.lastSeq, limit: ERASURE_BATCH });
+        }
       }
       if (page.length < ERASURE_CHANNEL_PAGE) break;
       afterChannelId = page[page.length - 1]!;

@@ -229,23 +229,32 @@ export function createUserDataRepository(db: Database) {
      * Erasure, step 3: turns up to `limit` of the user's messages in the channel into tombstones
      * (no text, attachments, metadata or client id; deleted; seq kept, so histories stay gap-free)
      * and corrects the channel's message_count and last_message_at and moves its history version,
-     * in one transaction that locks the channel row first, as sends and deletes do.
-     * @returns how many were erased (fewer than `limit`: none are left in the channel).
+     * in one transaction that locks the channel row first, as sends and deletes do. Only messages
+     * after `afterSeq` are looked at: each batch starts where the one before ended, so a million
+     * messages are read once, not once per batch.
+     * @returns how many were erased (fewer than `limit`: none are left after `afterSeq`), and the
+     * seq of the last one.
      */
-    async eraseMessages(appId: AppId, userId: string, channelId: string, limit: number): Promise<number> {
+    async eraseMessages(
+      appId: AppId,
+      userId: string,
+      channelId: string,
+      batch: { afterSeq: number; limit: number },
+    ): Promise<{ erased: number; lastSeq: number }> {
       return db.transaction(async (tx) => {
         await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
         const [row] = (await tx.execute(sql`
           with batch as (
             select m.id, m.deleted_at is null as was_live from messages m
-             where m.app_id = ${appId} and m.channel_id = ${channelId} and m.user_id = ${userId} and ${NOT_ERASED}
-             order by m.seq limit ${limit}
+             where m.app_id = ${appId} and m.channel_id = ${channelId} and m.user_id = ${userId}
+               and m.seq > ${batch.afterSeq} and ${NOT_ERASED}
+             order by m.seq limit ${batch.limit}
           ), erased as (
             update messages m
                set text = null, attachments = '[]'::jsonb, metadata = '{}'::jsonb, client_id = null,
                    deleted_at = coalesce(m.deleted_at, now()), updated_at = now()
               from batch b where m.id = b.id
-            returning m.id, m.created_at, b.was_live
+            returning m.id, m.seq, m.created_at, b.was_live
           ), counted as (
             update channels c
                set message_count = c.message_count - (select count(*) from erased where was_live),
@@ -259,8 +268,8 @@ export function createUserDataRepository(db: Database) {
                      else c.last_message_at end
              where c.id = ${channelId} and exists (select 1 from erased)
           )
-          select count(*)::int as erased from erased`)) as unknown as { erased: number }[];
-        return row!.erased;
+          select count(*)::int as erased, max(seq) as last_seq from erased`)) as unknown as { erased: number; last_seq: string | null }[];
+        return { erased: row!.erased, lastSeq: row!.last_seq === null ? batch.afterSeq : Number(row!.last_seq) };
       });
     },
 
