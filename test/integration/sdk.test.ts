@@ -1124,6 +1124,9 @@ describe('@heyyo/sdk against one node', () => {
         external_id: 'ext-1',
         display_name: 'First',
         avatar_url: 'https://example.com/1.png',
+        metadata: {},
+        deactivated_at: null,
+        erased_at: null,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
       });
@@ -1148,6 +1151,36 @@ describe('@heyyo/sdk against one node', () => {
       const client = sdk({ token: owner.token, autoConnect: false });
       const channel = await client.channels.create('with members', { members: [first.id, second.id] });
       expect((await client.channels.get(channel.id)).member_count).toBe(3);
+    });
+
+    it('users.update, users.delete (soft and hard), users.reactivate and users.export', async () => {
+      const app = await ctx.newApp();
+      const server = new HeyyoServerClient({ apiUrl: ctx.url, apiKey: app.api_key, apiSecret: app.api_secret });
+      const { user_id: id } = await server.createToken('lifecycle', { displayName: 'Life' });
+      expect(await server.users.update(id, { displayName: null, metadata: { plan: 'pro' } })).toMatchObject({ display_name: null, metadata: { plan: 'pro' } });
+
+      const deactivated = await server.users.delete(id);
+      expect(deactivated.deactivated_at).toEqual(expect.stringMatching(ISO));
+      expectHeyyoError(await rejection(server.createToken('lifecycle')), ForbiddenError, {
+        status: 403,
+        code: ErrorCodes.USER_DEACTIVATED,
+        message: 'User is deactivated',
+      });
+      expect((await server.users.reactivate(id)).deactivated_at).toBeNull();
+      expect((await server.users.export(id)).user).toMatchObject({ id, metadata: { plan: 'pro' } });
+
+      const erased = await server.users.delete(id, { hard: true });
+      expect(erased).toMatchObject({ external_id: `heyyo-erased:${id}`, metadata: {}, erased_at: expect.stringMatching(ISO) });
+      expectHeyyoError(await rejection(server.users.reactivate(id)), ConflictError, {
+        status: 409,
+        code: ErrorCodes.USER_ERASED,
+        message: 'User was erased; create a new user instead',
+      });
+      expectHeyyoError(await rejection(server.users.export(randomUUID())), NotFoundError, {
+        status: 404,
+        code: ErrorCodes.USER_NOT_FOUND,
+        message: 'User not found',
+      });
     });
 
     it('a wrong secret or key is an AuthenticationError (401)', async () => {

@@ -20,6 +20,9 @@ describe('server-side users API (X-API-Key + X-API-Secret)', () => {
       external_id: 'user-1',
       display_name: 'Ann',
       avatar_url: 'https://example.com/ann.png',
+      metadata: {},
+      deactivated_at: null,
+      erased_at: null,
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
     });

@@ -50,7 +50,7 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
 
   /**
    * The actor a bearer token proves, and when the token expires (ms since the epoch).
-   * @throws HeyyoError 401 without a token, 403 for a bad or expired one (the seed's statuses).
+   * @throws HeyyoError 401 without a token, 403 for a bad, expired or revoked one, or one of a deactivated user.
    */
   async function authenticateSession(token: string | undefined): Promise<Session> {
     if (!token) throw Errors.authRequired();
@@ -73,6 +73,7 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     const heardBefore = invalidationsHeard;
     const standing = await repos.users.tokenStanding(appId, claims.userId, claims.tokenId);
     if (!standing) throw Errors.invalidToken();
+    if (standing.deactivated) throw Errors.userDeactivated();
     if (standing.revoked || (standing.validAfter && claims.issuedAtMs < standing.validAfter.getTime())) throw Errors.tokenRevoked();
     const actor: Actor = Object.freeze({ appId, userId: claims.userId, externalId: claims.externalId, appRole: claims.appRole });
     const session: Session = { actor, expiresAtMs: claims.expiresAtMs, tokenId: claims.tokenId };
@@ -87,13 +88,15 @@ export function createAuthService(deps: { repos: Pick<Repositories, 'apps' | 'us
     /**
      * A user JWT for the tenant's user id, for an app whose credentials were checked
      * (`authenticateApp`), creating the user or updating the profile fields given.
+     * @throws 403 for a deactivated user (whose profile stays as it was).
      */
     async issueUserToken(appId: AppId, request: Omit<TokenRequest, 'api_key' | 'api_secret'>): Promise<TokenResponse> {
-      const user = await repos.users.upsert(appId, {
+      const user = await repos.users.upsertActive(appId, {
         externalId: request.user_id,
         displayName: request.display_name,
         avatarUrl: request.avatar_url,
       });
+      if (!user) throw Errors.userDeactivated();
       const ttl = request.ttl ?? tokens.ttlSeconds;
       const token = await tokens.sign({ appId, userId: user.id, externalId: user.externalId, appRole: request.role ?? 'user' }, ttl);
       return { token, expires_in: ttl, user_id: user.id };

@@ -186,7 +186,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     requireMembership,
     assertMember,
     requireVoice,
-    /** Ends a membership on every node (for moderation.service's bans). */
+    /** Ends a membership on every node (moderation's bans, a user's erasure). */
     membershipEnded,
     roleIn,
 

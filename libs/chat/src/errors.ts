@@ -34,6 +34,9 @@ export const Errors = {
   adminTokenRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Admin token required', 401),
   invalidAdminToken: () => createError(ErrorCodes.INVALID_ADMIN_TOKEN, 'Invalid admin token', 403),
   tokenRevoked: () => createError(ErrorCodes.TOKEN_REVOKED, 'Token revoked', 403),
+  /** A token of a deactivated user, or a token asked for one: the tenant must reactivate them first. */
+  userDeactivated: () => createError(ErrorCodes.USER_DEACTIVATED, 'User is deactivated', 403),
+  userErased: () => createError(ErrorCodes.USER_ERASED, 'User was erased; create a new user instead', 409),
   notMember: () => createError(ErrorCodes.NOT_MEMBER, 'Not a member of this channel', 403),
   forbidden: (action: string) => createError(ErrorCodes.FORBIDDEN, `Your role in this channel does not allow this (${action})`, 403),
   memberNotFound: () => createError(ErrorCodes.MEMBER_NOT_FOUND, 'Member not found', 404),

@@ -32,7 +32,8 @@ export {
   type SyncLimits,
 } from './messages.service.ts';
 export { createHistoryCache, type HistoryCache, type HistoryCacheOutcome } from './history-cache.ts';
-export { createUsersService, type UsersService } from './users.service.ts';
+export { createUsersService, ERASURE_BATCH, type UsersService } from './users.service.ts';
+export { EXPORT_PAGE_ROWS } from './user-export.ts';
 export { createModerationService, type ModerationService, type RestrictionInput } from './moderation.service.ts';
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
@@ -77,7 +78,7 @@ export function createChatServices(deps: ChatServicesDeps) {
   return {
     auth: createAuthService(deps),
     apps: createAppsService(deps),
-    users: createUsersService(deps),
+    users: createUsersService({ ...deps, channels }),
     channels,
     moderation: createModerationService({ ...deps, channels }),
     messages: createMessagesService({ ...deps, channels, historyCache: createHistoryCache(deps.historyCache) }),

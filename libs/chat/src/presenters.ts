@@ -7,6 +7,9 @@ import type {
   ChannelListItem,
   ChannelMember,
   DiscoverChannel,
+  ExportedMembership,
+  ExportedMessage,
+  ExportedReaction,
   JsonObject,
   Message,
   Restriction,
@@ -15,6 +18,9 @@ import type {
 import type {
   AppRecord,
   ChannelRecord,
+  ExportedMembershipRecord,
+  ExportedMessageRecord,
+  ExportedReactionRecord,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -36,8 +42,50 @@ export function presentUser(user: UserRecord): User {
     external_id: user.externalId,
     display_name: user.displayName,
     avatar_url: user.avatarUrl,
+    metadata: user.metadata as JsonObject,
+    deactivated_at: isoOrNull(user.deactivatedAt),
+    erased_at: isoOrNull(user.erasedAt),
     created_at: iso(user.createdAt),
     updated_at: iso(user.updatedAt),
+  };
+}
+
+export function presentExportedMembership(membership: ExportedMembershipRecord): ExportedMembership {
+  return {
+    channel_id: membership.channelId,
+    channel_name: membership.channelName,
+    role: membership.role,
+    joined_at: iso(membership.joinedAt),
+    last_read_seq: membership.lastReadSeq,
+  };
+}
+
+/** Unlike presentMessage, a deleted message shows what is still stored of it: an export hides nothing. */
+export function presentExportedMessage(message: ExportedMessageRecord): ExportedMessage {
+  return {
+    id: message.id,
+    channel_id: message.channelId,
+    seq: message.seq,
+    text: message.text,
+    attachments: message.attachments as JsonObject[],
+    metadata: message.metadata as JsonObject,
+    parent_id: message.parentId,
+    client_id: message.clientId,
+    reaction_counts: message.reactionCounts,
+    created_at: iso(message.createdAt),
+    updated_at: iso(message.updatedAt),
+    deleted_at: isoOrNull(message.deletedAt),
+    edited_at: isoOrNull(message.editedAt),
+  };
+}
+
+export function presentExportedReaction(reaction: ExportedReactionRecord): ExportedReaction {
+  return {
+    message_id: reaction.messageId,
+    channel_id: reaction.channelId,
+    type: reaction.type,
+    created_at: iso(reaction.createdAt),
+    removed_at: isoOrNull(reaction.removedAt),
   };
 }
 

@@ -15,6 +15,13 @@ export const ErrorCodes = {
   TOKEN_EXPIRED: 'HEYYO_ERR_TOKEN_EXPIRED',
   /** A user JWT revoked by the tenant's backend (403, like an invalid one). */
   TOKEN_REVOKED: 'HEYYO_ERR_TOKEN_REVOKED',
+  /**
+   * The user was deactivated (`DELETE /api/users/:id`): their tokens are refused and none is minted
+   * (403) until the tenant reactivates them (`POST /api/users/:id/reactivate`).
+   */
+  USER_DEACTIVATED: 'HEYYO_ERR_USER_DEACTIVATED',
+  /** The user was erased (`DELETE /api/users/:id?hard=true`): their profile cannot change or come back (409). */
+  USER_ERASED: 'HEYYO_ERR_USER_ERASED',
   /** Wrong api_key / api_secret (401). */
   INVALID_CREDENTIALS: 'HEYYO_ERR_INVALID_CREDENTIALS',
   INVALID_ADMIN_TOKEN: 'HEYYO_ERR_INVALID_ADMIN_TOKEN',

@@ -8,7 +8,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorBody } from './error-body.ts';
 import { Message, messageContentFields } from './rest/messages.ts';
 import { Channel, MemberRole } from './rest/channels.ts';
-import { ClientMessageId, Id, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from './schema.ts';
+import { ClientMessageId, Id, Nullable, OneOf, ReactionType, SeqInput, Strict, Timestamp, Uuid } from './schema.ts';
 
 /** Largest page one `messages.sync` returns. */
 export const MAX_SYNC_PAGE = 100;
@@ -174,7 +174,11 @@ export const AuthExpiredEvent = Strict(
 export type AuthExpiredEvent = Static<typeof AuthExpiredEvent>;
 
 export const AuthRevokedEvent = Strict(
-  { code: Type.Literal('HEYYO_ERR_TOKEN_REVOKED', { description: 'Why: the tenant revoked the token this socket uses.' }) },
+  {
+    code: OneOf(['HEYYO_ERR_TOKEN_REVOKED', 'HEYYO_ERR_USER_DEACTIVATED'], {
+      description: 'Why: the tenant revoked the token this socket uses, or deactivated (or erased) its user.',
+    }),
+  },
   { title: 'AuthRevokedEvent' },
 );
 export type AuthRevokedEvent = Static<typeof AuthRevokedEvent>;
@@ -293,7 +297,9 @@ export const ServerEvents = {
     payload: MemberLeftEvent,
   },
   'auth.revoked': {
-    summary: 'To one socket: its token was revoked; the socket is disconnected right after. Reconnect with a new token.',
+    summary:
+      'To one socket: its token was revoked (reconnect with a new token) or its user deactivated (no token will do); ' +
+      'the socket is disconnected right after.',
     payload: AuthRevokedEvent,
   },
   'auth.expired': {

@@ -1,5 +1,5 @@
 /** Building blocks of the wire schemas: one definition of each recurring field. */
-import { Type, type ObjectOptions, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Type, type ObjectOptions, type SchemaOptions, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /**
  * An object with exactly these fields. Requests refuse unknown fields (rather than
@@ -9,7 +9,7 @@ import { Type, type ObjectOptions, type Static, type TProperties, type TSchema }
 export const Strict = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = {}) => Type.Union([schema, Type.Null()], options);
 
 /**
  * One of a few strings, as a JSON Schema `enum` (a union of literals would report a wrong value
@@ -34,8 +34,20 @@ export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());
 export type JsonObject = Static<typeof JsonObject>;
 
+/**
+ * What an erased user's external id becomes (`heyyo-erased:<internal id>`): the tenant's id is
+ * freed for a new user, and no id a tenant sends can take this one (ExternalUserId refuses it).
+ */
+export const ERASED_EXTERNAL_ID_PREFIX = 'heyyo-erased:';
+
 /** A user's own id in the tenant's system (the "external id"). */
-export const ExternalUserId = Type.String({ minLength: 1, maxLength: 255, examples: ['user-123'] });
+export const ExternalUserId = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: `^(?!${ERASED_EXTERNAL_ID_PREFIX})`,
+  description: `Any id of yours, except one starting with \`${ERASED_EXTERNAL_ID_PREFIX}\` (what an erased user's id becomes).`,
+  examples: ['user-123'],
+});
 export const DisplayName = Type.String({ maxLength: 255, examples: ['Jane Doe'] });
 /** http(s) only: clients render it, so `javascript:` and `data:` URLs are refused. */
 export const AvatarUrl = Type.String({ maxLength: 2048, format: 'http-url', examples: ['https://example.com/jane.png'] });

@@ -3,7 +3,13 @@ export { createDatabaseIfMissing, postgresAnswers, runMigrations } from './provi
 export { verifiedAppId, isUuid, type AppId } from './tenant.ts';
 export type * from './records.ts';
 export { createAppsRepository, type AppsRepository } from './repositories/apps.repository.ts';
-export { createUsersRepository, type UsersRepository, type UserProfile, type TokenStanding } from './repositories/users.repository.ts';
+export {
+  createUsersRepository,
+  type UsersRepository,
+  type UserProfile,
+  type UserChanges,
+  type TokenStanding,
+} from './repositories/users.repository.ts';
 export {
   createChannelsRepository,
   type ChannelsRepository,
@@ -33,6 +39,13 @@ export {
   type ReactionChange,
 } from './repositories/reactions.repository.ts';
 export { createCountersRepository, type CountersRepository, type Drift } from './repositories/counters.repository.ts';
+export {
+  createUserDataRepository,
+  type UserDataRepository,
+  type ExportedMembershipRecord,
+  type ExportedMessageRecord,
+  type ExportedReactionRecord,
+} from './repositories/user-data.repository.ts';
 export * as schema from './schema.ts';
 
 import type { Database } from './client.ts';
@@ -43,6 +56,7 @@ import { createCountersRepository } from './repositories/counters.repository.ts'
 import { createModerationRepository } from './repositories/moderation.repository.ts';
 import { createReactionsRepository } from './repositories/reactions.repository.ts';
 import { createUsersRepository } from './repositories/users.repository.ts';
+import { createUserDataRepository } from './repositories/user-data.repository.ts';
 
 /** Every repository over one database handle. */
 export function createRepositories(db: Database) {
@@ -54,6 +68,7 @@ export function createRepositories(db: Database) {
     reactions: createReactionsRepository(db),
     counters: createCountersRepository(db),
     moderation: createModerationRepository(db),
+    userData: createUserDataRepository(db),
   };
 }
 

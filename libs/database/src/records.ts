@@ -14,6 +14,12 @@ export interface UserRecord {
   externalId: string;
   displayName: string | null;
   avatarUrl: string | null;
+  metadata: Record<string, unknown>;
+  tokensValidAfter: Date | null;
+  /** Set while the user is deactivated (soft-deleted). */
+  deactivatedAt: Date | null;
+  /** Set once the user was erased (hard-deleted); they stay deactivated. */
+  erasedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -42,8 +42,17 @@ export const users = pgTable(
     externalId: text('external_id').notNull(),
     displayName: text('display_name'),
     avatarUrl: text('avatar_url'),
+    /** The tenant's own data about the user (`PATCH /api/users/:id`), bounded like a channel's. */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     /** Tokens issued before this instant are refused (`POST /api/users/:id/revoke-tokens`). */
     tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true, mode: 'date' }),
+    /** Set by `DELETE /api/users/:id`: every token of the user is refused and none is minted until reactivated. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * Set by `DELETE /api/users/:id?hard=true` once the user's messages, reactions, memberships and
+     * profile are erased; the row stays as the anonymous author of the tombstones.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -200,8 +209,12 @@ export const reactions = pgTable(
     /** Set when removed: the row stays as a tombstone carrying its version. */
     removedAt: timestamp('removed_at', { withTimezone: true, mode: 'date' }),
   },
-  // The key makes a repeated (user, type) a no-op, as the seed says.
-  (table) => [primaryKey({ columns: [table.messageId, table.userId, table.type] })],
+  (table) => [
+    // The key makes a repeated (user, type) a no-op, as the seed says.
+    primaryKey({ columns: [table.messageId, table.userId, table.type] }),
+    // A user's reactions, for their export and erasure (the key leads with the message).
+    index('reactions_user_idx').on(table.userId, table.messageId),
+  ],
 );
 
 /**

@@ -1,4 +1,4 @@
-import type { AppBan, AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User } from '@heyyo/contracts';
+import type { AppBan, AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User, UserExport } from '@heyyo/contracts';
 import { HttpClient, query } from './http.ts';
 
 export interface HeyyoServerClientOptions {
@@ -75,6 +75,24 @@ export class HeyyoServerClient {
         ...(options.reason !== undefined ? { reason: options.reason } : {}),
       }),
     unban: (id: string) => this.http.request<{ message: string }>('DELETE', `/api/users/${encodeURIComponent(id)}/ban`),
+    /** Changes the fields given (null clears a display name or avatar; `metadata` replaces the stored object). */
+    update: (id: string, changes: { displayName?: string | null; avatarUrl?: string | null; metadata?: Record<string, unknown> }) =>
+      this.http.request<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, {
+        ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+        ...(changes.avatarUrl !== undefined ? { avatar_url: changes.avatarUrl } : {}),
+        ...(changes.metadata !== undefined ? { metadata: changes.metadata } : {}),
+      }),
+    /**
+     * Deactivates the user: their tokens are refused on every node within a second and none is minted
+     * until `reactivate`. With `hard: true`, also erases them (GDPR): messages become tombstones,
+     * reactions and memberships go, the profile is wiped. Repeating it is harmless.
+     */
+    delete: (id: string, options: { hard?: boolean } = {}) =>
+      this.http.request<User>('DELETE', `/api/users/${encodeURIComponent(id)}${query({ hard: options.hard ? 'true' : undefined })}`),
+    /** Lets a deactivated (not erased) user have tokens again; tokens from before stay refused. */
+    reactivate: (id: string) => this.http.request<User>('POST', `/api/users/${encodeURIComponent(id)}/reactivate`),
+    /** Everything stored about the user (their data subject access request). */
+    export: (id: string) => this.http.request<UserExport>('GET', `/api/users/${encodeURIComponent(id)}/export`),
   };
 }
 

@@ -6,9 +6,9 @@ import type { InvalidationBus } from '@heyyo/realtime';
 import type { GatewayServer } from './types.ts';
 
 /**
- * When some of a user's tokens are revoked (on any node), each of this gateway's sockets of that
- * user checks its token again, past the cache; a socket whose token is revoked gets
- * `auth.revoked` and is disconnected. Other failures (Postgres unavailable) leave the socket as
+ * When some of a user's tokens are revoked or the user is deactivated (on any node), each of this
+ * gateway's sockets of that user checks its token again, past the cache; a socket whose token is
+ * revoked, or whose user is deactivated, gets `auth.revoked` (with that code) and is disconnected. Other failures (Postgres unavailable) leave the socket as
  * it is: the revocation is committed, and the next handshake or refresh enforces it.
  */
 export function disconnectRevokedSockets(io: GatewayServer, invalidations: InvalidationBus, auth: AuthService, logger: Logger): void {
@@ -18,10 +18,11 @@ export function disconnectRevokedSockets(io: GatewayServer, invalidations: Inval
       const { actor, token } = socket.data;
       if (!actor || actor.userId !== invalidation.userId || actor.appId !== invalidation.appId) continue;
       auth.authenticateAfresh(token).catch((error: unknown) => {
-        if (!(error instanceof HeyyoError) || error.code !== ErrorCodes.TOKEN_REVOKED) {
+        const code = error instanceof HeyyoError ? error.code : undefined;
+        if (code !== ErrorCodes.TOKEN_REVOKED && code !== ErrorCodes.USER_DEACTIVATED) {
           return logger.warn({ err: error, socketId: socket.id }, 'could not recheck a token after a revocation');
         }
-        socket.emit('auth.revoked', { code: ErrorCodes.TOKEN_REVOKED });
+        socket.emit('auth.revoked', { code });
         socket.disconnect(true);
       });
     }

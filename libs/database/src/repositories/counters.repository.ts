@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 
 /*
@@ -28,6 +28,22 @@ const EXPECTED_REACTIONS = sql`
                   '{}'::jsonb) as reaction_counts
     from messages m`;
 
+/**
+ * Sets the reaction counts of the messages `messageIds` (a subquery) from their live reactions, and
+ * moves the history version of each channel where a count changed. The caller has locked those
+ * channels' rows first and runs this as a statement of its own (see above).
+ */
+export function recountReactionsStatement(messageIds: SQL) {
+  return sql`
+    with recounted as (
+      update messages m set reaction_counts = e.reaction_counts
+        from (${EXPECTED_REACTIONS} where m.id in ${messageIds}) e
+       where m.id = e.id and m.reaction_counts <> e.reaction_counts
+      returning m.channel_id
+    )
+    update channels c set history_version = c.history_version + 1 where c.id in (select channel_id from recounted)`;
+}
+
 export interface Drift {
   /** Channels whose message_count, member_count or last_message_at differ from the rows. */
   channels: number;
@@ -42,14 +58,7 @@ export function createCountersRepository(db: Database) {
       await db.transaction(async (tx) => {
         await tx.execute(sql`
           select 1 from channels where id = (select channel_id from messages where id = ${messageId}) for update`);
-        await tx.execute(sql`
-          with recounted as (
-            update messages m set reaction_counts = e.reaction_counts
-              from (${EXPECTED_REACTIONS} where m.id = ${messageId}) e
-             where m.id = e.id and m.reaction_counts <> e.reaction_counts
-            returning m.channel_id
-          )
-          update channels c set history_version = c.history_version + 1 from recounted r where c.id = r.channel_id`);
+        await tx.execute(recountReactionsStatement(sql`(${messageId})`));
       });
     },
 

@@ -24,18 +24,21 @@ export function createReactionsRepository(db: Database) {
     async apply(appId: AppId, change: ReactionChange): Promise<{ changed: boolean; present: boolean }> {
       const key = sql`message_id = ${change.messageId} and user_id = ${change.userId} and type = ${change.type}`;
       return db.transaction(async (tx) => {
-        // A row to lock even for a reaction never seen: an absent one, older than any change.
+        // A row to lock even for a reaction never seen: an absent one, older than any change. None
+        // for a deactivated user: a change queued before an erasure must not bring a reaction back.
         await tx.execute(sql`
           insert into reactions (message_id, user_id, type, app_id, version, removed_at)
-          values (${change.messageId}, ${change.userId}, ${change.type}, ${appId}, 0, now())
+          select ${change.messageId}::uuid, ${change.userId}::uuid, ${change.type}::text, ${appId}::uuid, 0, now()
+           where exists (select 1 from users where id = ${change.userId}::uuid and deactivated_at is null)
           on conflict do nothing`);
         const [current] = (await tx.execute(sql`
           select removed_at is null as present, version from reactions where ${key} for update`)) as unknown as {
           present: boolean;
           version: string;
         }[];
-        const wasPresent = current!.present;
-        if (Number(current!.version) >= change.version) return { changed: false, present: wasPresent };
+        if (!current) return { changed: false, present: false };
+        const wasPresent = current.present;
+        if (Number(current.version) >= change.version) return { changed: false, present: wasPresent };
         await tx.execute(sql`
           update reactions
              set version = ${change.version},

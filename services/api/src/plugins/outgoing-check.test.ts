@@ -13,6 +13,7 @@ const channel = {
   description: null,
   metadata: {},
   created_by: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a13',
+  slow_mode_seconds: 0,
   created_at: '2026-01-31T12:00:00.000Z',
   updated_at: '2026-01-31T12:00:00.000Z',
 };

@@ -19,9 +19,13 @@ const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: a body, query or path value breaks the contract (HEYYO_ERR_VALIDATION, HEYYO_ERR_INVALID_JSON).',
   401: 'Credentials missing or wrong (HEYYO_ERR_AUTH_REQUIRED, HEYYO_ERR_INVALID_CREDENTIALS).',
-  403: 'Token invalid or expired, or not allowed (HEYYO_ERR_INVALID_TOKEN, HEYYO_ERR_TOKEN_EXPIRED, HEYYO_ERR_NOT_MEMBER, HEYYO_ERR_FORBIDDEN, HEYYO_ERR_INVALID_ADMIN_TOKEN).',
+  403:
+    'Token invalid, expired or revoked, its user deactivated, or not allowed (HEYYO_ERR_INVALID_TOKEN, HEYYO_ERR_TOKEN_EXPIRED, ' +
+    'HEYYO_ERR_TOKEN_REVOKED, HEYYO_ERR_USER_DEACTIVATED, HEYYO_ERR_NOT_MEMBER, HEYYO_ERR_FORBIDDEN, HEYYO_ERR_INVALID_ADMIN_TOKEN).',
   404: 'Not found, or not visible to the caller (HEYYO_ERR_CHANNEL_NOT_FOUND, HEYYO_ERR_USER_NOT_FOUND, HEYYO_ERR_MESSAGE_NOT_FOUND, HEYYO_ERR_PARENT_NOT_FOUND, HEYYO_ERR_MEMBER_NOT_FOUND).',
-  409: 'The change would leave a channel that has members without an owner (HEYYO_ERR_LAST_OWNER).',
+  409:
+    'The change would leave a channel that has members without an owner (HEYYO_ERR_LAST_OWNER), or its user was erased ' +
+    '(HEYYO_ERR_USER_ERASED).',
   413: 'Request body over the size limit (HEYYO_ERR_PAYLOAD_TOO_LARGE).',
   415: 'Content-Type is not application/json (HEYYO_ERR_UNSUPPORTED_MEDIA_TYPE).',
   410: 'Too far behind to catch up: reload the history (HEYYO_ERR_RESYNC_REQUIRED).',

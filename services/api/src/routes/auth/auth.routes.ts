@@ -22,10 +22,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
           description:
             "Call it from your backend (never ship api_secret to browsers). Creates the user on first sight and keeps " +
             'display_name / avatar_url up to date. The returned JWT authorises REST (`Authorization: Bearer`) and ' +
-            'Socket.IO (`auth.token`).',
+            'Socket.IO (`auth.token`). A deactivated user gets none: 403 `HEYYO_ERR_USER_DEACTIVATED`, and their ' +
+            'profile stays as it was.',
           tag: 'Auth',
           auth: 'none',
-          errors: [401],
+          errors: [401, 403],
         },
         { body: TokenRequest, response: { 200: TokenResponse } },
       ),
