@@ -128,6 +128,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   return {
     requireMembership,
     assertMember,
+    roleIn,
 
     /** Creates a channel owned by the actor, with the listed users as members. */
     async create(actor: Actor, input: ChannelInput): Promise<Channel> {

@@ -11,7 +11,9 @@ export type ChannelAction =
   /** Change a member's role. */
   | 'assign-roles'
   /** Rename the channel, change its description or metadata. */
-  | 'manage-channel';
+  | 'manage-channel'
+  /** Pin or unpin a message. */
+  | 'pin';
 
 /** Who is on the list for an action: a channel role, or the app's admins (any channel of their app). */
 type Grantee = MemberRole | 'app-admin';
@@ -25,6 +27,7 @@ export const PERMISSIONS: Readonly<Record<ChannelAction, readonly Grantee[]>> = 
   moderate: ['owner', 'moderator', 'app-admin'],
   'assign-roles': ['owner', 'app-admin'],
   'manage-channel': ['owner', 'app-admin'],
+  pin: ['owner', 'moderator', 'app-admin'],
 };
 
 /** Whether an actor with `role` in the channel (null: not a member) may do `action`. */
