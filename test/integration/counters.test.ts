@@ -135,6 +135,41 @@ describe('counters', () => {
     }
   });
 
+  it('keep reply_count and last_reply_at exact under concurrent replies and deletes of replies (reconcile finds 0 drift)', async () => {
+    const owner = await ctx.newUser();
+    const writers = await Promise.all(Array.from({ length: 4 }, () => ctx.newUser(owner.app)));
+    const channel = await ctx.newChannel(owner, { members: writers.map((writer) => writer.id) });
+    const parents = [await ctx.send(owner, channel.id), await ctx.send(owner, channel.id)];
+    const replyTo = (writer: TestUser, parentIndex: number) => ctx.send(writer, channel.id, { text: 'reply', parent_id: parents[parentIndex]!.id });
+    const first = await Promise.all(writers.flatMap((writer) => [replyTo(writer, 0), replyTo(writer, 1), replyTo(writer, 0)]));
+    // Delete the newest replies of each thread (last_reply_at must fall back) while others reply.
+    const doomed = first.toSorted((a, b) => b.seq - a.seq).slice(0, 5);
+    await Promise.all([
+      ...doomed.map((reply) =>
+        ctx.request('DELETE', `/api/channels/${channel.id}/messages/${reply.id}`, {
+          token: writers.find((writer) => writer.id === reply.user_id)!.token,
+        }),
+      ),
+      ...writers.map((writer) => replyTo(writer, 1)),
+    ]);
+    expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
+    const history = async () =>
+      (await ctx.request('GET', `/api/channels/${channel.id}/messages?limit=100`, { token: owner.token })).body as {
+        parent_id: string | null;
+        reply_count: number;
+      }[];
+    const listed = await history();
+    const live = parents.map((parent) => listed.filter((message) => message.parent_id === parent.id).length);
+    expect(listed.slice(0, 2).map((message) => message.reply_count)).toEqual(live);
+    expect(live[0]! + live[1]!).toBe(12 - 5 + 4);
+
+    // Drift (none of Heyyo's statements make it): reconcile reports it, repairs it, and pages show the repair.
+    await ctx.sql`update messages set reply_count = 99, last_reply_at = null where id = ${parents[0]!.id}`;
+    expect(await ctx.repos.counters.reconcile(true)).toEqual({ channels: 0, messages: 1 });
+    expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
+    expect((await history())[0]!.reply_count).toBe(live[0]);
+  });
+
   it('answers concurrent read marks (one statement for many) each with its own member’s state', async () => {
     const owner = await ctx.newUser();
     const readers = await Promise.all(Array.from({ length: 8 }, () => ctx.newUser(owner.app)));

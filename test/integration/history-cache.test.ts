@@ -13,6 +13,8 @@ import { useApiContext, type TestUser } from '../support/api-context.ts';
 type Via = 'api' | 'elsewhere';
 type Op =
   | { kind: 'send'; by: number; via: Via }
+  | { kind: 'reply'; by: number; pick: number; via: Via }
+  | { kind: 'pin'; pick: number; pinned: boolean; via: Via }
   | { kind: 'delete'; pick: number; via: Via }
   | { kind: 'react'; by: number; pick: number; type: 'like' | 'love'; add: boolean; via: Via }
   | { kind: 'profile'; by: number; name: string; via: Via }
@@ -23,6 +25,8 @@ const via = fc.constantFrom<Via>('api', 'elsewhere');
 const member = fc.nat({ max: MEMBERS - 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), by: member, via }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reply' as const), by: member, pick: fc.nat(), via }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pin' as const), pick: fc.nat(), pinned: fc.boolean(), via }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), via }) },
   {
     weight: 2,
@@ -80,7 +84,7 @@ describe('history page cache', () => {
   });
 
   it(
-    'equals what Postgres renders now after any history of sends, deletes, reactions and profile changes, here or elsewhere (property)',
+    'equals what Postgres renders now after any history of sends, replies, pins, deletes, reactions and profile changes, here or elsewhere (property)',
     { timeout: 180_000 },
     async () => {
       // Another node's (or the worker's) writes: the same statements over a pool of its own.
@@ -94,7 +98,8 @@ describe('history page cache', () => {
             const members = [owner, ...(await Promise.all(Array.from({ length: MEMBERS - 1 }, () => ctx.newUser(owner.app))))];
             const appId = verifiedAppId(owner.app.id);
             const channel = await ctx.newChannel(owner, { members: members.slice(1).map((user) => user.id) });
-            const sent: { id: string; by: number; seq: number; createdAt: string }[] = [];
+            // `root`: the message that starts its thread (itself, unless it is a reply).
+            const sent: { id: string; root: string; by: number; seq: number; createdAt: string }[] = [];
             const pickMessage = (pick: number) => sent[pick % sent.length];
             // Read after every step, so each is cached from the step before: a change that left
             // the version alone would be served stale here.
@@ -105,16 +110,31 @@ describe('history page cache', () => {
             };
 
             for (const op of ops) {
-              if (op.kind === 'send') {
+              if (op.kind === 'send' || (op.kind === 'reply' && sent.length > 0)) {
                 const user = members[op.by]!;
                 const text = `m${sent.length}`;
+                const parentId = op.kind === 'reply' ? pickMessage(op.pick)!.root : null;
                 if (op.via === 'api') {
-                  const message = await ctx.send(user, channel.id, { text });
-                  sent.push({ id: message.id, by: op.by, seq: message.seq, createdAt: message.created_at });
+                  const response = await ctx.request('POST', `/api/channels/${channel.id}/messages`, {
+                    token: user.token,
+                    body: { text, parent_id: parentId },
+                  });
+                  // 404: a reply to a deleted message.
+                  expect([201, 404]).toContain(response.status);
+                  const message = response.body;
+                  if (response.status === 201) sent.push({ id: message.id, root: parentId ?? message.id, by: op.by, seq: message.seq, createdAt: message.created_at });
                 } else {
-                  const newMessage = { text, attachments: [], metadata: {}, parentId: null, clientId: null };
+                  const newMessage = { text, attachments: [], metadata: {}, parentId, clientId: null };
                   const { message } = (await elsewhere.messages.insert(appId, channel.id, user.id, newMessage))!;
-                  sent.push({ id: message.id, by: op.by, seq: message.seq, createdAt: message.createdAt.toISOString() });
+                  sent.push({ id: message.id, root: parentId ?? message.id, by: op.by, seq: message.seq, createdAt: message.createdAt.toISOString() });
+                }
+              } else if (op.kind === 'pin' && sent.length > 0) {
+                const target = pickMessage(op.pick)!;
+                if (op.via === 'api') {
+                  const response = await ctx.request(op.pinned ? 'POST' : 'DELETE', `/api/channels/${channel.id}/messages/${target.id}/pin`, { token: owner.token });
+                  expect([200, 404]).toContain(response.status);
+                } else {
+                  await elsewhere.messages.setPinned(appId, channel.id, target.id, op.pinned ? owner.id : null);
                 }
               } else if (op.kind === 'delete' && sent.length > 0) {
                 const target = pickMessage(op.pick)!;

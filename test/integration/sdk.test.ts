@@ -25,6 +25,7 @@ import {
   RateLimitError,
   ValidationError,
   WebSocketError,
+  applyReply,
   type ClientEvents,
   type HeyyoClientOptions,
   type Message,
@@ -318,6 +319,59 @@ describe('@heyyo/sdk against one node', () => {
       });
     });
 
+    it('replies pages a thread; applyReply counts the replies heard as message.new, once each, as the server does', async () => {
+      const { users, channel } = await room('poster', 'reader');
+      const [poster, reader] = users as [TestUser, TestUser];
+      const posterClient = sdk({ token: poster.token, autoConnect: false });
+      const readerClient = sdk({ token: reader.token });
+      await readerClient.connect();
+      const parent = await posterClient.messages.send(channel.id, 'parent');
+      const first = await posterClient.messages.send(channel.id, 'first', { parentId: parent.id });
+      // The reader holds the parent as listed (one reply counted), then hears two more replies.
+      let [held] = await readerClient.messages.list(channel.id);
+      expect(held).toMatchObject({ id: parent.id, reply_count: 1, last_reply_at: first.created_at });
+      const heard = record(readerClient, 'message.new');
+      await posterClient.messages.send(channel.id, 'second', { parentId: parent.id });
+      await posterClient.messages.send(channel.id, 'unrelated');
+      const third = await posterClient.messages.send(channel.id, 'third', { parentId: parent.id });
+      await eventually(() => heard.some((message) => message.id === third.id), 'the third reply to be heard');
+      // Each reply once, and the one the listing counted already (heard again here) not twice.
+      for (const message of [first, ...heard, ...heard]) held = applyReply(held!, message);
+      const [listedNow] = await readerClient.messages.list(channel.id);
+      expect(held).toEqual(listedNow);
+      expect(held).toMatchObject({ reply_count: 3, last_reply_at: third.created_at });
+
+      const page = await readerClient.messages.replies(channel.id, parent.id, { limit: 2 });
+      expect(page.map((message) => message.text)).toEqual(['second', 'third']);
+      const back = await readerClient.messages.replies(channel.id, parent.id, { before: page[0]!.created_at });
+      expect(back.map((message) => message.text)).toEqual(['first']);
+    });
+
+    it('pin, unpin and channels.pins; members hear message.pinned and message.unpinned', async () => {
+      const { users, channel } = await room('owner', 'member');
+      const [owner, member] = users as [TestUser, TestUser];
+      const ownerClient = sdk({ token: owner.token, autoConnect: false });
+      const memberClient = sdk({ token: member.token });
+      await memberClient.connect();
+      const message = await ownerClient.messages.send(channel.id, 'pin me');
+      const pinnedHeard = nextEvent(memberClient, 'message.pinned');
+      const pinned = await ownerClient.messages.pin(channel.id, message.id);
+      expect(pinned).toEqual({ ...message, pinned_at: expect.stringMatching(ISO), pinned_by: owner.id });
+      expect(await pinnedHeard).toEqual(pinned);
+      expect((await memberClient.channels.pins(channel.id)).map((listed) => listed.id)).toEqual([message.id]);
+      expect(await memberClient.channels.pins(channel.id, { offset: 1 })).toEqual([]);
+      expectHeyyoError(await rejection(memberClient.messages.pin(channel.id, message.id)), ForbiddenError, {
+        status: 403,
+        code: ErrorCodes.FORBIDDEN,
+        message: /\(pin\)$/,
+      });
+
+      const unpinnedHeard = nextEvent(memberClient, 'message.unpinned');
+      expect(await ownerClient.messages.unpin(channel.id, message.id)).toMatchObject({ id: message.id, pinned_at: null, pinned_by: null });
+      expect(await unpinnedHeard).toMatchObject({ id: message.id, pinned_at: null });
+      expect(await memberClient.channels.pins(channel.id)).toEqual([]);
+    });
+
     it('send (REST) returns the stored Message; list pages with limit, before and afterSeq; delete leaves a tombstone', async () => {
       const { users, channel } = await room('author', 'other');
       const [author, other] = users as [TestUser, TestUser];
@@ -342,13 +396,15 @@ describe('@heyyo/sdk against one node', () => {
       expect(reply).toEqual(expectedMessage(author, channel.id, { seq: 2, text: 'a reply', parent_id: first.id }));
       // A generated idempotency key, different per send.
       expect(reply.client_id).not.toBe(first.client_id);
-      const sent = [first, reply];
+      // The parent as it is now: its reply counted.
+      const firstNow = { ...first, reply_count: 1, last_reply_at: reply.created_at };
+      const sent = [firstNow, reply];
       for (let index = 3; index <= 5; index++) sent.push(await otherClient.messages.send(channel.id, `m${index}`));
       expect(sent.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
 
-      // The same clientId again: the original message, nothing new stored.
+      // The same clientId again: the original message as it is now (its reply counted), nothing new stored.
       const replayed = await client.messages.send(channel.id, 'hello', { clientId: 'first-client-id' });
-      expect(replayed).toEqual(first);
+      expect(replayed).toEqual(firstNow);
 
       const all = await client.messages.list(channel.id);
       expect(all).toEqual(sent.map((message) => listed(message)));
@@ -358,7 +414,7 @@ describe('@heyyo/sdk against one node', () => {
       const older = await client.messages.list(channel.id, { limit: 2, before: newest[0]!.created_at });
       expect(older.map((message) => message.seq)).toEqual([2, 3]);
       const oldest = await client.messages.list(channel.id, { limit: 2, before: older[0]!.created_at });
-      expect(oldest).toEqual([listed(first)]);
+      expect(oldest).toEqual([listed(firstNow)]);
       expect((await client.messages.list(channel.id, { afterSeq: 3 })).map((message) => message.seq)).toEqual([4, 5]);
       expect((await client.messages.list(channel.id, { afterSeq: 1, limit: 2 })).map((message) => message.seq)).toEqual([2, 3]);
       expect(await client.messages.list(channel.id, { afterSeq: 5 })).toEqual([]);

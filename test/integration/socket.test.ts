@@ -51,6 +51,10 @@ function expectedMessage(author: Person, channelId: string, seq: number, fields:
     updated_at: expect.stringMatching(ISO),
     deleted_at: null,
     edited_at: null,
+    reply_count: 0,
+    last_reply_at: null,
+    pinned_at: null,
+    pinned_by: null,
     user: nestedUser(author),
     ...fields,
   };

@@ -242,6 +242,20 @@ describe('user lifecycle (server API)', () => {
       expect(await repos().channels.findAccess(verifiedAppId(app.id), side.id, ann.id)).toMatchObject({ role: null });
     });
 
+    it("takes their replies out of others' threads and unpins their messages", async () => {
+      const { app, ann, bo, side, sent } = await world();
+      const replies = [await ctx.send(ann, side.id, { text: 'mine', parent_id: sent.boInSide.id }), await ctx.send(bo, side.id, { text: 'his', parent_id: sent.boInSide.id })];
+      const annPinned = await ctx.send(ann, side.id, { text: 'pin me' });
+      await ctx.request('POST', `/api/channels/${side.id}/messages/${annPinned.id}/pin`, { token: ann.token });
+      const parentOf = async () => (await history(bo, side.id)).body.find((message: { id: string }) => message.id === sent.boInSide.id);
+      expect(await parentOf()).toMatchObject({ reply_count: 2, last_reply_at: replies[1]!.created_at });
+
+      expect((await server(app, 'DELETE', `/api/users/${ann.id}?hard=true`)).status).toBe(200);
+      expect(await parentOf()).toMatchObject({ reply_count: 1, last_reply_at: replies[1]!.created_at });
+      expect((await ctx.request('GET', `/api/channels/${side.id}/pins`, { token: bo.token })).body).toEqual([]);
+      expect(await repos().counters.reconcile(false)).toMatchObject({ messages: 0 });
+    });
+
     it('leaves no cached page showing their reaction, even one not recounted yet', async () => {
       const app = await ctx.newApp();
       const [ann, bo] = [await ctx.newUser(app), await ctx.newUser(app)];

@@ -77,6 +77,10 @@ export function expectedMessage(
     updated_at: expect.stringMatching(ISO),
     deleted_at: null,
     edited_at: null,
+    reply_count: 0,
+    last_reply_at: null,
+    pinned_at: null,
+    pinned_by: null,
     user,
     ...fields,
   };

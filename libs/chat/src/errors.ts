@@ -58,6 +58,9 @@ export const Errors = {
   messageNotFoundOrUnauthorized: () =>
     createError(ErrorCodes.MESSAGE_NOT_FOUND, 'Message not found or unauthorized', 404),
   parentNotFound: () => createError(ErrorCodes.PARENT_NOT_FOUND, 'Parent message not found', 404),
+  /** Threads are one level deep (as Slack's and Stream's): a reply goes to the thread's parent. */
+  replyToReply: () =>
+    createError(ErrorCodes.VALIDATION, 'Cannot reply to a reply: set parent_id to the message that started the thread', 400),
   rateLimited: (message: string) => createError(ErrorCodes.RATE_LIMITED, message, 429),
   /** A user's write budget (messages and reactions, REST and sockets together) is spent for now. */
   writesSpent: (retryAfterSeconds: number) =>

@@ -1,5 +1,5 @@
 import { MAX_SYNC_PAGE, type Message, type SyncResult } from '@heyyo/contracts';
-import type { HistoryPage, Repositories } from '@heyyo/database';
+import type { HistoryPage, RepliesPage, Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
@@ -28,7 +28,7 @@ export interface SyncLimits {
 
 export interface MessagesServiceDeps {
   repos: Pick<Repositories, 'messages' | 'reactions' | 'channels'>;
-  channels: Pick<ChannelsService, 'requireMembership' | 'requireVoice' | 'takeSlowModeTurn' | 'mayModerate'>;
+  channels: Pick<ChannelsService, 'requireMembership' | 'requireVoice' | 'takeSlowModeTurn' | 'mayModerate' | 'roleIn'>;
   publisher: EventPublisher;
   jobs: Pick<JobQueue, 'reaction'>;
   limits: ContentLimits & SyncLimits;
@@ -82,8 +82,11 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       const startedAt = performance.now();
       const valid = validateMessageInput(input, limits);
       const standing = await channels.requireVoice(actor, channelId);
-      if (valid.parentId && !(await repos.messages.findLive(actor.appId, channelId, valid.parentId))) {
-        throw Errors.parentNotFound();
+      if (valid.parentId) {
+        const parent = await repos.messages.findLive(actor.appId, channelId, valid.parentId);
+        if (!parent) throw Errors.parentNotFound();
+        // A message's parent_id never changes, so this holds until the insert commits.
+        if (parent.parentId !== null) throw Errors.replyToReply();
       }
       let giveTurnBack;
       try {
@@ -125,6 +128,39 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       return deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
         repos.messages.renderHistoryPage(actor.appId, channelId, query),
       );
+    },
+
+    /**
+     * A thread's replies, paged like the history (newest page first, each oldest first), as the
+     * JSON text of a ListedMessage array rendered by the database.
+     * @throws 404 when the parent is not a message of the channel (a deleted parent's replies stay readable).
+     */
+    async repliesJson(actor: Actor, channelId: string, parentId: string, page: RepliesPage): Promise<string> {
+      await channels.requireMembership(actor, channelId);
+      const json = await repos.messages.renderRepliesPage(actor.appId, channelId, parentId, page);
+      if (json === undefined) throw Errors.messageNotFound();
+      return json;
+    },
+
+    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array. */
+    async pinsJson(actor: Actor, channelId: string, page: { limit: number; offset: number }): Promise<string> {
+      await channels.requireMembership(actor, channelId);
+      return repos.messages.renderPinsPage(actor.appId, channelId, page);
+    },
+
+    /**
+     * Pins or unpins a live message (owners, moderators, app admins); the channel gets
+     * message.pinned or message.unpinned with the message as it is now. Pinning a pinned message,
+     * or unpinning one that is not, answers the message and announces nothing.
+     * @throws 403 without the permission, 404 for a missing or deleted message.
+     */
+    async setPinned(actor: Actor, channelId: string, messageId: string, pinned: boolean): Promise<Message> {
+      requirePermission(actor, await channels.roleIn(actor, channelId), 'pin');
+      const result = await repos.messages.setPinned(actor.appId, channelId, messageId, pinned ? actor.userId : null);
+      if (!result) throw Errors.messageNotFound();
+      const message = presentMessage(result.message);
+      if (result.changed) publisher.toChannel(channelId, pinned ? 'message.pinned' : 'message.unpinned', message);
+      return message;
     },
 
     /** What a reconnecting client missed: messages after `afterSeq`, in seq order, without gaps. */
@@ -170,6 +206,9 @@ export function createMessagesService(deps: MessagesServiceDeps) {
         seq: deleted.seq,
         deletedAt: deleted.deletedAt.toISOString(),
       });
+      // A new reply needs no event for its parent (clients count message.new with a parent_id);
+      // a deleted one does: only the server knows the thread's newest live reply now.
+      if (deleted.parent) publisher.toChannel(channelId, 'message.updated', presentMessage(deleted.parent));
     },
 
     /**

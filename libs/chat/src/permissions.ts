@@ -15,7 +15,9 @@ export type ChannelAction =
   /** Rename the channel, change its description, metadata or slow mode. */
   | 'manage-channel'
   /** Delete the channel. */
-  | 'delete-channel';
+  | 'delete-channel'
+  /** Pin or unpin a message. */
+  | 'pin';
 
 /** Who is on the list for an action: a channel role, or the app's admins (any channel of their app). */
 type Grantee = MemberRole | 'app-admin';
@@ -31,6 +33,7 @@ export const PERMISSIONS: Readonly<Record<ChannelAction, readonly Grantee[]>> = 
   'assign-roles': ['owner', 'app-admin'],
   'manage-channel': ['owner', 'app-admin'],
   'delete-channel': ['owner', 'app-admin'],
+  pin: ['owner', 'moderator', 'app-admin'],
 };
 
 /** Whether an actor with `role` in the channel (null: not a member) may do `action`. */

@@ -179,6 +179,10 @@ function messageFields(message: MessageRecord): Omit<Message, 'user'> {
     updated_at: iso(message.updatedAt),
     deleted_at: isoOrNull(message.deletedAt),
     edited_at: isoOrNull(message.editedAt),
+    reply_count: message.replyCount,
+    last_reply_at: isoOrNull(message.lastReplyAt),
+    pinned_at: isoOrNull(message.pinnedAt),
+    pinned_by: message.pinnedBy,
   };
 }
 

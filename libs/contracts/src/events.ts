@@ -254,7 +254,14 @@ export const ClientEvents = {
 export const ServerEvents = {
   'message.new': { summary: "A message was stored in one of your channels (your own sends included).", payload: Message },
   'message.deleted': { summary: 'A message was deleted: drop its content, keep its place.', payload: MessageDeletedEvent },
-  'message.updated': { summary: 'A message was edited: the message as it is now (edited_at set).', payload: Message },
+  'message.updated': {
+    summary:
+      'A message changed: edited by its author (edited_at set), or one of its replies was deleted (reply_count and ' +
+      'last_reply_at as they are now). The message as it is now.',
+    payload: Message,
+  },
+  'message.pinned': { summary: 'A message was pinned: the message as it is now (pinned_at, pinned_by set).', payload: Message },
+  'message.unpinned': { summary: 'A message was unpinned: the message as it is now (pinned_at null).', payload: Message },
   'typing.start': { summary: 'Another member started typing.', payload: TypingEvent },
   'typing.stop': { summary: 'Another member stopped typing.', payload: TypingEvent },
   'presence.changed': {

@@ -32,6 +32,7 @@ export {
   type NewMessage,
   type HistoryPage,
   type RenderedPage,
+  type RepliesPage,
 } from './repositories/messages.repository.ts';
 export {
   createReactionsRepository,

@@ -87,6 +87,12 @@ export interface MessageRecord {
   editedAt: Date | null;
   /** Per type, as the worker last counted them. */
   reactionCounts: Record<string, number>;
+  /** Live replies to it, and when the newest of them was sent (null: none). */
+  replyCount: number;
+  lastReplyAt: Date | null;
+  /** When it was pinned and by whom (internal user id); null while not pinned. */
+  pinnedAt: Date | null;
+  pinnedBy: string | null;
   author: MessageAuthor;
 }
 

@@ -171,6 +171,19 @@ export const messages = pgTable(
     editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
     /** Live reactions per type, recounted by the worker: `{ ":heart:": 2 }`. */
     reactionCounts: jsonb('reaction_counts').$type<Record<string, number>>().notNull().default({}),
+    /**
+     * Live replies (messages whose parent_id is this one) and the newest one's created_at: moved by
+     * the statement that stores a reply and the transaction that deletes one, so always exact.
+     */
+    replyCount: integer('reply_count').notNull().default(0),
+    lastReplyAt: timestamp('last_reply_at', { withTimezone: true, mode: 'date' }),
+    /** Set while the message is pinned in its channel (a delete unpins it). */
+    pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The user (of the app) who pinned it. No foreign key: its check trigger would run on every
+     * send, the hot path, for a column a send never sets.
+     */
+    pinnedBy: uuid('pinned_by'),
   },
   (table) => [
     uniqueIndex('messages_channel_seq_key').on(table.channelId, table.seq),
@@ -181,7 +194,10 @@ export const messages = pgTable(
       .where(sql`${table.clientId} IS NOT NULL`),
     // History pages: newest-before-a-timestamp per channel.
     index('messages_channel_created_idx').on(table.channelId, table.createdAt),
-    index('messages_parent_idx').on(table.parentId).where(sql`${table.parentId} IS NOT NULL`),
+    // A thread's replies in time order: its pages, and its newest live reply after a delete.
+    index('messages_parent_idx').on(table.parentId, table.createdAt).where(sql`${table.parentId} IS NOT NULL`),
+    // A channel's pins, newest first.
+    index('messages_channel_pinned_idx').on(table.channelId, table.pinnedAt).where(sql`${table.pinnedAt} IS NOT NULL`),
     // Unread counts leave out a member's own messages after their read position.
     index('messages_channel_user_seq_idx').on(table.channelId, table.userId, table.seq),
   ],

@@ -89,6 +89,8 @@ const newClientId = () =>
 const RELAYED_EVENTS = [
   'message.deleted',
   'message.updated',
+  'message.pinned',
+  'message.unpinned',
   'typing.start',
   'typing.stop',
   'presence.changed',
@@ -270,6 +272,9 @@ export class HeyyoClient {
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/members`, {
         user_id: userId,
       }),
+    /** The channel's pinned messages, newest pin first (`limit` default 100, `offset` 0). */
+    pins: (channelId: string, page: { limit?: number; offset?: number } = {}) =>
+      this.http.request<ListedMessage[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/pins${query(page)}`),
     /** Marks the channel read up to `seq` (the newest when omitted); the user's other devices hear of it. */
     markRead: async (channelId: string, seq?: number): Promise<ReadState> => {
       if (this.connection.connected) return this.connection.request<ReadState>('channel.read', { channelId, seq });
@@ -355,15 +360,28 @@ export class HeyyoClient {
       if (this.connection.connected) {
         return (await this.connection.request<{ message: Message }>('message.update', { channelId, messageId, text, ...options })).message;
       }
-      const path = `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`;
-      return this.http.request<Message>('PATCH', path, { text, ...options });
+      return this.http.request<Message>('PATCH', this.messagePath(channelId, messageId), { text, ...options });
     },
     delete: (channelId: string, messageId: string) =>
-      this.http.request<{ message: string }>(
-        'DELETE',
-        `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`,
+      this.http.request<{ message: string }>('DELETE', this.messagePath(channelId, messageId)),
+    /**
+     * A thread's replies, paged like `list`: the newest `limit`, oldest first; page back with
+     * `before` (the oldest `created_at` you hold). Send a reply with `send(…, { parentId })`.
+     */
+    replies: (channelId: string, messageId: string, options: { limit?: number; before?: string } = {}) =>
+      this.http.request<ListedMessage[]>(
+        'GET',
+        `${this.messagePath(channelId, messageId)}/replies${query({ limit: options.limit, before: options.before })}`,
       ),
+    /** Pins a message (owners, moderators, app admins); the channel hears `message.pinned`. Pinning twice is not an error. */
+    pin: (channelId: string, messageId: string) => this.http.request<Message>('POST', `${this.messagePath(channelId, messageId)}/pin`),
+    /** Unpins a message; the channel hears `message.unpinned`. Unpinning a message that is not pinned is not an error. */
+    unpin: (channelId: string, messageId: string) => this.http.request<Message>('DELETE', `${this.messagePath(channelId, messageId)}/pin`),
   };
+
+  private messagePath(channelId: string, messageId: string): string {
+    return `/api/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(messageId)}`;
+  }
 
   readonly reactions = {
     add: (channelId: string, messageId: string, type: string) => this.changeReaction('add', channelId, messageId, type),

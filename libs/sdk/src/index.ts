@@ -6,6 +6,7 @@ export {
   type TokenOptions,
 } from './server-client.ts';
 export type { ConnectionState } from './connection.ts';
+export { applyReply } from './threads.ts';
 export {
   HeyyoError,
   AuthenticationError,

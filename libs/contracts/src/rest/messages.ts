@@ -11,14 +11,23 @@ export type MessageParams = Static<typeof MessageParams>;
 export const ReactionParams = Strict({ id: Id, messageId: Id, type: ReactionType });
 export type ReactionParams = Static<typeof ReactionParams>;
 
+/** A page back in time: the history's paging, which a thread's replies share. */
+const timePageFields = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, default: 50, description: `Page size; above ${MAX_HISTORY_PAGE} is capped at ${MAX_HISTORY_PAGE}.` }),
+  ),
+  before: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only messages created strictly before this time (newest first).' }),
+  ),
+};
+
+/** A thread's replies, paged like the history (without catch-up: replies are in the history's too). */
+export const RepliesQuery = Strict(timePageFields, { title: 'RepliesQuery' });
+export type RepliesQuery = Static<typeof RepliesQuery>;
+
 export const HistoryQuery = Strict(
   {
-    limit: Type.Optional(
-      Type.Integer({ minimum: 1, default: 50, description: `Page size; above ${MAX_HISTORY_PAGE} is capped at ${MAX_HISTORY_PAGE}.` }),
-    ),
-    before: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Only messages created strictly before this time (newest first).' }),
-    ),
+    ...timePageFields,
     after_seq: Type.Optional(
       SeqInput('Catch-up: messages with a higher seq, in seq order, deleted ones as tombstones. Not with `before`.'),
     ),
@@ -75,6 +84,10 @@ export const messageFields = {
   updated_at: Timestamp,
   deleted_at: Nullable(Timestamp),
   edited_at: Nullable(Timestamp),
+  reply_count: Type.Integer({ minimum: 0, description: 'Live replies to this message (messages whose parent_id is its id).' }),
+  last_reply_at: Nullable(Timestamp),
+  pinned_at: Nullable(Timestamp),
+  pinned_by: Nullable(Uuid),
 };
 
 export const MessageUser = Strict({
@@ -104,6 +117,10 @@ export const Message = Strict(
         updated_at: '2026-01-31T12:00:00.000Z',
         deleted_at: null,
         edited_at: null,
+        reply_count: 0,
+        last_reply_at: null,
+        pinned_at: null,
+        pinned_by: null,
         user: { external_id: 'user-123', display_name: 'Jane Doe', avatar_url: null },
       },
     ],

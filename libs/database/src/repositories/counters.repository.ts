@@ -4,7 +4,8 @@ import type { Database } from '../client.ts';
 /*
  * Channel counters (message_count, member_count, last_message_at) change in the statements
  * that change their rows (a send, a delete, a join), and unread counts are computed when read
- * (unread.ts), so neither needs a recount. Reaction counts are the one counter the worker keeps:
+ * (unread.ts), so neither needs a recount; nor do a thread's reply_count and last_reply_at, kept by
+ * the statements that store and delete replies. Reaction counts are the one counter the worker keeps:
  * its recount is idempotent — it locks the message's channel row (the lock sends and deletes
  * take first, so the lock order is the same everywhere), then counts in a new statement whose
  * snapshot (READ COMMITTED) includes every change committed before the lock was granted, so
@@ -44,10 +45,36 @@ export function recountReactionsStatement(messageIds: SQL) {
     update channels c set history_version = c.history_version + 1 where c.id in (select channel_id from recounted)`;
 }
 
+/**
+ * Sets reply_count and last_reply_at of the messages `parentIds` (a subquery) from their live
+ * replies, and moves the history version of each channel where one changed. As for reactions, the
+ * caller has locked those channels' rows first.
+ */
+export function recountRepliesStatement(parentIds: SQL) {
+  const live = sql`from messages r where r.parent_id = p.id and r.deleted_at is null`;
+  return sql`
+    with recounted as (
+      update messages p
+         set reply_count = (select count(*) ${live}), last_reply_at = (select max(r.created_at) ${live})
+       where p.id in ${parentIds}
+      returning p.channel_id
+    )
+    update channels c set history_version = c.history_version + 1 where c.id in (select channel_id from recounted)`;
+}
+
+/** Each message's live replies and the newest one's created_at (reply_count, last_reply_at). */
+const EXPECTED_REPLIES = sql`
+  select m.id, coalesce(r.replies, 0) as reply_count, r.newest as last_reply_at
+    from messages m
+    left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
+                where parent_id is not null and deleted_at is null group by parent_id) r on r.parent_id = m.id`;
+
+const REPLIES_DIFFER = sql`m.reply_count <> e.reply_count or m.last_reply_at is distinct from e.last_reply_at`;
+
 export interface Drift {
   /** Channels whose message_count, member_count or last_message_at differ from the rows. */
   channels: number;
-  /** Messages whose reaction_counts differ. */
+  /** Messages whose reaction_counts, or reply_count or last_reply_at, differ. */
   messages: number;
 }
 
@@ -71,7 +98,9 @@ export function createCountersRepository(db: Database) {
               or c.last_message_at is distinct from e.last_message_at`)) as unknown as unknown[];
         const messageDrift = (await tx.execute(sql`
           select e.id from (${EXPECTED_REACTIONS}) e join messages m on m.id = e.id
-           where m.reaction_counts <> e.reaction_counts`)) as unknown as unknown[];
+           where m.reaction_counts <> e.reaction_counts
+          union
+          select e.id from (${EXPECTED_REPLIES}) e join messages m on m.id = e.id where ${REPLIES_DIFFER}`)) as unknown as unknown[];
         if (fix) {
           await tx.execute(sql`
             update channels c set message_count = e.message_count, member_count = e.member_count,
@@ -81,6 +110,14 @@ export function createCountersRepository(db: Database) {
             with fixed as (
               update messages m set reaction_counts = e.reaction_counts
                 from (${EXPECTED_REACTIONS}) e where m.id = e.id and m.reaction_counts <> e.reaction_counts
+              returning m.channel_id
+            )
+            update channels c set history_version = c.history_version + 1
+             where c.id in (select channel_id from fixed)`);
+          await tx.execute(sql`
+            with fixed as (
+              update messages m set reply_count = e.reply_count, last_reply_at = e.last_reply_at
+                from (${EXPECTED_REPLIES}) e where m.id = e.id and (${REPLIES_DIFFER})
               returning m.channel_id
             )
             update channels c set history_version = c.history_version + 1

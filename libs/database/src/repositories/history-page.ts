@@ -34,11 +34,16 @@ const LISTED_MESSAGE_JSON = `json_build_object(
   'parent_id', m.parent_id, 'client_id', m.client_id,
   'created_at', ${isoText('m.created_at')}, 'updated_at', ${isoText('m.updated_at')},
   'deleted_at', ${isoText('m.deleted_at')}, 'edited_at', ${isoText('m.edited_at')},
+  'reply_count', m.reply_count, 'last_reply_at', ${isoText('m.last_reply_at')},
+  'pinned_at', ${isoText('m.pinned_at')}, 'pinned_by', m.pinned_by,
   'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
   'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
                                          order by r.created_at, r.type, r.user_id)
                            from reactions r where r.message_id = m.id and r.removed_at is null), '[]'::json),
   'reaction_counts', m.reaction_counts)`;
+
+/** Rows `m` (joined to their authors `u`) as the JSON text of a ListedMessage array, in `order`. */
+export const listedMessagesJson = (order: string) => `coalesce(json_agg(${LISTED_MESSAGE_JSON} order by ${order}), '[]'::json)::text`;
 
 const byWindow = (statement: (window: Window) => string) =>
   Object.fromEntries((['newest', 'before', 'after'] as const).map((window) => [window, statement(window)])) as Record<Window, string>;
@@ -61,7 +66,7 @@ export const PAGE_VERSION = `c.history_version || ':' || a.profile_version`;
 export const PAGE_JSON = byWindow(
   (window) => `select (select ${PAGE_VERSION} from channels c join apps a on a.id = c.app_id
                         where c.app_id = $1 and c.id = $2) as version,
-                      coalesce(json_agg(${LISTED_MESSAGE_JSON} order by m.seq), '[]'::json)::text as page
+                      ${listedMessagesJson('m.seq')} as page
                  from (${pageRows(window)}) m join users u on u.id = m.user_id`,
 );
 

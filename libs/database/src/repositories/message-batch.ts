@@ -59,6 +59,22 @@ export const AUTHOR_COLUMNS =
   'u.external_id as author_external_id, u.display_name as author_display_name, u.avatar_url as author_avatar_url';
 
 /**
+ * The CTE (`replied`) that counts the replies among the rows of `inserted` on their parents:
+ * reply_count up by their number, last_reply_at to the newest. Exact under concurrency: the
+ * parent is a message of the reply's channel, whose row the statement has locked already, so
+ * replies to one parent are counted one statement after another. A send without parent_id
+ * groups into nothing and touches no row: the cost stays on replies.
+ */
+const REPLIES_COUNTED = `replied as (
+      update messages p
+         set reply_count = p.reply_count + r.replies,
+             last_reply_at = greatest(p.last_reply_at, r.newest)
+        from (select parent_id, channel_id, count(*)::int as replies, max(created_at) as newest
+                from inserted where parent_id is not null group by parent_id, channel_id) r
+       where p.id = r.parent_id and p.channel_id = r.channel_id
+    )`;
+
+/**
  * The one statement that stores sends (one, or many over any number of channels): each gets
  * its channel's next seq in send order, created_at strictly increasing per channel in whole
  * milliseconds, and all commit together, with the channels' message_count and last_message_at.
@@ -66,7 +82,9 @@ export const AUTHOR_COLUMNS =
  * order, so concurrent batches cannot deadlock. A send whose clientId is already stored,
  * or whose channel is deleted or not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
- * Seqs are numbered after that filtering, so they stay gap-free. $1: the batch's rows (batchRows) as JSON.
+ * Seqs are numbered after that filtering, so they stay gap-free. Replies move their parents'
+ * reply_count and last_reply_at in the same statement (see REPLIES_COUNTED).
+ * $1: the batch's rows (batchRows) as JSON.
  */
 export const INSERT_BATCH = `
     with input as (
@@ -112,7 +130,7 @@ export const INSERT_BATCH = `
              b.base_at + (nb.k - 1) * interval '1 millisecond', b.base_at + (nb.k - 1) * interval '1 millisecond'
         from numbered nb join bumped b on b.id = nb.channel_id
       returning *
-    )
+    ), ${REPLIES_COUNTED}
     select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;
 
 /**
@@ -138,5 +156,5 @@ export const INSERT_ONE = `
                             parent_id, client_id, created_at, updated_at)
       select $9, $1, $2, $3, b.last_seq, $4, $5, $6, $7, $8, b.last_seq_at, b.last_seq_at from bumped b
       returning *
-    )
+    ), ${REPLIES_COUNTED}
     select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;

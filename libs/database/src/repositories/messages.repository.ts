@@ -9,6 +9,7 @@ import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
+import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
 
 export type { NewMessage } from './message-batch.ts';
 
@@ -36,6 +37,10 @@ interface RawMessageRow {
   updated_at: string;
   deleted_at: string | null;
   edited_at: string | null;
+  reply_count: number;
+  last_reply_at: string | null;
+  pinned_at: string | null;
+  pinned_by: string | null;
   author_external_id: string;
   author_display_name: string | null;
   author_avatar_url: string | null;
@@ -60,12 +65,35 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
     deletedAt: dateOrNullFromText(row.deleted_at),
     editedAt: dateOrNullFromText(row.edited_at),
     reactionCounts: row.reaction_counts,
+    replyCount: Number(row.reply_count),
+    lastReplyAt: dateOrNullFromText(row.last_reply_at),
+    pinnedAt: dateOrNullFromText(row.pinned_at),
+    pinnedBy: row.pinned_by,
     author: {
       externalId: row.author_external_id,
       displayName: row.author_display_name,
       avatarUrl: row.author_avatar_url,
     },
   };
+}
+
+/** A page of a thread: the newest `limit` live replies, or those created strictly before `before`. */
+export interface RepliesPage {
+  limit: number;
+  before?: Date;
+}
+
+/** The message (with its author) in a transaction that changed it, or undefined. */
+async function findWithAuthor(
+  tx: Pick<Database, 'execute'>,
+  appId: AppId,
+  channelId: string,
+  messageId: string,
+): Promise<MessageRecord | undefined> {
+  const [row] = (await tx.execute(sql`
+    select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+     where m.app_id = ${appId} and m.channel_id = ${channelId} and m.id = ${messageId}`)) as unknown as RawMessageRow[];
+  return row && toMessageRecord(row);
 }
 
 /** Sends one statement writes at most, and statements one process runs at once. */
@@ -84,6 +112,8 @@ export function createMessagesRepository(db: Database) {
   const insertOneStatement = fixedStatement<RawMessageRow>(db, INSERT_ONE);
   const pageJson = fixedStatements<{ page: string; version: string | null }, Window>(db, PAGE_JSON);
   const pageRows = fixedStatements<RawMessageRow, Window>(db, PAGE_ROWS);
+  const repliesJson = fixedStatements<{ found: boolean; page: string }>(db, REPLIES_JSON);
+  const pinsJson = fixedStatement<{ page: string }>(db, PINS_JSON);
 
   const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
     const [row] = await rows(sql`
@@ -157,16 +187,21 @@ export function createMessagesRepository(db: Database) {
     /** The user's message sent with this clientId in the channel, or undefined. */
     findByClientId,
 
-    /** A message of the channel that is not deleted, or undefined. */
-    async findLive(appId: AppId, channelId: string, messageId: string): Promise<{ id: string; userId: string } | undefined> {
+    /** A message of the channel that is not deleted (with its parent: null unless it is a reply), or undefined. */
+    async findLive(
+      appId: AppId,
+      channelId: string,
+      messageId: string,
+    ): Promise<{ id: string; userId: string; parentId: string | null } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       const [row] = (await db.execute(sql`
-        select id, user_id from messages
+        select id, user_id, parent_id from messages
         where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId} and deleted_at is null`)) as unknown as {
         id: string;
         user_id: string;
+        parent_id: string | null;
       }[];
-      return row && { id: row.id, userId: row.user_id };
+      return row && { id: row.id, userId: row.user_id, parentId: row.parent_id };
     },
 
     /** A live message anywhere in the app, with its channel. */
@@ -198,6 +233,55 @@ export function createMessagesRepository(db: Database) {
       const { window, parameters } = pageQuery(appId, channelId, page);
       const [row] = await pageJson[window](...parameters);
       return { json: row!.page, version: row!.version ?? undefined };
+    },
+
+    /**
+     * A page of the replies to `parentId` as the JSON text of a ListedMessage array (see
+     * REPLIES_JSON), rendered by Postgres like a history page.
+     * @returns undefined when the parent is not a message of this channel.
+     */
+    async renderRepliesPage(appId: AppId, channelId: string, parentId: string, page: RepliesPage): Promise<string | undefined> {
+      if (!isUuid(channelId) || !isUuid(parentId)) return undefined;
+      const [row] = page.before
+        ? await repliesJson.before!(appId, channelId, parentId, page.limit, page.before.toISOString())
+        : await repliesJson.newest!(appId, channelId, parentId, page.limit);
+      return row!.found ? row!.page : undefined;
+    },
+
+    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array. */
+    async renderPinsPage(appId: AppId, channelId: string, page: { limit: number; offset: number }): Promise<string> {
+      if (!isUuid(channelId)) return '[]';
+      const [row] = await pinsJson(appId, channelId, page.limit, page.offset);
+      return row!.page;
+    },
+
+    /**
+     * Pins a live message (`pinnedBy`: who) or unpins it (null), moving the channel's history
+     * version in the same transaction when that changes anything. The channel row is locked first,
+     * as sends lock it before a reply's parent row.
+     * @returns the message as it is now, and whether this call changed it; undefined when there is no such live message.
+     */
+    async setPinned(
+      appId: AppId,
+      channelId: string,
+      messageId: string,
+      pinnedBy: string | null,
+    ): Promise<{ message: MessageRecord; changed: boolean } | undefined> {
+      if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
+      return db.transaction(async (tx) => {
+        if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
+        const bumped = await tx.execute(sql`
+          with changed as (
+            update messages set pinned_at = ${pinnedBy === null ? sql`null` : sql`now()`}, pinned_by = ${pinnedBy}
+             where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId} and deleted_at is null
+               and ${pinnedBy === null ? sql`pinned_at is not null` : sql`pinned_at is null`}
+            returning channel_id
+          )
+          update channels c set history_version = c.history_version + 1 from changed where c.id = changed.channel_id
+          returning c.id`);
+        const message = await findWithAuthor(tx, appId, channelId, messageId);
+        return message && message.deletedAt === null ? { message, changed: bumped.length > 0 } : undefined;
+      });
     },
 
     /**
@@ -237,27 +321,36 @@ export function createMessagesRepository(db: Database) {
 
     /**
      * Soft-deletes a live message — only if `authorId` wrote it, unless `authorId` is `any`
-     * (a moderator's delete) — and takes it out of the channel's message_count (and
-     * last_message_at, if it was the newest) in the same transaction. The channel row is locked
-     * first — the lock sends take — so the second statement's snapshot holds every message
-     * committed before it.
-     * @returns undefined when there is no such live message (of this author).
+     * (a moderator's delete) — unpins it, and takes it out of the channel's message_count (and
+     * last_message_at, if it was the newest) and, for a reply, out of its parent's reply_count
+     * (and last_reply_at) in the same transaction. The channel row is locked first — the lock
+     * sends take — so the second statement's snapshot holds every message committed before it.
+     * @returns undefined when there is no such live message (of this author); `parent`: a deleted
+     * reply's parent as it is now.
      */
     async softDelete(
       appId: AppId,
       channelId: string,
       messageId: string,
       authorId: string | 'any',
-    ): Promise<{ seq: number; deletedAt: Date } | undefined> {
+    ): Promise<{ seq: number; deletedAt: Date; parent: MessageRecord | undefined } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       return db.transaction(async (tx) => {
         if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
         const [row] = (await tx.execute(sql`
           with deleted as (
-            update messages set deleted_at = now(), updated_at = now()
+            update messages set deleted_at = now(), updated_at = now(), pinned_at = null, pinned_by = null
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
                ${authorId === 'any' ? sql`` : sql`and user_id = ${authorId}`} and deleted_at is null
-            returning seq, deleted_at, created_at
+            returning id, seq, deleted_at, created_at, parent_id
+          ), unreplied as (
+            -- The snapshot still shows the reply live: its newest sibling is found without it.
+            update messages p
+               set reply_count = p.reply_count - 1,
+                   last_reply_at = (select max(r.created_at) from messages r
+                                     where r.parent_id = p.id and r.deleted_at is null and r.id <> d.id)
+              from deleted d
+             where p.id = d.parent_id and p.channel_id = ${channelId}
           ), counted as (
             update channels c
                set message_count = c.message_count - 1,
@@ -270,8 +363,10 @@ export function createMessagesRepository(db: Database) {
               from deleted d
              where c.id = ${channelId}
           )
-          select seq, deleted_at from deleted`)) as unknown as { seq: string; deleted_at: string }[];
-        return row && { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at) };
+          select seq, deleted_at, parent_id from deleted`)) as unknown as { seq: string; deleted_at: string; parent_id: string | null }[];
+        if (!row) return undefined;
+        const parent = row.parent_id === null ? undefined : await findWithAuthor(tx, appId, channelId, row.parent_id);
+        return { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at), parent };
       });
     },
   };

@@ -3,7 +3,7 @@ import type { Database } from '../client.ts';
 import type { MemberRole, UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
-import { recountReactionsStatement } from './counters.repository.ts';
+import { recountReactionsStatement, recountRepliesStatement } from './counters.repository.ts';
 import { changeProfileStatement } from './users.repository.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 
@@ -252,9 +252,10 @@ export function createUserDataRepository(db: Database) {
           ), erased as (
             update messages m
                set text = null, attachments = '[]'::jsonb, metadata = '{}'::jsonb, client_id = null,
+                   pinned_at = null, pinned_by = null,
                    deleted_at = coalesce(m.deleted_at, now()), updated_at = now()
               from batch b where m.id = b.id
-            returning m.id, m.seq, m.created_at, b.was_live
+            returning m.id, m.seq, m.created_at, m.parent_id, b.was_live
           ), counted as (
             update channels c
                set message_count = c.message_count - (select count(*) from erased where was_live),
@@ -268,7 +269,14 @@ export function createUserDataRepository(db: Database) {
                      else c.last_message_at end
              where c.id = ${channelId} and exists (select 1 from erased)
           )
-          select count(*)::int as erased, max(seq) as last_seq from erased`)) as unknown as { erased: number; last_seq: string | null }[];
+          select count(*)::int as erased, max(seq) as last_seq,
+                 coalesce(jsonb_agg(distinct parent_id) filter (where was_live and parent_id is not null), '[]'::jsonb) as parents
+            from erased`)) as unknown as { erased: number; last_seq: string | null; parents: string[] }[];
+        // Erased replies no longer count on their threads' parents (a statement of its own: a parent
+        // may be in the batch just updated).
+        if (row!.parents.length > 0) {
+          await tx.execute(recountRepliesStatement(sql`(${sql.join(row!.parents.map((id) => sql`${id}`), sql`, `)})`));
+        }
         return { erased: row!.erased, lastSeq: row!.last_seq === null ? batch.afterSeq : Number(row!.last_seq) };
       });
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
   ChannelParams,
@@ -9,8 +10,10 @@ import {
   MAX_HISTORY_PAGE,
   Message,
   MessageParams,
+  PageQuery,
   ReactionParams,
   ReactionRequest,
+  RepliesQuery,
   SendMessageRequest,
 } from '@heyyo/contracts';
 import { Errors, type MessagesService } from '@heyyo/chat';
@@ -25,7 +28,11 @@ export interface MessagesRoutesOptions {
   writeBudget: WriteBudget;
 }
 
-/** Message history, sending, deleting and reactions. Mounted behind the user-auth hook. */
+/** JSON text rendered by Postgres: Fastify sends a string as it is, unserialized. */
+const sendJsonText = (reply: FastifyReply, json: string) =>
+  reply.type('application/json; charset=utf-8').send(json as unknown as ListedMessage[]);
+
+/** Message history, threads, pins, sending, deleting and reactions. Mounted behind the user-auth hook. */
 export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = async (app, { messages, writeBudget }) => {
   const preHandler = spendWriteBudget(writeBudget);
   app.get(
@@ -53,9 +60,93 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         request.params.id,
         afterSeq !== undefined ? { limit, afterSeq } : { limit, ...(before ? { before: new Date(before) } : {}) },
       );
-      // The JSON text of that ListedMessage array: Fastify sends a string as it is, unserialized.
-      return reply.type('application/json; charset=utf-8').send(page as unknown as ListedMessage[]);
+      return sendJsonText(reply, page);
     },
+  );
+
+  app.get(
+    '/api/channels/:id/messages/:messageId/replies',
+    {
+      schema: documented(
+        {
+          summary: "List a thread's replies",
+          description:
+            'The live replies to the message, paged like the history: the newest `limit` (default 50, max 100), oldest ' +
+            'first; page back with `before` (the oldest `created_at` you hold). Replies are in the channel history too.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: MessageParams, querystring: RepliesQuery, response: { 200: Type.Array(ListedMessage) } },
+      ),
+    },
+    async (request, reply) => {
+      const { limit, before } = request.query;
+      const page = await messages.repliesJson(actorOf(request), request.params.id, request.params.messageId, {
+        limit: Math.min(limit ?? 50, MAX_HISTORY_PAGE),
+        ...(before ? { before: new Date(before) } : {}),
+      });
+      return sendJsonText(reply, page);
+    },
+  );
+
+  app.get(
+    '/api/channels/:id/pins',
+    {
+      schema: documented(
+        {
+          summary: "List a channel's pinned messages",
+          description: 'Newest pin first, paged with `limit` (default 100, max 200) and `offset`.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(ListedMessage) } },
+      ),
+    },
+    async (request, reply) => {
+      const { limit = 100, offset = 0 } = request.query;
+      return sendJsonText(reply, await messages.pinsJson(actorOf(request), request.params.id, { limit, offset }));
+    },
+  );
+
+  app.post(
+    '/api/channels/:id/messages/:messageId/pin',
+    {
+      schema: documented(
+        {
+          summary: 'Pin a message',
+          description:
+            'Owners, moderators and app admins. Answers the message as it is now (`pinned_at`, `pinned_by` set); the channel ' +
+            'gets `message.pinned`. Pinning a pinned message changes and announces nothing. A missing or deleted message is a 404.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: MessageParams, response: { 200: Message } },
+      ),
+    },
+    async (request) => messages.setPinned(actorOf(request), request.params.id, request.params.messageId, true),
+  );
+
+  app.delete(
+    '/api/channels/:id/messages/:messageId/pin',
+    {
+      schema: documented(
+        {
+          summary: 'Unpin a message',
+          description:
+            'Owners, moderators and app admins. Answers the message as it is now (`pinned_at` null); the channel gets ' +
+            '`message.unpinned`. Unpinning a message that is not pinned changes and announces nothing. A missing or deleted ' +
+            'message is a 404.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [404],
+        },
+        { params: MessageParams, response: { 200: Message } },
+      ),
+    },
+    async (request) => messages.setPinned(actorOf(request), request.params.id, request.params.messageId, false),
   );
 
   app.post(
