@@ -320,6 +320,8 @@ describe('user lifecycle (server API)', () => {
       const jti = decodeJwt(ann.token).jti!;
       await server(app, 'POST', `/api/users/${ann.id}/revoke-tokens?jti=${jti}`);
       await server(app, 'POST', `/api/users/${ann.id}/revoke-tokens`);
+      await ctx.request('POST', `/api/channels/${theirs.id}/mutes`, { token: bo.token, body: { user_id: ann.id, expires_in: 60 } });
+      await server(app, 'POST', `/api/users/${ann.id}/ban`, { reason: 'spam' });
 
       const response = await ctx.request('GET', `/api/users/${ann.id}/export`, { headers: credentials(app) });
       expect(response.status).toBe(200);
@@ -329,6 +331,10 @@ describe('user lifecycle (server API)', () => {
       expect(body.user).toEqual((await getUser(app, ann.id)).body);
       expect(body.user.metadata).toEqual({ tier: 'gold' });
       expect(body.token_revocations).toEqual({ tokens_valid_after: expect.any(String), revoked_tokens: [{ jti, expires_at: expect.any(String) }] });
+      expect(body.moderation).toEqual({
+        app_ban: { reason: 'spam', created_at: expect.any(String), expires_at: null },
+        channel_restrictions: [{ channel_id: theirs.id, kind: 'mute', reason: null, created_by: bo.id, created_at: expect.any(String), expires_at: expect.any(String) }],
+      });
       expect(body.memberships.sort((a, b) => a.channel_id.localeCompare(b.channel_id))).toEqual(
         [
           { channel_id: mine.id, channel_name: mine.name, role: 'owner', joined_at: expect.any(String), last_read_seq: 0 },

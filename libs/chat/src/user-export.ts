@@ -35,7 +35,11 @@ async function* jsonArray<T>(source: AsyncIterable<T[]>, present: (item: T) => u
  * its key order), read page by page as the response is consumed: memory stays at a page whatever
  * the user wrote. The pages are separate reads, so a change made meanwhile may show in part.
  */
-export async function* userExportChunks(repos: Pick<Repositories, 'userData'>, appId: AppId, user: UserRecord): AsyncGenerator<string> {
+export async function* userExportChunks(
+  repos: Pick<Repositories, 'userData' | 'moderation'>,
+  appId: AppId,
+  user: UserRecord,
+): AsyncGenerator<string> {
   const data = repos.userData;
   const userId = user.id;
   yield `{"exported_at":${JSON.stringify(new Date().toISOString())},"user":${JSON.stringify(presentUser(user))}`;
@@ -43,6 +47,22 @@ export async function* userExportChunks(repos: Pick<Repositories, 'userData'>, a
   yield* jsonArray(
     pages((afterJti: string | null, limit) => data.revokedTokens(appId, userId, { afterJti, limit }), (last) => last.jti),
     (token) => ({ jti: token.jti, expires_at: token.expiresAt.toISOString() }),
+  );
+  const appBan = await repos.moderation.appBanOf(appId, userId);
+  yield `},"moderation":{"app_ban":${JSON.stringify(appBan ? { reason: appBan.reason, created_at: appBan.createdAt.toISOString(), expires_at: appBan.expiresAt?.toISOString() ?? null } : null)},"channel_restrictions":`;
+  yield* jsonArray(
+    pages(
+      (after: { channelId: string; kind: string } | null, limit) => repos.moderation.restrictionsOf(appId, userId, { after, limit }),
+      (last) => ({ channelId: last.channelId, kind: last.kind }),
+    ),
+    (restriction) => ({
+      channel_id: restriction.channelId,
+      kind: restriction.kind,
+      reason: restriction.reason,
+      created_by: restriction.createdBy,
+      created_at: restriction.createdAt.toISOString(),
+      expires_at: restriction.expiresAt?.toISOString() ?? null,
+    }),
   );
   yield '},"memberships":';
   yield* jsonArray(

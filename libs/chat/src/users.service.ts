@@ -18,7 +18,7 @@ export const ERASURE_BATCH = 500;
 const ERASURE_CHANNEL_PAGE = 100;
 
 export interface UsersServiceDeps {
-  repos: Pick<Repositories, 'users' | 'userData'>;
+  repos: Pick<Repositories, 'users' | 'userData' | 'moderation'>;
   invalidations: InvalidationBus;
   /** Announces each membership an erasure ends, as a leave does. */
   channels: Pick<ChannelsService, 'membershipEnded'>;

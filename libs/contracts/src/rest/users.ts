@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AvatarUrl, DisplayName, ExternalUserId, Id, JsonObject, Nullable, Strict, Timestamp, Uuid } from '../schema.ts';
+import { AvatarUrl, DisplayName, ExternalUserId, Id, JsonObject, Nullable, OneOf, Strict, Timestamp, Uuid } from '../schema.ts';
 import { MemberRole } from './channels.ts';
 
 export const UpsertUserRequest = Strict(
@@ -105,6 +105,20 @@ export const ExportedReaction = Strict(
 );
 export type ExportedReaction = Static<typeof ExportedReaction>;
 
+/** A ban or mute of the user in a channel, in force or not. */
+export const ExportedRestriction = Strict(
+  {
+    channel_id: Uuid,
+    kind: OneOf(['ban', 'mute']),
+    reason: Nullable(Type.String()),
+    created_by: Nullable(Uuid),
+    created_at: Timestamp,
+    expires_at: Nullable(Timestamp),
+  },
+  { title: 'ExportedRestriction' },
+);
+export type ExportedRestriction = Static<typeof ExportedRestriction>;
+
 /** `GET /api/users/:id/export`: everything stored about the user, streamed in this key order. */
 export const UserExport = Strict(
   {
@@ -113,6 +127,10 @@ export const UserExport = Strict(
     token_revocations: Strict({
       tokens_valid_after: Nullable(Timestamp, { description: 'Tokens issued before this are refused.' }),
       revoked_tokens: Type.Array(Strict({ jti: Type.String(), expires_at: Timestamp })),
+    }),
+    moderation: Strict({
+      app_ban: Nullable(Strict({ reason: Nullable(Type.String()), created_at: Timestamp, expires_at: Nullable(Timestamp) })),
+      channel_restrictions: Type.Array(ExportedRestriction),
     }),
     memberships: Type.Array(ExportedMembership),
     reactions: Type.Array(ExportedReaction),

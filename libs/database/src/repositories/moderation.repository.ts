@@ -110,6 +110,38 @@ export function createModerationRepository(db: Database) {
       await db.delete(userBans).where(and(eq(userBans.appId, appId), eq(userBans.userId, userId)));
     },
 
+    /** The user's app-wide ban as stored (in force or not), for an export. */
+    async appBanOf(appId: AppId, userId: string) {
+      const [ban] = await db
+        .select({ reason: userBans.reason, createdAt: userBans.createdAt, expiresAt: userBans.expiresAt })
+        .from(userBans)
+        .where(and(eq(userBans.appId, appId), eq(userBans.userId, userId)));
+      return ban;
+    },
+
+    /** A page of the user's channel bans and mutes as stored (in force or not), by channel then kind, for an export. */
+    async restrictionsOf(appId: AppId, userId: string, page: { after: { channelId: string; kind: string } | null; limit: number }) {
+      return db
+        .select({
+          channelId: channelRestrictions.channelId,
+          kind: channelRestrictions.kind,
+          reason: channelRestrictions.reason,
+          createdBy: channelRestrictions.createdBy,
+          createdAt: channelRestrictions.createdAt,
+          expiresAt: channelRestrictions.expiresAt,
+        })
+        .from(channelRestrictions)
+        .where(
+          and(
+            eq(channelRestrictions.appId, appId),
+            eq(channelRestrictions.userId, userId),
+            page.after ? sql`(${channelRestrictions.channelId}, ${channelRestrictions.kind}) > (${page.after.channelId}, ${page.after.kind})` : undefined,
+          ),
+        )
+        .orderBy(channelRestrictions.channelId, channelRestrictions.kind)
+        .limit(page.limit);
+    },
+
     /** Until when (ms; Infinity: until lifted) the user is banned app-wide, or null. */
     async appBanUntil(appId: AppId, userId: string): Promise<number | null> {
       const [ban] = await db
