@@ -6,6 +6,7 @@
 import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { verifiedAppId } from '@heyyo/database';
 import type { TestApp } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { connectClient, emitWithAck, nextEvent } from '../support/sockets.ts';
@@ -82,6 +83,21 @@ describe('token revocation', () => {
     expect(await emitWithAck(laptopSocket, 'typing.start', { channelId: randomUUID() })).toMatchObject({ code: 'HEYYO_ERR_CHANNEL_NOT_FOUND' });
     expect(laptopSocket.connected).toBe(true);
     expect(laptopRevocations).toEqual([]);
+  });
+
+  it('rechecks every live socket when its node may have missed a revocation (everything invalidated)', async () => {
+    const app = await ctx.newApp();
+    const [revoked, kept] = [await ctx.newUser(app, { externalId: 'revoked' }), await ctx.newUser(app, { externalId: 'kept' })];
+    const [revokedSocket, keptSocket] = [await ctx.connect(revoked.token), await ctx.connect(kept.token)];
+    // Revoked in Postgres with no word on the bus, as when the news was lost while Redis was away.
+    await ctx.node.wiring.repos.users.revokeTokens(verifiedAppId(app.id), revoked.id);
+    const told = nextEvent(revokedSocket, 'auth.revoked');
+    const dropped = new Promise((resolve) => revokedSocket.once('disconnect', resolve));
+    await ctx.node.wiring.engine.invalidations.publish({ kind: 'everything' });
+    expect(await told).toEqual({ code: 'HEYYO_ERR_TOKEN_REVOKED' });
+    await dropped;
+    expect(await emitWithAck(keptSocket, 'typing.start', { channelId: (await ctx.newChannel(kept)).id })).toEqual({ success: true });
+    expect(keptSocket.connected).toBe(true);
   });
 
   it('answers 404 for a user of another app or none, and 401 without credentials', async () => {
