@@ -28,8 +28,18 @@ async function node(name = `test-${randomBytes(4).toString('hex')}`) {
   return { name, redis, bus, heard };
 }
 
-/** Resolves once the node's subscriber connection is subscribed (PUBSUB NUMSUB counts it). */
-const subscribers = async (redis: Redis) => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+/**
+ * The id of the node's own subscriber connection once it is subscribed (CLIENT LIST, by its name):
+ * not PUBSUB NUMSUB, which counts the earlier tests' nodes too, still subscribed to this channel.
+ */
+async function subscriberId(node: { name: string; redis: Redis }): Promise<string | undefined> {
+  return ((await node.redis.client('LIST')) as string)
+    .split('\n')
+    .find((line) => line.includes(`name=${node.name}:invalidations `) && / sub=1 /.test(line))
+    ?.match(/^id=(\d+)/)?.[1];
+}
+const subscribed = (...nodes: { name: string; redis: Redis }[]) =>
+  eventually(async () => (await Promise.all(nodes.map(subscriberId))).every(Boolean), 'the subscriptions');
 
 afterAll(async () => {
   for (const bus of buses) await bus.close();
@@ -41,7 +51,7 @@ const membership: Invalidation = { kind: 'membership', appId: 'a', channelId: 'c
 describe('the Redis invalidation bus', () => {
   it("reaches every other node once, and the publisher's own listeners before publish returns", async () => {
     const [first, second, third] = [await node(), await node(), await node()];
-    await eventually(async () => (await subscribers(first.redis)) >= 3, 'three subscriptions');
+    await subscribed(first, second, third);
     const publishing = first.bus.publish(membership);
     expect(first.heard).toEqual([membership]);
     await publishing;
@@ -53,7 +63,7 @@ describe('the Redis invalidation bus', () => {
 
   it('ignores what is not an invalidation on its channel', async () => {
     const listener = await node();
-    await eventually(async () => (await subscribers(listener.redis)) >= 1, 'a subscription');
+    await subscribed(listener);
     for (const text of ['not json', '{"origin":"x","invalidation":{"kind":"membership"}}', '{"invalidation":{"kind":"nuke"}}']) {
       await listener.redis.publish(channel, text);
     }
@@ -64,12 +74,7 @@ describe('the Redis invalidation bus', () => {
 
   it('drops everything on a node whose subscription dropped, once it is back', async () => {
     const listener = await node();
-    const subscriberId = async () =>
-      ((await listener.redis.client('LIST')) as string)
-        .split('\n')
-        .find((line) => line.includes(`name=${listener.name}:invalidations `) && / sub=1 /.test(line))
-        ?.match(/^id=(\d+)/)?.[1];
-    const id = await eventually(subscriberId, "the node's subscriber connection");
+    const id = await eventually(() => subscriberId(listener), "the node's subscriber connection");
     await listener.redis.client('KILL', 'ID', id);
     await eventually(() => listener.heard.some((invalidation) => invalidation.kind === 'everything'), 'everything dropped', 5000);
     // And it hears again.
