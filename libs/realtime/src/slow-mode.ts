@@ -8,8 +8,9 @@
  * the message go (a warning is logged, at most one per 10 s).
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { warnAtMostEvery, type Logger } from '@heyyo/logging';
+import { createSharedLimiter } from './shared-limiter.ts';
 
 export interface SlowModeOptions {
   /** Turns shared by every node; undefined: kept in this process (the memory engine). */
@@ -43,18 +44,13 @@ const DEFAULT_WINDOW_SECONDS = 1;
 
 export function createSlowMode(options: SlowModeOptions): SlowMode {
   const { keyPrefix } = options;
-  const limiter = options.redis
-    ? new RLWrapperTimeouts({
-        limiter: new RateLimiterRedis({
-          storeClient: options.redis,
-          keyPrefix,
-          points: 1,
-          duration: DEFAULT_WINDOW_SECONDS,
-          rejectIfRedisNotReady: true,
-        }),
-        timeoutMs: options.deadlineMs ?? 250,
-      })
-    : new RateLimiterMemory({ keyPrefix, points: 1, duration: DEFAULT_WINDOW_SECONDS });
+  const limiter = createSharedLimiter({
+    redis: options.redis,
+    keyPrefix,
+    points: 1,
+    duration: DEFAULT_WINDOW_SECONDS,
+    ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+  });
   const warn = warnAtMostEvery(options.log, WARN_EVERY_MS);
   const keyOf = (turn: SlowModeTurn) => `${turn.channelId}:${turn.userId}`;
 

@@ -12,8 +12,9 @@
  * message while Redis is away.
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { warnAtMostEvery, type Logger } from '@heyyo/logging';
+import { createSharedLimiter } from './shared-limiter.ts';
 
 export interface WriteBudgetOptions {
   /** Writes one user may make per window. */
@@ -42,20 +43,14 @@ const WARN_EVERY_MS = 10_000;
 
 export function createWriteBudget(options: WriteBudgetOptions): WriteBudget {
   const { points, windowSeconds: duration, keyPrefix, log } = options;
-  const limiter = options.redis
-    ? new RLWrapperTimeouts({
-        limiter: new RateLimiterRedis({
-          storeClient: options.redis,
-          keyPrefix,
-          points,
-          duration,
-          inMemoryBlockOnConsumed: points,
-          // While ioredis reconnects, fail at once rather than queue behind the reconnection.
-          rejectIfRedisNotReady: true,
-        }),
-        timeoutMs: options.deadlineMs ?? 250,
-      })
-    : new RateLimiterMemory({ keyPrefix, points, duration });
+  const limiter = createSharedLimiter({
+    redis: options.redis,
+    keyPrefix,
+    points,
+    duration,
+    inMemoryBlockOnConsumed: points,
+    ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+  });
   const warn = warnAtMostEvery(log, WARN_EVERY_MS);
 
   return {
