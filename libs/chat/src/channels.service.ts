@@ -64,20 +64,13 @@ const KNOWN_MEMBERSHIPS_CACHED = 100_000;
 const KNOWN_MEMBERSHIP_TTL_MS = 30_000;
 const membershipKey = (appId: string, channelId: string, userId: string) => `${appId}:${channelId}:${userId}`;
 
-/** Which remembered memberships an invalidation makes wrong. */
-function invalidatedBy(invalidation: Exclude<Invalidation, { kind: 'everything' | 'tokens' }>): (key: string) => boolean {
-  switch (invalidation.kind) {
-    case 'membership': {
-      const exact = membershipKey(invalidation.appId, invalidation.channelId, invalidation.userId);
-      return (key) => key === exact;
-    }
-    case 'channel': {
-      const prefix = `${invalidation.appId}:${invalidation.channelId}:`;
-      return (key) => key.startsWith(prefix);
-    }
-    case 'user':
-      return (key) => key.startsWith(`${invalidation.appId}:`) && key.endsWith(`:${invalidation.userId}`);
+/** Which remembered memberships a whole-channel or whole-user invalidation makes wrong. */
+function invalidatedBy(invalidation: Extract<Invalidation, { kind: 'channel' | 'user' }>): (key: string) => boolean {
+  if (invalidation.kind === 'channel') {
+    const prefix = `${invalidation.appId}:${invalidation.channelId}:`;
+    return (key) => key.startsWith(prefix);
   }
+  return (key) => key.startsWith(`${invalidation.appId}:`) && key.endsWith(`:${invalidation.userId}`);
 }
 
 export function createChannelsService(deps: ChannelsServiceDeps) {

@@ -12,6 +12,7 @@ import type {
   ExportedReaction,
   JsonObject,
   Message,
+  ExportedRestriction,
   Restriction,
   User,
 } from '@heyyo/contracts';
@@ -25,6 +26,7 @@ import type {
   MemberRole,
   MessageRecord,
   ReadStateRecord,
+  RestrictionKind,
   RestrictionRecord,
   UserRecord,
 } from '@heyyo/database';
@@ -207,4 +209,28 @@ export function presentRestriction(restriction: RestrictionRecord): Restriction 
     created_at: iso(restriction.createdAt),
     expires_at: isoOrNull(restriction.expiresAt),
   };
+}
+
+/** A ban or mute of the user as stored, in an export. */
+export function presentExportedRestriction(restriction: {
+  channelId: string;
+  kind: RestrictionKind;
+  reason: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+}): ExportedRestriction {
+  return {
+    channel_id: restriction.channelId,
+    kind: restriction.kind,
+    reason: restriction.reason,
+    created_by: restriction.createdBy,
+    created_at: iso(restriction.createdAt),
+    expires_at: isoOrNull(restriction.expiresAt),
+  };
+}
+
+/** The user's app-wide ban as stored, in an export. */
+export function presentExportedAppBan(ban: { reason: string | null; createdAt: Date; expiresAt: Date | null }) {
+  return { reason: ban.reason, created_at: iso(ban.createdAt), expires_at: isoOrNull(ban.expiresAt) };
 }

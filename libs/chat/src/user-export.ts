@@ -1,5 +1,12 @@
 import type { AppId, Repositories, UserRecord } from '@heyyo/database';
-import { presentExportedMembership, presentExportedMessage, presentExportedReaction, presentUser } from './presenters.ts';
+import {
+  presentExportedAppBan,
+  presentExportedMembership,
+  presentExportedMessage,
+  presentExportedReaction,
+  presentExportedRestriction,
+  presentUser,
+} from './presenters.ts';
 
 /** Rows read from Postgres per page while an export streams: what one user's export holds in memory. */
 export const EXPORT_PAGE_ROWS = 1000;
@@ -49,20 +56,13 @@ export async function* userExportChunks(
     (token) => ({ jti: token.jti, expires_at: token.expiresAt.toISOString() }),
   );
   const appBan = await repos.moderation.appBanOf(appId, userId);
-  yield `},"moderation":{"app_ban":${JSON.stringify(appBan ? { reason: appBan.reason, created_at: appBan.createdAt.toISOString(), expires_at: appBan.expiresAt?.toISOString() ?? null } : null)},"channel_restrictions":`;
+  yield `},"moderation":{"app_ban":${JSON.stringify(appBan ? presentExportedAppBan(appBan) : null)},"channel_restrictions":`;
   yield* jsonArray(
     pages(
       (after: { channelId: string; kind: string } | null, limit) => repos.moderation.restrictionsOf(appId, userId, { after, limit }),
       (last) => ({ channelId: last.channelId, kind: last.kind }),
     ),
-    (restriction) => ({
-      channel_id: restriction.channelId,
-      kind: restriction.kind,
-      reason: restriction.reason,
-      created_by: restriction.createdBy,
-      created_at: restriction.createdAt.toISOString(),
-      expires_at: restriction.expiresAt?.toISOString() ?? null,
-    }),
+    presentExportedRestriction,
   );
   yield '},"memberships":';
   yield* jsonArray(

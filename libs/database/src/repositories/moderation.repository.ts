@@ -34,11 +34,10 @@ export async function upsertRestriction(
   kind: RestrictionKind,
   restriction: NewRestriction,
 ): Promise<void> {
-  const values = { ...restriction };
   await tx
     .insert(channelRestrictions)
-    .values({ appId, channelId, userId, kind, ...values })
-    .onConflictDoUpdate({ target: [channelRestrictions.channelId, channelRestrictions.userId, channelRestrictions.kind], set: values });
+    .values({ appId, channelId, userId, kind, ...restriction })
+    .onConflictDoUpdate({ target: [channelRestrictions.channelId, channelRestrictions.userId, channelRestrictions.kind], set: restriction });
 }
 
 /** Still in force: no expiry, or one still ahead. */
