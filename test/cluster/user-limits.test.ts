@@ -18,6 +18,8 @@ describe('per-user limits on 2 API nodes and 2 gateways sharing Redis', () => {
       HEYYO_USER_WRITES_PER_WINDOW: '10',
       HEYYO_USER_WRITE_WINDOW_SECONDS: '600',
       HEYYO_MAX_CONNECTIONS_PER_USER: '3',
+      // Forty writes at once on four nodes of a 2-core machine: no budget call may fail open on a slow round trip.
+      HEYYO_REDIS_DEADLINE_MS: '5000',
     },
   });
 

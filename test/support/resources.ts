@@ -66,6 +66,9 @@ export function fileResources(label: string): FileResources {
       HEYYO_AUTH_FAILURES_PER_IP: '1000000',
       HEYYO_AUTH_FAILURES_PER_KEY: '1000000',
       HEYYO_COUNTER_COALESCE_MS: '20',
+      // Suites count limits exactly, and a loaded CI machine can hold a Redis round trip past the
+      // 250 ms default (the limiters would fail open). Each command still has the Redis deadline.
+      HEYYO_LIMITER_DEADLINE_MS: '5000',
       HEYYO_DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // The memory project has no Redis: its nodes run on the memory engine.

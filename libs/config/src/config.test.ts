@@ -86,6 +86,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the Redis deadlines: every command, and the shorter wait of the fail-open limiters', () => {
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir() }).redis).toMatchObject({ deadlineMs: 1000, limiterDeadlineMs: 250 });
+    const set = loadConfig({ HEYYO_DATA_DIR: dataDir(), HEYYO_REDIS_DEADLINE_MS: '400', HEYYO_LIMITER_DEADLINE_MS: '80' });
+    expect(set.redis).toMatchObject({ deadlineMs: 400, limiterDeadlineMs: 80 });
+    expect(problemsOf({ HEYYO_DATA_DIR: dataDir(), HEYYO_LIMITER_DEADLINE_MS: '5' })).toEqual([
+      'HEYYO_LIMITER_DEADLINE_MS must be an integer from 10 to 60000 (got "5")',
+    ]);
+  });
+
   it('refuses a heartbeat that is not below the presence TTL', () => {
     expect(problemsOf({ HEYYO_PRESENCE_TTL_MS: '5000', HEYYO_PRESENCE_HEARTBEAT_MS: '5000' })).toEqual([
       'HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS',

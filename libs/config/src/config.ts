@@ -58,6 +58,12 @@ export interface Config {
      * 503 (HEYYO_ERR_UNAVAILABLE), or goes on without Redis where it can. @defaultValue 1000
      */
     deadlineMs: number;
+    /**
+     * The longest a fail-open limiter (write budget, slow mode, failed-credential counters) waits for
+     * Redis before letting the call go without it: shorter than `deadlineMs`, so a slow Redis delays
+     * sends little. @defaultValue 250
+     */
+    limiterDeadlineMs: number;
   };
   auth: {
     /** Bearer token for /api/apps. Required in production. */
@@ -248,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       forceMemoryEngine: read.bool('HEYYO_MEMORY_ENGINE', false),
       keyPrefix: read.string('HEYYO_REDIS_PREFIX', 'heyyo:', /^[A-Za-z0-9:_.-]{1,64}$/),
       deadlineMs: read.int('HEYYO_REDIS_DEADLINE_MS', 1000, 50, 60_000),
+      limiterDeadlineMs: read.int('HEYYO_LIMITER_DEADLINE_MS', 250, 10, 60_000),
     },
     auth: {
       adminToken,

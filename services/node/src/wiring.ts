@@ -81,6 +81,7 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     slowMode: createSlowMode({
       redis: engine.redis,
       keyPrefix: redisKeys(config.redis.keyPrefix).slowMode,
+      deadlineMs: config.redis.limiterDeadlineMs,
       log: logger.child({ component: 'slow-mode' }),
     }),
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
@@ -93,11 +94,12 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     windowSeconds: config.limits.userWriteWindowSeconds,
     redis: engine.redis,
     keyPrefix: redisKeys(config.redis.keyPrefix).userWrites,
+    deadlineMs: config.redis.limiterDeadlineMs,
     log: logger.child({ component: 'write-budget' }),
   });
   // Failed credential checks of REST and socket handshakes alike, per IP and api_key.
   const credentialLimiter = createCredentialLimiter({
-    counters: engine.redis ? createRedisFailureCounters(engine.redis) : createMemoryFailureCounters(),
+    counters: engine.redis ? createRedisFailureCounters(engine.redis, config.redis.limiterDeadlineMs) : createMemoryFailureCounters(),
     nameSpace: `${redisKeys(config.redis.keyPrefix).rateLimit}authfail:`,
     perIp: config.auth.failuresPerIp,
     perKey: config.auth.failuresPerKey,
