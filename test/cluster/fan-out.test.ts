@@ -63,7 +63,7 @@ describe('a cluster of 2 API nodes and 2 gateways', () => {
       body: { user_id: cara.id },
     });
     expect(added.status).toBe(200);
-    expect(await joinedSeen).toEqual({ channelId: channel.id, userId: cara.id, externalId: 'cara' });
+    expect(await joinedSeen).toEqual({ channelId: channel.id, userId: cara.id, externalId: 'cara', version: expect.any(Number) });
 
     const deliveries = caraSockets.map((socket) => nextEvent(socket, 'message.new', (message) => message.text === 'welcome'));
     await ctx.requestVia(0)('POST', `/api/channels/${channel.id}/messages`, { token: owner.token, body: { text: 'welcome' } });

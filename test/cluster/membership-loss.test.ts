@@ -73,7 +73,7 @@ describe('losing a channel in a cluster of 2 API nodes and 2 gateways', () => {
 
     expect((await ctx.requestVia(0)('POST', `/api/channels/${channel.id}/leave`, { token: bob.token })).status).toBe(200);
     await expectLostEverywhere(bob, channel.id, bobSockets);
-    const left = { channelId: channel.id, userId: bob.id, externalId: 'bob' };
+    const left = { channelId: channel.id, userId: bob.id, externalId: 'bob', version: expect.any(Number) };
     expect(await annHears).toEqual(left);
     for (const heard of await Promise.all(heardLeft)) expect(heard).toEqual(left);
 
@@ -98,7 +98,7 @@ describe('losing a channel in a cluster of 2 API nodes and 2 gateways', () => {
     expect(removed.status).toBe(200);
     await expectLostEverywhere(bob, channel.id, bobSockets);
     for (const event of await Promise.all(heard)) {
-      expect(event).toEqual({ channelId: channel.id, userId: bob.id, externalId: 'bob', removedBy: ann.id });
+      expect(event).toEqual({ channelId: channel.id, userId: bob.id, externalId: 'bob', removedBy: ann.id, version: expect.any(Number) });
     }
   });
 

@@ -177,7 +177,7 @@ describe('@heyyo/sdk against a cluster (1 API node, 2 gateways, 1 worker)', () =
     actorClient.typing.stop(channel.id);
     expect(await stopped).toEqual({ channelId: channel.id, userId: actor.id, externalId: 'actor' });
 
-    const reaction = { messageId: message.id, channelId: channel.id, userId: actor.id, externalId: 'actor', type: ':tada:' };
+    const reaction = { messageId: message.id, channelId: channel.id, userId: actor.id, externalId: 'actor', type: ':tada:', version: expect.any(Number) };
     const reacted = nextEvent(watcherClient, 'reaction.new');
     await actorClient.reactions.add(channel.id, message.id, ':tada:');
     expect(await reacted).toEqual(reaction);
@@ -196,11 +196,11 @@ describe('@heyyo/sdk against a cluster (1 API node, 2 gateways, 1 worker)', () =
 
     const deleted = nextEvent(watcherClient, 'message.deleted');
     await actorClient.messages.delete(channel.id, message.id);
-    expect(await deleted).toEqual({ messageId: message.id, channelId: channel.id, seq: 1, deletedAt: expect.stringMatching(ISO) });
+    expect(await deleted).toEqual({ messageId: message.id, channelId: channel.id, seq: 1, deletedAt: expect.stringMatching(ISO), version: expect.any(Number) });
 
     const joined = nextEvent(watcherClient, 'member.joined');
     await sdk({ token: joiner.token, autoConnect: false }).channels.join(channel.id);
-    expect(await joined).toEqual({ channelId: channel.id, userId: joiner.id, externalId: 'joiner' });
+    expect(await joined).toEqual({ channelId: channel.id, userId: joiner.id, externalId: 'joiner', version: expect.any(Number) });
 
     // The watcher reads on gateway 1; their phone on gateway 2 hears of it.
     const latest = await actorClient.messages.send(channel.id, 'read me');

@@ -69,6 +69,7 @@ describe('the worker in a cluster (2 API nodes, 2 gateways, 1 worker)', () => {
       userId: users[0]!.id,
       externalId: 'u0',
       type: ':heart:',
+      version: expect.any(Number),
     });
     // Announced only after the row exists.
     const [row] = await sql`select count(*)::int as n from reactions where message_id = ${message.id} and removed_at is null`;

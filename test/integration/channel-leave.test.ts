@@ -54,7 +54,7 @@ describe('leaving a channel', () => {
     const phoneLeftEvents = record(bobPhone, 'member.left');
 
     expect(await emitWithAck(bobPhone, 'channel.leave', { channelId: channel.id })).toEqual({ success: true });
-    const expected = { channelId: channel.id, userId: bob.id, externalId: 'bob' };
+    const expected = { channelId: channel.id, userId: bob.id, externalId: 'bob', version: expect.any(Number) };
     expect(await annHears).toEqual(expected);
     expect(await laptopHears).toEqual(expected);
 

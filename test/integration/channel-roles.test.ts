@@ -42,14 +42,14 @@ describe('channel roles and moderation', () => {
     const [annSocket, carolSocket] = [await ctx.connect(ann.token), await ctx.connect(carol.token)];
     const promoted = nextEvent(annSocket, 'member.updated');
     expect(await setRole(ann.token, channel.id, bob.id, 'moderator')).toMatchObject({ status: 200, body: { message: 'Member updated' } });
-    expect(await promoted).toEqual({ channelId: channel.id, userId: bob.id, externalId: 'bob', role: 'moderator' });
+    expect(await promoted).toEqual({ channelId: channel.id, userId: bob.id, externalId: 'bob', role: 'moderator', version: expect.any(Number) });
     const details = await ctx.request('GET', `/api/channels/${channel.id}`, { token: ann.token });
     expect(details.body.members.find((member: { id: string }) => member.id === bob.id).role).toBe('moderator');
 
     const carolMessages = record(carolSocket, 'message.new');
     const [annHears, carolHears] = [nextEvent(annSocket, 'member.removed'), nextEvent(carolSocket, 'member.removed')];
     expect(await remove(bob.token, channel.id, carol.id)).toMatchObject({ status: 200, body: { message: 'Member removed' } });
-    const removed = { channelId: channel.id, userId: carol.id, externalId: 'carol', removedBy: bob.id };
+    const removed = { channelId: channel.id, userId: carol.id, externalId: 'carol', removedBy: bob.id, version: expect.any(Number) };
     expect(await annHears).toEqual(removed);
     expect(await carolHears).toEqual(removed);
 
@@ -119,7 +119,7 @@ describe('channel roles and moderation', () => {
     const heard = nextEvent(carolSocket, 'channel.updated');
     const renamed = await update(ann.token, { name: '  renamed  ', metadata: { topic: 'x' } });
     expect(renamed).toMatchObject({ status: 200, body: { id: channel.id, name: 'renamed', description: null, metadata: { topic: 'x' } } });
-    expect(await heard).toEqual(renamed.body);
+    expect(await heard).toEqual({ ...renamed.body, version: expect.any(Number) });
     // Omitted fields stay; null clears the description.
     expect((await update(ann.token, { description: 'about' })).body).toMatchObject({ name: 'renamed', description: 'about', metadata: { topic: 'x' } });
     expect((await update(ann.token, { description: null })).body.description).toBeNull();

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { createDb, createRepositories, verifiedAppId, type DatabaseHandle, type HistoryPage, type Repositories } from '@heyyo/database';
 import { useApiContext, type TestUser } from '../support/api-context.ts';
 
+/** What the worker logs with an applied reaction (these tests apply them as it does). */
+const LOGGED = { event: 'reaction.new', payload: {} };
+
 type Via = 'api' | 'elsewhere';
 type Op =
   | { kind: 'send'; by: number; via: Via }
@@ -156,7 +159,7 @@ describe('history page cache', () => {
                   expect([200, 404]).toContain(response.status);
                   await ctx.settled();
                 } else {
-                  await elsewhere.reactions.apply(appId, { messageId: target.id, userId: user.id, type: op.type, present: op.add, version: Date.now() * 1000 + version++ });
+                  await elsewhere.reactions.apply(appId, { messageId: target.id, userId: user.id, type: op.type, present: op.add, version: Date.now() * 1000 + version++ }, LOGGED);
                   // Between a reaction and its recount, pages show the one and not yet the other.
                   await expectCurrent();
                   await elsewhere.counters.recountMessageReactions(target.id);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createReactionsRepository, verifiedAppId, type DatabaseHandle } from '@heyyo/database';
 import { useApiContext } from '../support/api-context.ts';
 
+/** What the worker logs with an applied reaction (these tests apply them as it does). */
+const LOGGED = { event: 'reaction.new', payload: {} };
+
 /** Reaction changes racing in parallel workers: each transition is reported exactly once. */
 describe('reactions.apply under concurrency', () => {
   const ctx = useApiContext();
@@ -26,7 +29,7 @@ describe('reactions.apply under concurrency', () => {
       const { appId, userId, messageId } = await target();
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, index) =>
-          reactions.apply(appId, { messageId, userId, type: ':x:', present: true, version: 1000 + index }),
+          reactions.apply(appId, { messageId, userId, type: ':x:', present: true, version: 1000 + index }, LOGGED),
         ),
       );
       expect(results.filter((result) => result.changed)).toHaveLength(1);
@@ -39,7 +42,7 @@ describe('reactions.apply under concurrency', () => {
       const { appId, userId, messageId } = await target();
       const changes = Array.from({ length: 10 }, (_, index) => ({ present: index % 2 === 0, version: 1000 + index }));
       const results = await Promise.all(
-        changes.map((change) => reactions.apply(appId, { messageId, userId, type: ':y:', ...change })),
+        changes.map((change) => reactions.apply(appId, { messageId, userId, type: ':y:', ...change }, LOGGED)),
       );
       const [row] = await ctx.sql`
         select removed_at is null as present, version from reactions

@@ -304,7 +304,7 @@ describe('@heyyo/sdk against one node', () => {
       const heard = nextEvent(readerClient, 'message.updated');
       const viaRest = await offline.messages.update(channel.id, message.id, 'fixed');
       expect(viaRest).toMatchObject({ id: message.id, text: 'fixed', edited_at: expect.stringMatching(ISO) });
-      expect(await heard).toEqual(viaRest);
+      expect(await heard).toEqual({ ...viaRest, version: expect.any(Number) });
 
       const online = sdk({ token: editor.token });
       await online.connect();
@@ -357,7 +357,7 @@ describe('@heyyo/sdk against one node', () => {
       const pinnedHeard = nextEvent(memberClient, 'message.pinned');
       const pinned = await ownerClient.messages.pin(channel.id, message.id);
       expect(pinned).toEqual({ ...message, pinned_at: expect.stringMatching(ISO), pinned_by: owner.id });
-      expect(await pinnedHeard).toEqual(pinned);
+      expect(await pinnedHeard).toEqual({ ...pinned, version: expect.any(Number) });
       expect((await memberClient.channels.pins(channel.id)).map((listed) => listed.id)).toEqual([message.id]);
       expect(await memberClient.channels.pins(channel.id, { offset: 1 })).toEqual([]);
       expectHeyyoError(await rejection(memberClient.messages.pin(channel.id, message.id)), ForbiddenError, {
@@ -520,6 +520,7 @@ describe('@heyyo/sdk against one node', () => {
         userId: actor.id,
         externalId: 'actor',
         type: ':fire:',
+        version: expect.any(Number),
       });
       const unreacted = nextEvent(watcherClient, 'reaction.deleted');
       await actorClient.reactions.remove(channel.id, message.id, ':fire:');
@@ -529,6 +530,7 @@ describe('@heyyo/sdk against one node', () => {
         userId: actor.id,
         externalId: 'actor',
         type: ':fire:',
+        version: expect.any(Number),
       });
 
       // message.deleted
@@ -539,20 +541,21 @@ describe('@heyyo/sdk against one node', () => {
         channelId: channel.id,
         seq: 1,
         deletedAt: expect.stringMatching(ISO),
+        version: expect.any(Number),
       });
 
       // member.joined: by join and by addMember.
       const joined = nextEvent(watcherClient, 'member.joined');
       await sdk({ token: joiner.token, autoConnect: false }).channels.join(channel.id);
-      expect(await joined).toEqual({ channelId: channel.id, userId: joiner.id, externalId: 'joiner' });
+      expect(await joined).toEqual({ channelId: channel.id, userId: joiner.id, externalId: 'joiner', version: expect.any(Number) });
       const addedEvent = nextEvent(watcherClient, 'member.joined');
       await actorClient.channels.addMember(channel.id, added.id);
-      expect(await addedEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added' });
+      expect(await addedEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added', version: expect.any(Number) });
 
       // member.left
       const leftEvent = nextEvent(watcherClient, 'member.left');
       expect(await sdk({ token: added.token, autoConnect: false }).channels.leave(channel.id)).toEqual({ message: 'Left channel' });
-      expect(await leftEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added' });
+      expect(await leftEvent).toEqual({ channelId: channel.id, userId: added.id, externalId: 'added', version: expect.any(Number) });
 
       // channel.read: the reader's other device hears of it.
       const second = await actorClient.messages.send(channel.id, 'to be read');
@@ -801,6 +804,57 @@ describe('@heyyo/sdk against one node', () => {
       expect(delivered.map((message) => message.id)).toEqual(sent.map((message) => message.id));
       expect(delivered.map((message) => message.seq)).toEqual(sent.map((message) => message.seq));
       expect(resets).toEqual([]);
+    });
+  });
+
+  describe('catching up changes', () => {
+    it('delivers on connect() each change made while disconnected once, in order, and none it had live', async () => {
+      const { app, users, channel } = await room('talker', 'sleeper');
+      const [talker, sleeper] = users as [TestUser, TestUser];
+      const joiner = await person(ctx, app, 'joiner');
+      const talkerClient = sdk({ token: talker.token, autoConnect: false });
+      const client = sdk({ token: sleeper.token, autoConnect: false });
+      const events = ['message.updated', 'message.deleted', 'reaction.new', 'member.joined', 'channel.updated'] as const;
+      const heard: [string, number][] = [];
+      for (const event of events) client.on(event, ((payload: { version: number }) => heard.push([event, payload.version])) as never);
+      const delivered = record(client, 'message.new');
+      await client.connect();
+      const [first, second] = [await talkerClient.messages.send(channel.id, 'one'), await talkerClient.messages.send(channel.id, 'two')];
+      await eventually(() => delivered.length === 2, 'the live messages');
+      // Heard live: not to be repeated by the catch-up.
+      const liveEdit = nextEvent(client, 'message.updated');
+      await talkerClient.messages.update(channel.id, first.id, 'one, edited live');
+      const { version: liveVersion } = await liveEdit;
+
+      client.disconnect();
+      await talkerClient.messages.update(channel.id, second.id, 'two, edited away');
+      await talkerClient.reactions.add(channel.id, first.id, ':wave:');
+      await ctx.settled();
+      await sdk({ token: joiner.token, autoConnect: false }).channels.join(channel.id);
+      await talkerClient.channels.update(channel.id, { name: 'renamed away' });
+      await talkerClient.messages.delete(channel.id, first.id);
+
+      await client.connect();
+      expect(heard.map(([event]) => event)).toEqual([
+        'message.updated',
+        'message.updated', // two, edited away
+        'reaction.new',
+        'member.joined',
+        'channel.updated',
+        'message.deleted', // one: deleted after it was reacted to, so its reaction comes before
+      ]);
+      expect(heard[0]![1]).toBe(liveVersion);
+      const versions = heard.slice(1).map(([, version]) => version);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+
+      // Caught up: a reconnect repeats nothing, and what follows comes live.
+      client.disconnect();
+      await client.connect();
+      expect(heard).toHaveLength(6);
+      const renamed = nextEvent(client, 'channel.updated');
+      await talkerClient.channels.update(channel.id, { name: 'live again' });
+      expect(await renamed).toMatchObject({ name: 'live again', version: expect.any(Number) });
+      expect(heard).toHaveLength(7);
     });
   });
 
@@ -1104,12 +1158,12 @@ describe('@heyyo/sdk against one node', () => {
       await ownerClient.connect();
       const promoted = nextEvent(ownerClient, 'member.updated');
       expect(await ownerClient.channels.setMemberRole(channel.id, moderator!.user_id, 'moderator')).toEqual({ message: 'Member updated' });
-      expect(await promoted).toEqual({ channelId: channel.id, userId: moderator!.user_id, externalId: 'moderator', role: 'moderator' });
+      expect(await promoted).toEqual({ channelId: channel.id, userId: moderator!.user_id, externalId: 'moderator', role: 'moderator', version: expect.any(Number) });
 
       const removed = nextEvent(ownerClient, 'member.removed');
       const adminClient = sdk({ token: admin.token, autoConnect: false });
       expect(await adminClient.channels.removeMember(channel.id, member!.user_id)).toEqual({ message: 'Member removed' });
-      expect(await removed).toEqual({ channelId: channel.id, userId: member!.user_id, externalId: 'member', removedBy: admin.user_id });
+      expect(await removed).toEqual({ channelId: channel.id, userId: member!.user_id, externalId: 'member', removedBy: admin.user_id, version: expect.any(Number) });
       const refused = await rejection(sdk({ token: moderator!.token, autoConnect: false }).channels.setMemberRole(channel.id, owner!.user_id, 'member'));
       expect(refused).toMatchObject({ status: 403, code: ErrorCodes.FORBIDDEN });
     });

@@ -476,7 +476,7 @@ describe('socket gateway', () => {
       const sent = await ctx.send(owner, channel.id, { text: 'welcome' });
       expect(await arriving).toEqual(sent);
       for (const event of await Promise.all(joined)) {
-        expect(event).toEqual({ channelId: channel.id, userId: joiner.id, externalId: joiner.externalId });
+        expect(event).toEqual({ channelId: channel.id, userId: joiner.id, externalId: joiner.externalId, version: expect.any(Number) });
       }
 
       // The joiner is a member now: sending works.
@@ -531,7 +531,7 @@ describe('socket gateway', () => {
       const response = await ctx.request('POST', `/api/channels/${channel.id}/join`, { token: joiner.token });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ message: 'Joined channel' });
-      expect(await announced).toEqual({ channelId: channel.id, userId: joiner.id, externalId: joiner.externalId });
+      expect(await announced).toEqual({ channelId: channel.id, userId: joiner.id, externalId: joiner.externalId, version: expect.any(Number) });
 
       const arrivals = joinerSockets.map((socket) => nextEvent(socket, 'message.new'));
       const sent = await ctx.send(owner, channel.id, { text: 'after REST join' });
@@ -550,7 +550,7 @@ describe('socket gateway', () => {
       });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ message: 'Member added' });
-      expect(await announced).toEqual({ channelId: channel.id, userId: added.id, externalId: added.externalId });
+      expect(await announced).toEqual({ channelId: channel.id, userId: added.id, externalId: added.externalId, version: expect.any(Number) });
 
       const arriving = nextEvent(addedSocket, 'message.new');
       const sent = await ctx.send(owner, channel.id, { text: 'after add-member' });
@@ -588,6 +588,7 @@ describe('socket gateway', () => {
           userId: member.id,
           externalId: member.externalId,
           type: ':heart:',
+          version: expect.any(Number),
         });
       }
       const listed = await ctx.request('GET', messagesUrl(channel.id), { token: owner.token });
@@ -665,7 +666,7 @@ describe('socket gateway', () => {
       const response = await ctx.request('DELETE', `${messagesUrl(channel.id)}/${doomed.id}`, { token: owner.token });
       expect(response.body).toEqual({ message: 'Message deleted' });
       const [forOwner, forMember] = await Promise.all(arrivals);
-      expect(forMember).toEqual({ messageId: doomed.id, channelId: channel.id, seq: 2, deletedAt: expect.stringMatching(ISO) });
+      expect(forMember).toEqual({ messageId: doomed.id, channelId: channel.id, seq: 2, deletedAt: expect.stringMatching(ISO), version: expect.any(Number) });
       expect(forOwner).toEqual(forMember);
 
       // The same instant as the stored tombstone.
@@ -712,16 +713,18 @@ describe('socket gateway', () => {
       const socket = await ctx.connect(member.token);
       const result = await emitWithAck(socket, 'messages.sync', { channelId: channel.id, afterSeq: 0 });
       expect(result).toEqual({
+        changes: [],
         messages: [sent[0], sent[1], tombstoneOf(sent[2]!), sent[3], sent[4]],
         hasMore: false,
         lastSeq: 5,
+        version: expect.any(Number),
       });
       expect(result.messages.map((message: Message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
 
       const tail = await emitWithAck(socket, 'messages.sync', { channelId: channel.id, afterSeq: 4 });
-      expect(tail).toEqual({ messages: [sent[4]], hasMore: false, lastSeq: 5 });
+      expect(tail).toEqual({ changes: [], messages: [sent[4]], hasMore: false, lastSeq: 5, version: result.version });
       const upToDate = await emitWithAck(socket, 'messages.sync', { channelId: channel.id, afterSeq: 5 });
-      expect(upToDate).toEqual({ messages: [], hasMore: false, lastSeq: 5 });
+      expect(upToDate).toEqual({ changes: [], messages: [], hasMore: false, lastSeq: 5, version: result.version });
     });
 
     it('messages.sync pages with limit', async () => {

@@ -15,6 +15,9 @@ import type { TestApp, TestUser } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { connectClient, nextEvent } from '../support/sockets.ts';
 
+/** What the worker logs with an applied reaction (these tests apply them as it does). */
+const LOGGED = { event: 'reaction.new', payload: {} };
+
 describe('user lifecycle (server API)', () => {
   const ctx = useNodeContext();
   const credentials = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
@@ -172,8 +175,8 @@ describe('user lifecycle (server API)', () => {
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });
-      expect(await boHears).toEqual({ channelId: general.id, userId: ann.id, externalId: 'ann' });
-      expect(await cyHears).toEqual({ channelId: side.id, userId: ann.id, externalId: 'ann' });
+      expect(await boHears).toEqual({ channelId: general.id, userId: ann.id, externalId: 'ann', version: expect.any(Number) });
+      expect(await cyHears).toEqual({ channelId: side.id, userId: ann.id, externalId: 'ann', version: expect.any(Number) });
 
       // Tombstones in place (seqs gap-free), authored by the anonymous user; reactions recounted.
       const sideHistory = (await catchUp(bo, side.id)).body;
@@ -235,7 +238,7 @@ describe('user lifecycle (server API)', () => {
       await server(app, 'DELETE', `/api/users/${ann.id}`);
       expect((await server(app, 'DELETE', `/api/users/${ann.id}?hard=true`)).body.erased_at).toEqual(expect.any(String));
       // A change that was queued before the erasure and applied after it.
-      const late = await repos().reactions.apply(verifiedAppId(app.id), { messageId: sent.boInSide.id, userId: ann.id, type: ':late:', present: true, version: Date.now() * 1000 });
+      const late = await repos().reactions.apply(verifiedAppId(app.id), { messageId: sent.boInSide.id, userId: ann.id, type: ':late:', present: true, version: Date.now() * 1000 }, LOGGED);
       expect(late).toEqual({ changed: false, present: false });
       const exported = await server(app, 'GET', `/api/users/${ann.id}/export`);
       expect(exported.body).toMatchObject({ reactions: [], memberships: [] });
@@ -262,7 +265,7 @@ describe('user lifecycle (server API)', () => {
       const channel = await ctx.newChannel(bo, { members: [ann.id] });
       const message = await ctx.send(bo, channel.id);
       // Applied as the worker does, its recount not run yet: the count does not show it, the page does.
-      await repos().reactions.apply(verifiedAppId(app.id), { messageId: message.id, userId: ann.id, type: ':eyes:', present: true, version: Date.now() * 1000 });
+      await repos().reactions.apply(verifiedAppId(app.id), { messageId: message.id, userId: ann.id, type: ':eyes:', present: true, version: Date.now() * 1000 }, LOGGED);
       expect((await history(bo, channel.id)).body[0]).toMatchObject({ reactions: [{ type: ':eyes:', user_id: ann.id }], reaction_counts: {} });
 
       // The reactions step alone (later steps move the app's profile version, which hides this).

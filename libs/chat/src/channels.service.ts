@@ -1,5 +1,5 @@
 import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState, ServerEventPayload } from '@heyyo/contracts';
-import type { ChannelRecord, MemberRole, Page, Repositories, Restrictions } from '@heyyo/database';
+import type { AppId, ChannelRecord, MemberRole, Page, Repositories, Restrictions } from '@heyyo/database';
 import type { EventPublisher, Invalidation, InvalidationBus, PresenceReader, SlowMode } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from './actor.ts';
@@ -90,10 +90,17 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     for (const key of [...knownMembers.keys()]) if (stale(key)) knownMembers.delete(key);
   });
 
-  /** Live connections of the new member enter the room, and the room hears of it. */
-  function announceMember(channelId: string, userId: string, externalId: string) {
-    publisher.joinChannel(userId, channelId);
-    publisher.toChannel(channelId, 'member.joined', { channelId, userId, externalId });
+  /**
+   * Adds the user to the channel; their live connections enter the room, and the room hears of it.
+   * @returns false when they were a member already.
+   */
+  async function addAndAnnounce(appId: AppId, channelId: string, user: { userId: string; externalId: string }): Promise<boolean> {
+    const payload = { channelId, userId: user.userId, externalId: user.externalId };
+    const version = await repos.channels.addMember(appId, channelId, user.userId, 'member', { event: 'member.joined', payload });
+    if (version === undefined) return false;
+    publisher.joinChannel(user.userId, channelId);
+    publisher.toChannel(channelId, 'member.joined', { ...payload, version });
+    return true;
   }
 
   /**
@@ -235,17 +242,22 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       const name = changes.name?.trim();
       if (name === '') throw Errors.validation('name must not be empty');
       if (changes.metadata) assertMetadataSize(changes.metadata, limits);
-      const updated = await repos.channels.update(actor.appId, channelId, {
-        ...(name === undefined ? {} : { name }),
-        ...(changes.description === undefined ? {} : { description: changes.description }),
-        ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
-        ...(changes.slowModeSeconds === undefined ? {} : { slowModeSeconds: changes.slowModeSeconds }),
-      });
+      const updated = await repos.channels.update(
+        actor.appId,
+        channelId,
+        {
+          ...(name === undefined ? {} : { name }),
+          ...(changes.description === undefined ? {} : { description: changes.description }),
+          ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
+          ...(changes.slowModeSeconds === undefined ? {} : { slowModeSeconds: changes.slowModeSeconds }),
+        },
+        (record) => ({ event: 'channel.updated', payload: presentChannel(record) }),
+      );
       if (!updated) throw Errors.channelNotFound();
       // Every node remembers the interval with each membership.
       if (changes.slowModeSeconds !== undefined) await invalidations.publish({ kind: 'channel', appId: actor.appId, channelId });
-      const channel = presentChannel(updated);
-      publisher.toChannel(channelId, 'channel.updated', channel);
+      const channel = presentChannel(updated.channel);
+      publisher.toChannel(channelId, 'channel.updated', { ...channel, version: updated.version });
       return channel;
     },
 
@@ -307,9 +319,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (access.role) return { joined: false };
       if (inForce(access.restrictions.bannedUntilMs)) throw Errors.bannedFromChannel();
       if (inForce(access.restrictions.appBannedUntilMs)) throw Errors.bannedInApp();
-      const joined = await repos.channels.addMember(actor.appId, channelId, actor.userId, 'member');
-      if (joined) announceMember(channelId, actor.userId, actor.externalId);
-      return { joined };
+      return { joined: await addAndAnnounce(actor.appId, channelId, actor) };
     },
 
     /**
@@ -320,15 +330,13 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
      * channel with other members.
      */
     async leave(actor: Actor, channelId: string): Promise<{ left: boolean }> {
-      const outcome = await repos.channels.removeMember(actor.appId, channelId, actor.userId);
-      if (outcome === 'no-channel') throw Errors.channelNotFound();
-      if (outcome === 'last-owner') throw Errors.lastOwner();
-      if (outcome === 'not-member') return { left: false };
-      await membershipEnded(actor.appId, channelId, actor.userId, 'member.left', {
-        channelId,
-        userId: actor.userId,
-        externalId: actor.externalId,
-      });
+      const payload = { channelId, userId: actor.userId, externalId: actor.externalId };
+      const removed = await repos.channels.removeMember(actor.appId, channelId, actor.userId, { event: 'member.left', payload });
+      if (removed.outcome !== 'left') {
+        if (removed.outcome === 'not-member') return { left: false };
+        throw removed.outcome === 'no-channel' ? Errors.channelNotFound() : Errors.lastOwner();
+      }
+      await membershipEnded(actor.appId, channelId, actor.userId, 'member.left', { ...payload, version: removed.version });
       return { left: true };
     },
 
@@ -342,15 +350,11 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       requirePermission(actor, actorRole, 'moderate');
       const target = await requireMember(actor, channelId, userId);
       if (target.role === 'owner' && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
-      const outcome = await repos.channels.removeMember(actor.appId, channelId, target.user.id);
-      if (outcome === 'last-owner') throw Errors.lastOwnerRole();
-      if (outcome !== 'left') throw Errors.memberNotFound();
-      await membershipEnded(actor.appId, channelId, target.user.id, 'member.removed', {
-        channelId,
-        userId: target.user.id,
-        externalId: target.user.externalId,
-        removedBy: actor.userId,
-      });
+      const payload = { channelId, userId: target.user.id, externalId: target.user.externalId, removedBy: actor.userId };
+      const removed = await repos.channels.removeMember(actor.appId, channelId, target.user.id, { event: 'member.removed', payload });
+      if (removed.outcome === 'last-owner') throw Errors.lastOwnerRole();
+      if (removed.outcome !== 'left') throw Errors.memberNotFound();
+      await membershipEnded(actor.appId, channelId, target.user.id, 'member.removed', { ...payload, version: removed.version });
     },
 
     /**
@@ -361,12 +365,11 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     async setMemberRole(actor: Actor, channelId: string, userId: string, role: MemberRole): Promise<void> {
       requirePermission(actor, await roleIn(actor, channelId), 'assign-roles');
       const target = await requireMember(actor, channelId, userId);
-      const outcome = await repos.channels.setRole(actor.appId, channelId, target.user.id, role);
-      if (outcome === 'not-member') throw Errors.memberNotFound();
-      if (outcome === 'last-owner') throw Errors.lastOwnerRole();
-      if (outcome === 'updated') {
-        publisher.toChannel(channelId, 'member.updated', { channelId, userId: target.user.id, externalId: target.user.externalId, role });
-      }
+      const payload = { channelId, userId: target.user.id, externalId: target.user.externalId, role };
+      const changed = await repos.channels.setRole(actor.appId, channelId, target.user.id, role, { event: 'member.updated', payload });
+      if (changed.outcome === 'not-member') throw Errors.memberNotFound();
+      if (changed.outcome === 'last-owner') throw Errors.lastOwnerRole();
+      if (changed.outcome === 'updated') publisher.toChannel(channelId, 'member.updated', { ...payload, version: changed.version });
     },
 
     /** Whether the actor may moderate the channel (delete anyone's message); false for a channel not in their app. */
@@ -382,9 +385,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (!user) throw Errors.userNotFound();
       const target = await repos.channels.findAccess(actor.appId, channelId, user.id);
       if (target && !target.role && inForce(target.restrictions.bannedUntilMs)) throw Errors.userBannedFromChannel();
-      const added = await repos.channels.addMember(actor.appId, channelId, user.id, 'member');
-      if (added) announceMember(channelId, user.id, user.externalId);
-      return { added };
+      return { added: await addAndAnnounce(actor.appId, channelId, { userId: user.id, externalId: user.externalId }) };
     },
 
     /** The channels whose rooms a new connection of the actor joins. */

@@ -9,7 +9,7 @@ import { requirePermission } from './permissions.ts';
 import type { HistoryCache } from './history-cache.ts';
 import { nextVersion } from './jobs.ts';
 import { validateMessageInput, type ContentLimits, type MessageInput } from './message-content.ts';
-import { presentMessage } from './presenters.ts';
+import { presentChange, presentChangedMessage, presentMessage } from './presenters.ts';
 
 /** A page of history: newest first (optionally before a time), or a catch-up after a seq. */
 export type { HistoryPage };
@@ -159,19 +159,25 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       const result = await repos.messages.setPinned(actor.appId, channelId, messageId, pinned ? actor.userId : null);
       if (!result) throw Errors.messageNotFound();
       const message = presentMessage(result.message);
-      if (result.changed) publisher.toChannel(channelId, pinned ? 'message.pinned' : 'message.unpinned', message);
+      if (result.changed) publisher.toChannel(channelId, pinned ? 'message.pinned' : 'message.unpinned', presentChangedMessage(result.message));
       return message;
     },
 
-    /** What a reconnecting client missed: messages after `afterSeq`, in seq order, without gaps. */
-    async sync(actor: Actor, channelId: string, afterSeq: number, limit: number): Promise<SyncResult> {
-      const channel = await requireSyncable(actor, channelId, afterSeq);
-      const pageSize = Math.min(limit, MAX_SYNC_PAGE);
-      const page = await repos.messages.listPage(actor.appId, channelId, { afterSeq, limit: pageSize + 1 });
+    /**
+     * What a reconnecting client missed: with `afterVersion`, the changes after it (see
+     * CatchUpPage), then the messages after `afterSeq` in seq order, without gaps.
+     */
+    async sync(actor: Actor, channelId: string, page: { afterSeq: number; afterVersion?: number; limit: number }): Promise<SyncResult> {
+      await requireSyncable(actor, channelId, page.afterSeq);
+      const limit = Math.min(page.limit, MAX_SYNC_PAGE);
+      const caughtUp = await repos.messages.catchUp(actor.appId, channelId, { afterSeq: page.afterSeq, afterVersion: page.afterVersion, limit });
+      if (!caughtUp) throw Errors.channelNotFound();
       return {
-        messages: page.slice(0, pageSize).map(presentMessage),
-        hasMore: page.length > pageSize,
-        lastSeq: Math.max(channel.lastSeq, page.at(-1)?.seq ?? 0),
+        changes: caughtUp.changes.map(presentChange),
+        messages: caughtUp.messages.map(presentMessage),
+        hasMore: caughtUp.hasMore,
+        lastSeq: Math.max(caughtUp.lastSeq, caughtUp.messages.at(-1)?.seq ?? 0),
+        version: caughtUp.version,
       };
     },
 
@@ -188,9 +194,8 @@ export function createMessagesService(deps: MessagesServiceDeps) {
         ...(input.metadata === undefined ? {} : { metadata: valid.metadata }),
       });
       if (!edited) throw Errors.messageNotFoundOrUnauthorized();
-      const message = presentMessage(edited);
-      publisher.toChannel(channelId, 'message.updated', message);
-      return message;
+      publisher.toChannel(channelId, 'message.updated', presentChangedMessage(edited));
+      return presentMessage(edited);
     },
 
     /** Soft-deletes the actor's own message, or anyone's for a moderator; to others it looks like a missing one. */
@@ -205,10 +210,11 @@ export function createMessagesService(deps: MessagesServiceDeps) {
         channelId,
         seq: deleted.seq,
         deletedAt: deleted.deletedAt.toISOString(),
+        version: deleted.version,
       });
       // A new reply needs no event for its parent (clients count message.new with a parent_id);
       // a deleted one does: only the server knows the thread's newest live reply now.
-      if (deleted.parent) publisher.toChannel(channelId, 'message.updated', presentMessage(deleted.parent));
+      if (deleted.parent) publisher.toChannel(channelId, 'message.updated', presentChangedMessage(deleted.parent));
     },
 
     /**

@@ -54,14 +54,12 @@ export function createModerationService(deps: ModerationServiceDeps) {
     requirePermission(actor, await channels.roleIn(actor, channelId), 'moderate');
     const user = await repos.users.findById(actor.appId, userId);
     if (!user) throw Errors.userNotFound();
-    if (!(await repos.moderation.lift(actor.appId, channelId, user.id, kind))) return;
+    const event = kind === 'ban' ? 'member.unbanned' : 'member.unmuted';
+    const payload = { channelId, userId: user.id, externalId: user.externalId, liftedBy: actor.userId };
+    const version = await repos.moderation.lift(actor.appId, channelId, user.id, kind, { event, payload });
+    if (version === undefined) return;
     await invalidations.publish({ kind: 'membership', appId: actor.appId, channelId, userId: user.id });
-    publisher.toChannel(channelId, kind === 'ban' ? 'member.unbanned' : 'member.unmuted', {
-      channelId,
-      userId: user.id,
-      externalId: user.externalId,
-      liftedBy: actor.userId,
-    });
+    publisher.toChannel(channelId, event, { ...payload, version });
   }
 
   async function list(actor: Actor, channelId: string, kind: RestrictionKind, limit: number): Promise<Restriction[]> {
@@ -82,17 +80,11 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const { user } = await requireTarget(actor, channelId, input.userId);
       const now = new Date();
       const restriction = { reason: input.reason ?? null, createdBy: actor.userId, createdAt: now, expiresAt: expiryOf(now, input.expiresInSeconds) };
-      const banned = await repos.channels.ban(actor.appId, channelId, user.id, restriction);
-      if (banned.outcome === 'no-channel') throw Errors.channelNotFound();
-      if (banned.outcome === 'last-owner') throw Errors.lastOwner();
       const expiresAt = restriction.expiresAt?.toISOString() ?? null;
-      await channels.membershipEnded(actor.appId, channelId, user.id, 'member.banned', {
-        channelId,
-        userId: user.id,
-        externalId: user.externalId,
-        bannedBy: actor.userId,
-        expiresAt,
-      });
+      const payload = { channelId, userId: user.id, externalId: user.externalId, bannedBy: actor.userId, expiresAt };
+      const banned = await repos.channels.ban(actor.appId, channelId, user.id, restriction, { event: 'member.banned', payload });
+      if (banned.outcome !== 'banned') throw banned.outcome === 'no-channel' ? Errors.channelNotFound() : Errors.lastOwner();
+      await channels.membershipEnded(actor.appId, channelId, user.id, 'member.banned', { ...payload, version: banned.version });
       return presentRestriction({ ...restriction, userId: user.id, externalId: user.externalId });
     },
 
@@ -112,10 +104,11 @@ export function createModerationService(deps: ModerationServiceDeps) {
       if (!role) throw Errors.memberNotFound();
       const now = new Date();
       const restriction = { reason: null, createdBy: actor.userId, createdAt: now, expiresAt: expiryOf(now, input.expiresInSeconds) };
-      await repos.moderation.mute(actor.appId, channelId, user.id, restriction);
-      await invalidations.publish({ kind: 'membership', appId: actor.appId, channelId, userId: user.id });
       const expiresAt = restriction.expiresAt?.toISOString() ?? null;
-      publisher.toChannel(channelId, 'member.muted', { channelId, userId: user.id, externalId: user.externalId, mutedBy: actor.userId, expiresAt });
+      const payload = { channelId, userId: user.id, externalId: user.externalId, mutedBy: actor.userId, expiresAt };
+      const version = await repos.moderation.mute(actor.appId, channelId, user.id, restriction, { event: 'member.muted', payload });
+      await invalidations.publish({ kind: 'membership', appId: actor.appId, channelId, userId: user.id });
+      publisher.toChannel(channelId, 'member.muted', { ...payload, version });
       return presentRestriction({ ...restriction, userId: user.id, externalId: user.externalId });
     },
 

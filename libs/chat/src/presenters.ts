@@ -2,7 +2,9 @@
 import type {
   AppSummary,
   Attachment,
+  ChangedMessage,
   Channel,
+  ChannelChange,
   ChannelDetails,
   ChannelListItem,
   ChannelMember,
@@ -18,6 +20,7 @@ import type {
 } from '@heyyo/contracts';
 import type {
   AppRecord,
+  ChangeRecord,
   ChannelRecord,
   ExportedMembershipRecord,
   ExportedMessageRecord,
@@ -198,6 +201,20 @@ export function presentMessage(message: MessageRecord): Message {
       avatar_url: message.author.avatarUrl,
     },
   };
+}
+
+/** A message after a change, with the change's version: the payload of message.updated, .pinned and .unpinned. */
+export function presentChangedMessage(message: MessageRecord): ChangedMessage {
+  return { ...presentMessage(message), version: message.changeVersion! };
+}
+
+/** A change a catch-up returns, as the event it would have been live (a message: deleted or updated, as it is now). */
+export function presentChange(change: ChangeRecord): ChannelChange {
+  if (!('message' in change)) return { event: change.event, payload: { ...change.payload, version: change.version } } as ChannelChange;
+  const { message } = change;
+  if (message.deletedAt === null) return { event: 'message.updated', payload: presentChangedMessage(message) };
+  const deletion = { messageId: message.id, channelId: message.channelId, seq: message.seq, deletedAt: iso(message.deletedAt) };
+  return { event: 'message.deleted', payload: { ...deletion, version: change.version } };
 }
 
 export function presentRestriction(restriction: RestrictionRecord): Restriction {

@@ -22,19 +22,17 @@ export function createReactionsService(deps: ReactionsServiceDeps) {
     async applyReaction(job: JobRun<ReactionJob>): Promise<{ changed: boolean }> {
       const { op, appId, channelId, messageId, userId, externalId, type, version } = job.data;
       const wanted = op === 'add';
+      const name = wanted ? 'reaction.new' : 'reaction.deleted';
+      const payload = { messageId, channelId, userId, externalId, type };
+      const logged = { event: name, payload, messageId };
       // The app id was verified by the node that enqueued the job.
-      const result = await repos.reactions.apply(verifiedAppId(appId), {
-        messageId,
-        userId,
-        type,
-        present: wanted,
-        version,
-      });
+      const result = await repos.reactions.apply(verifiedAppId(appId), { messageId, userId, type, present: wanted, version }, logged);
       const retriedAndApplied = job.attemptsMade > 0 && result.present === wanted;
       if (result.changed || retriedAndApplied) {
         await jobs.messageReactionsChanged(messageId);
-        const event = { messageId, channelId, userId, externalId, type };
-        publisher.toChannel(channelId, wanted ? 'reaction.new' : 'reaction.deleted', event);
+        const changeVersion = result.version ?? (await repos.reactions.loggedVersion(channelId, logged));
+        // Not logged: the message (and with it the channel) is gone; nobody will catch it up.
+        if (changeVersion !== undefined) publisher.toChannel(channelId, name, { ...payload, version: changeVersion });
       }
       return { changed: result.changed };
     },

@@ -55,9 +55,9 @@ export function createUsersService(deps: UsersServiceDeps) {
   async function erase(appId: AppId, user: UserRecord): Promise<UserRecord> {
     const { id: userId, externalId } = user;
     for (let ended = ERASURE_BATCH; ended === ERASURE_BATCH; ) {
-      const left = await repos.userData.removeMemberships(appId, userId, ERASURE_BATCH);
-      for (const channelId of left) {
-        await channels.membershipEnded(appId, channelId, userId, 'member.left', { channelId, userId, externalId });
+      const left = await repos.userData.removeMemberships(appId, userId, ERASURE_BATCH, { event: 'member.left', payload: { userId, externalId } });
+      for (const { channelId, version } of left) {
+        await channels.membershipEnded(appId, channelId, userId, 'member.left', { channelId, userId, externalId, version });
       }
       ended = left.length;
     }

@@ -42,10 +42,28 @@ export type ChannelPayload = Static<typeof ChannelPayload>;
 export const ReactionPayload = Strict({ messageId: Id, type: ReactionType }, { title: 'ReactionPayload' });
 export type ReactionPayload = Static<typeof ReactionPayload>;
 
+/** Largest channel version a client may name (Postgres bigint). */
+const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+
+/** The channel version a change was made at (see messages.sync). */
+const ChangeVersion = Type.Integer({
+  minimum: 1,
+  description: "The channel version of this change: messages.sync with afterVersion returns the changes after it.",
+});
+
 export const SyncPayload = Strict(
   {
     channelId: Id,
     afterSeq: SeqInput('The last seq the client holds; 0 for "from the start".'),
+    afterVersion: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_VERSION,
+        description:
+          'The channel version the client is up to date with (the `version` of its last sync). Given: the changes ' +
+          'after it to the messages it holds (seq ≤ afterSeq) and to the channel come first. Omitted: no changes, only the version.',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SYNC_PAGE, default: MAX_SYNC_PAGE })),
   },
   { title: 'SyncPayload' },
@@ -57,16 +75,6 @@ export const ReadPayload = Strict(
   { title: 'ReadPayload' },
 );
 export type ReadPayload = Static<typeof ReadPayload>;
-
-export const SyncResult = Strict(
-  {
-    messages: Type.Array(Message, { description: 'seq > afterSeq in seq order; deleted ones as tombstones.' }),
-    hasMore: Type.Boolean({ description: 'More follow: ask again with the last seq received.' }),
-    lastSeq: Type.Integer({ description: "The channel's newest seq when the page was read." }),
-  },
-  { title: 'SyncResult' },
-);
-export type SyncResult = Static<typeof SyncResult>;
 
 export const ReadState = Strict(
   { channelId: Uuid, lastReadSeq: Type.Integer(), unreadCount: Type.Integer() },
@@ -96,13 +104,14 @@ export const ReactionEvent = Strict(
     userId: Uuid,
     externalId: Type.String(),
     type: Type.String(),
+    version: ChangeVersion,
   },
   { title: 'ReactionEvent' },
 );
 export type ReactionEvent = Static<typeof ReactionEvent>;
 
 /** Which member of which channel a member.* event is about. */
-const memberEventFields = { channelId: Uuid, userId: Uuid, externalId: Type.String() };
+const memberEventFields = { channelId: Uuid, userId: Uuid, externalId: Type.String(), version: ChangeVersion };
 
 export const MemberJoinedEvent = Strict(memberEventFields, { title: 'MemberJoinedEvent' });
 export type MemberJoinedEvent = Static<typeof MemberJoinedEvent>;
@@ -141,10 +150,18 @@ export const ChannelDeletedEvent = Strict({ channelId: Uuid, deletedBy: Uuid }, 
 export type ChannelDeletedEvent = Static<typeof ChannelDeletedEvent>;
 
 export const MessageDeletedEvent = Strict(
-  { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp },
+  { messageId: Uuid, channelId: Uuid, seq: Type.Integer(), deletedAt: Timestamp, version: ChangeVersion },
   { title: 'MessageDeletedEvent' },
 );
 export type MessageDeletedEvent = Static<typeof MessageDeletedEvent>;
+
+/** A message as it is after a change (message.updated, .pinned, .unpinned), with the change's version. */
+export const ChangedMessage = Strict({ ...Message.properties, version: ChangeVersion }, { title: 'ChangedMessage' });
+export type ChangedMessage = Static<typeof ChangedMessage>;
+
+/** A channel as it is after a change (channel.updated), with the change's version. */
+export const ChangedChannel = Strict({ ...Channel.properties, version: ChangeVersion }, { title: 'ChangedChannel' });
+export type ChangedChannel = Static<typeof ChangedChannel>;
 
 export const ChannelReadEvent = Strict(
   { channelId: Uuid, lastReadSeq: Type.Integer(), unreadCount: Type.Integer(), userId: Uuid },
@@ -182,6 +199,56 @@ export const AuthRevokedEvent = Strict(
   { title: 'AuthRevokedEvent' },
 );
 export type AuthRevokedEvent = Static<typeof AuthRevokedEvent>;
+
+/**
+ * What catch-up replays, with the payload each has live: a message changed after the client's
+ * version comes once, as it is now (`message.deleted` when deleted, otherwise `message.updated`,
+ * pins included); every other change comes as it happened.
+ */
+const CATCH_UP_EVENTS = {
+  'message.updated': ChangedMessage,
+  'message.deleted': MessageDeletedEvent,
+  'reaction.new': ReactionEvent,
+  'reaction.deleted': ReactionEvent,
+  'member.joined': MemberJoinedEvent,
+  'member.left': MemberLeftEvent,
+  'member.removed': MemberRemovedEvent,
+  'member.updated': MemberUpdatedEvent,
+  'member.banned': MemberBannedEvent,
+  'member.unbanned': MemberRestrictionLiftedEvent,
+  'member.muted': MemberMutedEvent,
+  'member.unmuted': MemberRestrictionLiftedEvent,
+  'channel.updated': ChangedChannel,
+} as const;
+
+export type CatchUpEventName = keyof typeof CATCH_UP_EVENTS;
+export const CATCH_UP_EVENT_NAMES = Object.keys(CATCH_UP_EVENTS) as CatchUpEventName[];
+
+/** One change a client missed: the event it would have received live, and its payload (with `version`). */
+export const ChannelChange = Type.Union(
+  Object.entries(CATCH_UP_EVENTS).map(([event, payload]) => Strict({ event: Type.Literal(event), payload })),
+  { title: 'ChannelChange' },
+) as TSchema;
+export type ChannelChange = { [E in CatchUpEventName]: { event: E; payload: Static<(typeof CATCH_UP_EVENTS)[E]> } }[CatchUpEventName];
+
+export const SyncResult = Strict(
+  {
+    changes: Type.Array(ChannelChange, {
+      description:
+        'With afterVersion: the changes after it, in version order, each once (empty without afterVersion). ' +
+        'When they fill the page, messages is empty and hasMore true.',
+    }),
+    messages: Type.Array(Message, { description: 'seq > afterSeq in seq order, as they are now; deleted ones as tombstones.' }),
+    hasMore: Type.Boolean({ description: 'More follow: ask again with the last seq received and this version.' }),
+    lastSeq: Type.Integer({ description: "The channel's newest seq when the page was read." }),
+    version: Type.Integer({
+      minimum: 0,
+      description: 'The channel version this page brings the client up to: the afterVersion of its next sync.',
+    }),
+  },
+  { title: 'SyncResult' },
+);
+export type SyncResult = Static<typeof SyncResult>;
 
 interface ClientEventSpec {
   summary: string;
@@ -258,10 +325,10 @@ export const ServerEvents = {
     summary:
       'A message changed: edited by its author (edited_at set), or one of its replies was deleted (reply_count and ' +
       'last_reply_at as they are now). The message as it is now.',
-    payload: Message,
+    payload: ChangedMessage,
   },
-  'message.pinned': { summary: 'A message was pinned: the message as it is now (pinned_at, pinned_by set).', payload: Message },
-  'message.unpinned': { summary: 'A message was unpinned: the message as it is now (pinned_at null).', payload: Message },
+  'message.pinned': { summary: 'A message was pinned: the message as it is now (pinned_at, pinned_by set).', payload: ChangedMessage },
+  'message.unpinned': { summary: 'A message was unpinned: the message as it is now (pinned_at null).', payload: ChangedMessage },
   'typing.start': { summary: 'Another member started typing.', payload: TypingEvent },
   'typing.stop': { summary: 'Another member stopped typing.', payload: TypingEvent },
   'presence.changed': {
@@ -278,7 +345,7 @@ export const ServerEvents = {
   },
   'channel.updated': {
     summary: "A channel's name, description, metadata or slow mode changed: the channel as it is now.",
-    payload: Channel,
+    payload: ChangedChannel,
   },
   'channel.deleted': {
     summary: "A channel you were in was deleted; your connections leave its room right after, and its reads answer 404.",

@@ -33,7 +33,10 @@ export {
   type HistoryPage,
   type RenderedPage,
   type RepliesPage,
+  type CatchUpPage,
+  type ChangeRecord,
 } from './repositories/messages.repository.ts';
+export type { ChannelEventEntry } from './repositories/channel-changes.ts';
 export {
   createReactionsRepository,
   type ReactionsRepository,

@@ -93,6 +93,8 @@ export interface MessageRecord {
   /** When it was pinned and by whom (internal user id); null while not pinned. */
   pinnedAt: Date | null;
   pinnedBy: string | null;
+  /** The channel version of its last change after it was stored (null: never changed). */
+  changeVersion: number | null;
   author: MessageAuthor;
 }
 

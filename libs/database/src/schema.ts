@@ -184,6 +184,14 @@ export const messages = pgTable(
      * send, the hot path, for a column a send never sets.
      */
     pinnedBy: uuid('pinned_by'),
+    /**
+     * The channel version (channels.history_version) of the message's last change after it was
+     * stored: an edit, a delete, a pin, a recount of its reactions or replies, an erasure. Set by the
+     * statement that changes it, which moves the channel's version to this value (every change its
+     * own version). Catch-up returns the messages changed after the version a client holds.
+     * Null: never changed (sends leave it null, so the hot path pays nothing).
+     */
+    changeVersion: bigint('change_version', { mode: 'number' }),
   },
   (table) => [
     uniqueIndex('messages_channel_seq_key').on(table.channelId, table.seq),
@@ -200,7 +208,35 @@ export const messages = pgTable(
     index('messages_channel_pinned_idx').on(table.channelId, table.pinnedAt).where(sql`${table.pinnedAt} IS NOT NULL`),
     // Unread counts leave out a member's own messages after their read position.
     index('messages_channel_user_seq_idx').on(table.channelId, table.userId, table.seq),
+    // Catch-up: a channel's messages changed after a version.
+    index('messages_channel_change_idx').on(table.channelId, table.changeVersion).where(sql`${table.changeVersion} IS NOT NULL`),
   ],
+);
+
+/**
+ * A channel's change log beside its messages: reactions applied or removed, members joining,
+ * leaving, removed, given a role, banned, muted or lifted, and channel updates — each at the
+ * channel version its transaction moved the channel to, with the payload its live event had
+ * (without `version`, which is the column). Catch-up replays what follows a client's version.
+ */
+export const channelEvents = pgTable(
+  'channel_events',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    /** The live event's name, e.g. `member.left`. */
+    event: text('event').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** The message a reaction event is about: catch-up leaves out messages the client does not hold yet. */
+    messageId: uuid('message_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.channelId, table.version] })],
 );
 
 export const reactions = pgTable(

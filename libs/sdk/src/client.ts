@@ -1,6 +1,7 @@
 import type {
   Attachment,
   Channel,
+  ChannelChange,
   ChannelDetails,
   ChannelListItem,
   DiscoverChannel,
@@ -16,6 +17,7 @@ import type {
   VerifyResponse,
 } from '@heyyo/contracts';
 import { ErrorCodes } from '@heyyo/contracts';
+import { ChangeTracker, VERSIONED_EVENTS, type VersionedChange } from './change-tracker.ts';
 import { ChannelSequencer } from './channel-sequencer.ts';
 import { Connection, type ConnectionState } from './connection.ts';
 import { Emitter } from './emitter.ts';
@@ -86,27 +88,13 @@ const restrictionBody = (userId: string, options: RestrictionOptions) => ({
 const newClientId = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
+/** Events relayed as they come; the versioned ones (VERSIONED_EVENTS) go through the ChangeTracker. */
 const RELAYED_EVENTS = [
-  'message.deleted',
-  'message.updated',
-  'message.pinned',
-  'message.unpinned',
   'typing.start',
   'typing.stop',
   'presence.changed',
-  'reaction.new',
-  'reaction.deleted',
-  'member.joined',
-  'member.left',
-  'member.removed',
-  'member.updated',
-  'channel.updated',
   'channel.deleted',
   'channel.read',
-  'member.banned',
-  'member.unbanned',
-  'member.muted',
-  'member.unmuted',
   'user.banned',
   'user.unbanned',
   'auth.revoked',
@@ -128,6 +116,7 @@ export class HeyyoClient {
   private readonly tokens: TokenManager;
   private readonly connection: Connection;
   private readonly sequencer: ChannelSequencer;
+  private readonly changes: ChangeTracker;
   private readonly syncing = new Map<string, Promise<void>>();
   private readonly connectOnSubscribe: boolean;
   private readonly sendRetries: number;
@@ -146,20 +135,30 @@ export class HeyyoClient {
       (message) => this.events.emit('message.new', message),
       (channelId) => void this.catchUp(channelId),
     );
+    this.changes = new ChangeTracker(
+      ({ event, payload }) => this.events.emit(event, payload as never),
+      (channelId) => void this.catchUp(channelId),
+    );
     this.connection = new Connection({
       urls: options.socketUrls?.length ? options.socketUrls : [apiUrl],
       tokens: this.tokens,
       ...(options.transports ? { transports: options.transports } : {}),
       onSocket: (socket) => {
-        socket.on('message.new', (message) => this.sequencer.receive(message));
+        socket.on('message.new', (message) => {
+          this.sequencer.receive(message);
+          this.learnVersion(message.channel_id);
+        });
+        for (const event of VERSIONED_EVENTS) {
+          socket.on(event, ((payload: VersionedChange['payload']) => this.changes.live({ event, payload } as VersionedChange)) as never);
+        }
         // This user's membership ended (here or on another device): stop catching the channel up.
         const forgetIfMine = ({ channelId, userId }: { channelId: string; userId: string }) => {
-          if (userId === this.tokens.userId) this.sequencer.forget(channelId);
+          if (userId === this.tokens.userId) this.forget(channelId);
         };
         socket.on('member.left', forgetIfMine);
         socket.on('member.removed', forgetIfMine);
         socket.on('member.banned', forgetIfMine);
-        socket.on('channel.deleted', ({ channelId }) => this.sequencer.forget(channelId));
+        socket.on('channel.deleted', ({ channelId }) => this.forget(channelId));
         for (const event of RELAYED_EVENTS) {
           socket.on(event, ((payload: never) => this.events.emit(event, payload)) as never);
         }
@@ -218,13 +217,13 @@ export class HeyyoClient {
     ) => {
       const channel = await this.http.request<Channel>('POST', '/api/channels', { name, ...options });
       // Tracked from its first message, so one that races the room join is caught up, not lost.
-      this.sequencer.observe(channel.id, 0);
+      this.track(channel.id, 0);
       return channel;
     },
     list: async (page: { limit?: number; offset?: number } = {}) => {
       const channels = await this.http.request<ChannelListItem[]>('GET', `/api/channels${query(page)}`);
       // Positions to catch up from after a reconnect.
-      for (const channel of channels) this.sequencer.observe(channel.id, channel.last_seq);
+      for (const channel of channels) this.track(channel.id, channel.last_seq);
       return channels;
     },
     discover: (page: { limit?: number; offset?: number } = {}) =>
@@ -238,7 +237,7 @@ export class HeyyoClient {
      */
     leave: async (channelId: string) => {
       const result = await this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/leave`);
-      this.sequencer.forget(channelId);
+      this.forget(channelId);
       return result;
     },
     /**
@@ -252,7 +251,7 @@ export class HeyyoClient {
     /** Deletes the channel (owners, app admins): members hear `channel.deleted`; it answers 404 from then on. */
     delete: async (channelId: string) => {
       const result = await this.http.request<{ message: string }>('DELETE', `/api/channels/${encodeURIComponent(channelId)}`);
-      this.sequencer.forget(channelId);
+      this.forget(channelId);
       return result;
     },
     /** Removes a member (moderators, owners, app admins); the channel hears `member.removed`. */
@@ -328,7 +327,7 @@ export class HeyyoClient {
         try {
           const message = await this.sendOnce(channelId, text, withId);
           // Its broadcast (or a catch-up after connecting) delivers it to message.new.
-          this.sequencer.observe(channelId, message.seq - 1);
+          this.track(channelId, message.seq - 1);
           return message;
         } catch (error) {
           if (!(error instanceof UnavailableError) || attempt > this.sendRetries) throw error;
@@ -347,7 +346,7 @@ export class HeyyoClient {
         })}`,
       );
       const newest = messages.at(-1);
-      if (newest && !options.before && options.afterSeq === undefined) this.sequencer.observe(channelId, newest.seq);
+      if (newest && !options.before && options.afterSeq === undefined) this.track(channelId, newest.seq);
       return messages;
     },
     /** Edits your own message (attachments and metadata replaced when given); members hear `message.updated`. */
@@ -433,6 +432,25 @@ export class HeyyoClient {
     else await this.http.request('DELETE', `${path}/${encodeURIComponent(type)}`);
   }
 
+  /** Starts tracking a channel the app holds up to `seq` (if not tracked yet). */
+  private track(channelId: string, seq: number): void {
+    this.sequencer.observe(channelId, seq);
+    this.learnVersion(channelId);
+  }
+
+  /**
+   * A channel tracked while connected learns its version at once (a catch-up that names none), so
+   * the catch-up after a disconnect has one to start from; on connect, every channel catches up.
+   */
+  private learnVersion(channelId: string): void {
+    if (this.connection.connected && this.changes.version(channelId) === undefined) void this.catchUp(channelId);
+  }
+
+  private forget(channelId: string): void {
+    this.sequencer.forget(channelId);
+    this.changes.forget(channelId);
+  }
+
   /** Catches up every channel the client has a position in. */
   private async catchUpAll(): Promise<void> {
     await Promise.all(this.sequencer.channels().map((channelId) => this.catchUp(channelId)));
@@ -447,13 +465,20 @@ export class HeyyoClient {
         for (let hasMore = true; hasMore; ) {
           const afterSeq = this.sequencer.position(channelId);
           if (afterSeq === undefined) return;
-          const page = await this.connection.request<SyncResult>('messages.sync', { channelId, afterSeq });
+          const afterVersion = this.changes.version(channelId);
+          const page = await this.connection.request<SyncResult>('messages.sync', {
+            channelId,
+            afterSeq,
+            ...(afterVersion === undefined ? {} : { afterVersion }),
+          });
+          // The changes to what the app holds first, then what follows it.
+          this.changes.caughtUp(channelId, page.changes as ChannelChange[], page.version);
           page.messages.forEach((message) => this.sequencer.receive(message));
           hasMore = page.hasMore;
         }
       } catch (error) {
         if (error instanceof HeyyoError && error.code === ErrorCodes.RESYNC_REQUIRED) {
-          this.sequencer.forget(channelId);
+          this.forget(channelId);
           this.events.emit('reset', { channelId });
         } else if (!(error instanceof WebSocketError)) {
           // A socket failure is retried by the next connect's catch-up.

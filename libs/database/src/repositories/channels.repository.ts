@@ -3,6 +3,7 @@ import type { Database } from '../client.ts';
 import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord, Restrictions } from '../records.ts';
 import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { logChannelEvent, type ChannelEventEntry } from './channel-changes.ts';
 import { createCoalescer, type Pending } from './coalescer.ts';
 import { fixedStatement } from './fixed-statement.ts';
 import { PAGE_VERSION } from './history-page.ts';
@@ -242,15 +243,27 @@ export function createChannelsRepository(db: Database) {
   const readMarks = createCoalescer(writeMarks, { maxBatch: MAX_MARKS_PER_STATEMENT, maxInFlight: MAX_MARK_STATEMENTS_IN_FLIGHT });
 
   return {
-    /** Sets the given fields of the channel. @returns the channel after, undefined when not a live channel of this app. */
-    async update(appId: AppId, channelId: string, changes: ChannelChanges): Promise<ChannelRecord | undefined> {
+    /**
+     * Sets the given fields of the channel and logs `announce(channel after)` in its changes, in
+     * one transaction. @returns the channel after, with the change's version; undefined when not a
+     * live channel of this app.
+     */
+    async update(
+      appId: AppId,
+      channelId: string,
+      changes: ChannelChanges,
+      announce: (channel: ChannelRecord) => ChannelEventEntry,
+    ): Promise<{ channel: ChannelRecord; version: number } | undefined> {
       if (!isUuid(channelId)) return undefined;
-      const [channel] = await db
-        .update(channels)
-        .set({ ...changes, updatedAt: new Date() })
-        .where(and(eq(channels.appId, appId), eq(channels.id, channelId), isNull(channels.deletedAt)))
-        .returning();
-      return channel;
+      return db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(channels)
+          .set({ ...changes, updatedAt: new Date() })
+          .where(and(eq(channels.appId, appId), eq(channels.id, channelId), isNull(channels.deletedAt)))
+          .returning();
+        if (!updated) return undefined;
+        return { channel: updated, version: (await logChannelEvent(tx, channelId, announce(updated)))! };
+      });
     },
 
     /**
@@ -378,12 +391,13 @@ export function createChannelsRepository(db: Database) {
     /**
      * Adds a member whose history counts as read, and counts them in member_count in the
      * same statement.
-     * @returns false when the user was already a member (nothing changes).
+     * The join is logged as `event` in the channel's changes, in the same statement.
+     * @returns the join's version; undefined when the user was already a member (nothing changes).
      */
-    async addMember(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<boolean> {
+    async addMember(appId: AppId, channelId: string, userId: string, role: MemberRole, event: ChannelEventEntry): Promise<number | undefined> {
       // The channel row is locked before the insert, as removeMember locks it before counting the
       // members: an owner leaving and a member joining at once cannot both see a channel of one.
-      const inserted = await db.execute(sql`
+      const [logged] = (await db.execute(sql`
         with locked as (
           select id, app_id, last_seq from channels
            where id = ${channelId} and app_id = ${appId} and deleted_at is null for no key update
@@ -393,43 +407,55 @@ export function createChannelsRepository(db: Database) {
           on conflict do nothing
           returning channel_id, user_id
         ), counted as (
-          update channels set member_count = member_count + 1 where id in (select channel_id from added)
+          update channels set member_count = member_count + 1, history_version = history_version + 1
+           where id in (select channel_id from added)
+          returning id, app_id, history_version
         )
-        select user_id from added`);
-      return inserted.length > 0;
+        insert into channel_events (channel_id, version, app_id, event, payload)
+        select id, history_version, app_id, ${event.event}, ${JSON.stringify(event.payload)}::jsonb from counted
+        returning version`)) as unknown as { version: string }[];
+      return logged && Number(logged.version);
     },
 
     /**
      * Takes the user out of the channel (and out of its member_count, in the same transaction).
      * The channel row is locked first, as sends and joins lock it, so two owners leaving at once
      * cannot both be "not the last one".
-     * @returns what happened: `left`; `not-member` (nothing changed); `last-owner` (refused: the
-     * only owner of a channel that has other members); `no-channel` (not in this app).
+     * A removal is logged as `event` in the channel's changes.
+     * @returns what happened: `left` (with the removal's version); `not-member` (nothing changed);
+     * `last-owner` (refused: the only owner of a channel that has other members); `no-channel` (not in this app).
      */
-    async removeMember(appId: AppId, channelId: string, userId: string): Promise<'left' | 'not-member' | 'last-owner' | 'no-channel'> {
-      if (!isUuid(channelId)) return 'no-channel';
+    async removeMember(
+      appId: AppId,
+      channelId: string,
+      userId: string,
+      event: ChannelEventEntry,
+    ): Promise<{ outcome: 'left'; version: number } | { outcome: 'not-member' | 'last-owner' | 'no-channel' }> {
+      if (!isUuid(channelId)) return { outcome: 'no-channel' };
       return db.transaction(async (tx) => {
         const locked = await lockMembership(tx, appId, channelId, userId);
-        if (!locked) return 'no-channel';
-        if (!locked.member) return 'not-member';
-        if (isLastOwner(locked.member)) return 'last-owner';
+        if (!locked) return { outcome: 'no-channel' };
+        if (!locked.member) return { outcome: 'not-member' };
+        if (isLastOwner(locked.member)) return { outcome: 'last-owner' };
         await deleteMember(tx, channelId, userId);
-        return 'left';
+        return { outcome: 'left', version: (await logChannelEvent(tx, channelId, event))! };
       });
     },
 
     /**
      * Bans the user from the channel until `restriction.expiresAt` (null: until lifted), replacing
-     * an earlier ban, and ends their membership in the same transaction (as removeMember does).
-     * @returns `banned` (with whether they were a member), `last-owner` (refused, as in
-     * removeMember) or `no-channel`.
+     * an earlier ban, and ends their membership in the same transaction (as removeMember does),
+     * logging `event` in the channel's changes.
+     * @returns `banned` (with whether they were a member and the ban's version), `last-owner`
+     * (refused, as in removeMember) or `no-channel`.
      */
     async ban(
       appId: AppId,
       channelId: string,
       userId: string,
       restriction: NewRestriction,
-    ): Promise<{ outcome: 'banned'; wasMember: boolean } | { outcome: 'last-owner' | 'no-channel' }> {
+      event: ChannelEventEntry,
+    ): Promise<{ outcome: 'banned'; wasMember: boolean; version: number } | { outcome: 'last-owner' | 'no-channel' }> {
       if (!isUuid(channelId)) return { outcome: 'no-channel' };
       return db.transaction(async (tx) => {
         const locked = await lockMembership(tx, appId, channelId, userId);
@@ -437,26 +463,33 @@ export function createChannelsRepository(db: Database) {
         if (locked.member && isLastOwner(locked.member)) return { outcome: 'last-owner' };
         await upsertRestriction(tx, appId, channelId, userId, 'ban', restriction);
         if (locked.member) await deleteMember(tx, channelId, userId);
-        return { outcome: 'banned', wasMember: locked.member !== undefined };
+        return { outcome: 'banned', wasMember: locked.member !== undefined, version: (await logChannelEvent(tx, channelId, event))! };
       });
     },
 
     /**
      * Sets a member's role. The channel row is locked first (as in removeMember), so the owners
      * counted are the owners that will remain.
-     * @returns `updated`, `unchanged`, `not-member`, or `last-owner` (refused: it would leave the
-     * channel without an owner).
+     * A change is logged as `event` in the channel's changes.
+     * @returns `updated` (with the change's version), `unchanged`, `not-member`, or `last-owner`
+     * (refused: it would leave the channel without an owner).
      */
-    async setRole(appId: AppId, channelId: string, userId: string, role: MemberRole): Promise<'updated' | 'unchanged' | 'not-member' | 'last-owner'> {
-      if (!isUuid(channelId)) return 'not-member';
+    async setRole(
+      appId: AppId,
+      channelId: string,
+      userId: string,
+      role: MemberRole,
+      event: ChannelEventEntry,
+    ): Promise<{ outcome: 'updated'; version: number } | { outcome: 'unchanged' | 'not-member' | 'last-owner' }> {
+      if (!isUuid(channelId)) return { outcome: 'not-member' };
       return db.transaction(async (tx) => {
         const member = (await lockMembership(tx, appId, channelId, userId))?.member;
-        if (!member) return 'not-member';
-        if (member.role === role) return 'unchanged';
+        if (!member) return { outcome: 'not-member' };
+        if (member.role === role) return { outcome: 'unchanged' };
         // A role change (unlike a removal) leaves the member in: demoting the only owner always strands the channel.
-        if (member.role === 'owner' && member.owners === 1) return 'last-owner';
+        if (member.role === 'owner' && member.owners === 1) return { outcome: 'last-owner' };
         await tx.execute(sql`update channel_members set role = ${role} where channel_id = ${channelId} and user_id = ${userId}`);
-        return 'updated';
+        return { outcome: 'updated', version: (await logChannelEvent(tx, channelId, event))! };
       });
     },
 

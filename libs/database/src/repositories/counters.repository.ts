@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { nthChangeVersion } from './channel-changes.ts';
 
 /*
  * Channel counters (message_count, member_count, last_message_at) change in the statements
@@ -30,36 +31,43 @@ const EXPECTED_REACTIONS = sql`
     from messages m`;
 
 /**
- * Sets the reaction counts of the messages `messageIds` (a subquery) from their live reactions, and
- * moves the history version of each channel where a count changed. The caller has locked those
- * channels' rows first and runs this as a statement of its own (see above).
+ * Sets the columns (`set`, from the row `d` of `expected`) of the messages that differ from
+ * `expected` (rows `e`: id and the expected columns; `differ` compares them with the message `m`),
+ * each changed message at a change version of its own, and moves each channel's version past
+ * them. The caller has locked those channels' rows first and runs this as a statement of its own
+ * (see above).
  */
-export function recountReactionsStatement(messageIds: SQL) {
+function correctMessages(expected: SQL, differ: SQL, set: SQL) {
   return sql`
-    with recounted as (
-      update messages m set reaction_counts = e.reaction_counts
-        from (${EXPECTED_REACTIONS} where m.id in ${messageIds}) e
-       where m.id = e.id and m.reaction_counts <> e.reaction_counts
+    with differing as (
+      select e.*, m.channel_id, row_number() over (partition by m.channel_id order by m.seq) as n
+        from (${expected}) e join messages m on m.id = e.id
+       where ${differ}
+    ), corrected as (
+      update messages m set ${set}, change_version = ${nthChangeVersion(sql`d.channel_id`, sql`d.n`)}
+        from differing d where m.id = d.id
       returning m.channel_id
     )
-    update channels c set history_version = c.history_version + 1 where c.id in (select channel_id from recounted)`;
+    update channels c set history_version = c.history_version + r.changed
+      from (select channel_id, count(*) as changed from corrected group by channel_id) r
+     where c.id = r.channel_id`;
 }
 
-/**
- * Sets reply_count and last_reply_at of the messages `parentIds` (a subquery) from their live
- * replies, and moves the history version of each channel where one changed. As for reactions, the
- * caller has locked those channels' rows first.
- */
+const REACTIONS_DIFFER = sql`m.reaction_counts <> e.reaction_counts`;
+const SET_REACTIONS = sql`reaction_counts = d.reaction_counts`;
+
+/** Sets the reaction counts of the messages `messageIds` (a subquery) from their live reactions (see correctMessages). */
+export function recountReactionsStatement(messageIds: SQL) {
+  return correctMessages(sql`${EXPECTED_REACTIONS} where m.id in ${messageIds}`, REACTIONS_DIFFER, SET_REACTIONS);
+}
+
+/** Sets reply_count and last_reply_at of the messages `parentIds` (a subquery) from their live replies (see correctMessages). */
 export function recountRepliesStatement(parentIds: SQL) {
   const live = sql`from messages r where r.parent_id = p.id and r.deleted_at is null`;
-  return sql`
-    with recounted as (
-      update messages p
-         set reply_count = (select count(*) ${live}), last_reply_at = (select max(r.created_at) ${live})
-       where p.id in ${parentIds}
-      returning p.channel_id
-    )
-    update channels c set history_version = c.history_version + 1 where c.id in (select channel_id from recounted)`;
+  const expected = sql`
+    select p.id, (select count(*)::int ${live}) as reply_count, (select max(r.created_at) ${live}) as last_reply_at
+      from messages p where p.id in ${parentIds}`;
+  return correctMessages(expected, REPLIES_DIFFER, SET_REPLIES);
 }
 
 /** Each message's live replies and the newest one's created_at (reply_count, last_reply_at). */
@@ -69,7 +77,14 @@ const EXPECTED_REPLIES = sql`
     left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
                 where parent_id is not null and deleted_at is null group by parent_id) r on r.parent_id = m.id`;
 
-const REPLIES_DIFFER = sql`m.reply_count <> e.reply_count or m.last_reply_at is distinct from e.last_reply_at`;
+const REPLIES_DIFFER = sql`(m.reply_count <> e.reply_count or m.last_reply_at is distinct from e.last_reply_at)`;
+const SET_REPLIES = sql`reply_count = d.reply_count, last_reply_at = d.last_reply_at`;
+
+/** Messages whose reaction_counts, reply_count or last_reply_at differ from their rows. */
+const DRIFTED_MESSAGES = sql`
+  select e.id from (${EXPECTED_REACTIONS}) e join messages m on m.id = e.id where ${REACTIONS_DIFFER}
+  union
+  select e.id from (${EXPECTED_REPLIES}) e join messages m on m.id = e.id where ${REPLIES_DIFFER}`;
 
 export interface Drift {
   /** Channels whose message_count, member_count or last_message_at differ from the rows. */
@@ -96,32 +111,18 @@ export function createCountersRepository(db: Database) {
           select e.* from (${EXPECTED_CHANNEL}) e join channels c on c.id = e.id
            where c.message_count <> e.message_count or c.member_count <> e.member_count
               or c.last_message_at is distinct from e.last_message_at`)) as unknown as unknown[];
-        const messageDrift = (await tx.execute(sql`
-          select e.id from (${EXPECTED_REACTIONS}) e join messages m on m.id = e.id
-           where m.reaction_counts <> e.reaction_counts
-          union
-          select e.id from (${EXPECTED_REPLIES}) e join messages m on m.id = e.id where ${REPLIES_DIFFER}`)) as unknown as unknown[];
+        const messageDrift = (await tx.execute(DRIFTED_MESSAGES)) as unknown as unknown[];
         if (fix) {
           await tx.execute(sql`
             update channels c set message_count = e.message_count, member_count = e.member_count,
                    last_message_at = e.last_message_at
               from (${EXPECTED_CHANNEL}) e where c.id = e.id`);
+          // Corrected messages take versions of their channels: those rows are locked first.
           await tx.execute(sql`
-            with fixed as (
-              update messages m set reaction_counts = e.reaction_counts
-                from (${EXPECTED_REACTIONS}) e where m.id = e.id and m.reaction_counts <> e.reaction_counts
-              returning m.channel_id
-            )
-            update channels c set history_version = c.history_version + 1
-             where c.id in (select channel_id from fixed)`);
-          await tx.execute(sql`
-            with fixed as (
-              update messages m set reply_count = e.reply_count, last_reply_at = e.last_reply_at
-                from (${EXPECTED_REPLIES}) e where m.id = e.id and (${REPLIES_DIFFER})
-              returning m.channel_id
-            )
-            update channels c set history_version = c.history_version + 1
-             where c.id in (select channel_id from fixed)`);
+            select id from channels where id in (select channel_id from messages where id in (${DRIFTED_MESSAGES}))
+             order by id for update`);
+          await tx.execute(correctMessages(EXPECTED_REACTIONS, REACTIONS_DIFFER, SET_REACTIONS));
+          await tx.execute(correctMessages(EXPECTED_REPLIES, REPLIES_DIFFER, SET_REPLIES));
         }
         return { channels: channelDrift.length, messages: messageDrift.length };
       });

@@ -1,5 +1,4 @@
 import type { AppId } from '../tenant.ts';
-import { AUTHOR_COLUMNS } from './message-batch.ts';
 
 /**
  * A page of history: the newest `limit` live messages before an instant, or —
@@ -47,11 +46,6 @@ export const listedMessagesJson = (order: string) => `coalesce(json_agg(${LISTED
 
 const byWindow = (statement: (window: Window) => string) =>
   Object.fromEntries((['newest', 'before', 'after'] as const).map((window) => [window, statement(window)])) as Record<Window, string>;
-
-/** A page's message rows with their authors, oldest first (a catch-up). */
-export const PAGE_ROWS = byWindow(
-  (window) => `select m.*, ${AUTHOR_COLUMNS} from (${pageRows(window)}) m join users u on u.id = m.user_id order by m.seq asc`,
-);
 
 /**
  * What a history page shows changes with this: the channel's history version and its app's profile

@@ -6,14 +6,28 @@ import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { fixedStatement, fixedStatements } from './fixed-statement.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
-import { PAGE_JSON, PAGE_ROWS, pageQuery, type HistoryPage, type Window } from './history-page.ts';
+import { PAGE_JSON, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
+import { nthChangeVersion } from './channel-changes.ts';
 import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
 
 export type { NewMessage } from './message-batch.ts';
 
 export type { HistoryPage } from './history-page.ts';
+
+/** A change a catch-up returns: a message as it is now, or a logged event (payload without `version`). */
+export type ChangeRecord = { version: number; message: MessageRecord } | { version: number; event: string; payload: Record<string, unknown> };
+
+/** What one messages.sync returns, read in one snapshot (see catchUp). */
+export interface CatchUpPage {
+  lastSeq: number;
+  /** The channel version the page brings its reader up to. */
+  version: number;
+  changes: ChangeRecord[];
+  messages: MessageRecord[];
+  hasMore: boolean;
+}
 
 /** A history page's JSON text and the channel's history version it was rendered at. */
 export interface RenderedPage {
@@ -45,6 +59,7 @@ interface RawMessageRow {
   author_display_name: string | null;
   author_avatar_url: string | null;
   reaction_counts: Record<string, number>;
+  change_version: string | null;
 }
 
 
@@ -69,6 +84,7 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
     lastReplyAt: dateOrNullFromText(row.last_reply_at),
     pinnedAt: dateOrNullFromText(row.pinned_at),
     pinnedBy: row.pinned_by,
+    changeVersion: row.change_version === null ? null : Number(row.change_version),
     author: {
       externalId: row.author_external_id,
       displayName: row.author_display_name,
@@ -111,7 +127,6 @@ export function createMessagesRepository(db: Database) {
   const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
   const insertOneStatement = fixedStatement<RawMessageRow>(db, INSERT_ONE);
   const pageJson = fixedStatements<{ page: string; version: string | null }, Window>(db, PAGE_JSON);
-  const pageRows = fixedStatements<RawMessageRow, Window>(db, PAGE_ROWS);
   const repliesJson = fixedStatements<{ found: boolean; page: string }>(db, REPLIES_JSON);
   const pinsJson = fixedStatement<{ page: string }>(db, PINS_JSON);
 
@@ -216,10 +231,65 @@ export function createMessagesRepository(db: Database) {
       return row && { id: row.id, channelId: row.channel_id };
     },
 
-    /** A page of messages, oldest first (see HistoryPage): what a catch-up (sync) returns. */
-    async listPage(appId: AppId, channelId: string, page: HistoryPage): Promise<MessageRecord[]> {
-      const { window, parameters } = pageQuery(appId, channelId, page);
-      return (await pageRows[window](...parameters)).map(toMessageRecord);
+    /**
+     * A catch-up page (see CatchUpPage), read in one snapshot. With `afterVersion`: first the
+     * changes after it — messages of seq ≤ `afterSeq` changed since (each once, as it is now) and
+     * the channel's logged events, leaving out reaction events on messages after `afterSeq` (the
+     * client gets those messages whole) — in version order; when more than `limit`, only changes
+     * (the page ends at the last one's version). Then up to `limit` messages after `afterSeq`.
+     * @returns undefined when the channel is not a live channel of this app.
+     */
+    async catchUp(
+      appId: AppId,
+      channelId: string,
+      page: { afterSeq: number; afterVersion: number | undefined; limit: number },
+    ): Promise<CatchUpPage | undefined> {
+      if (!isUuid(channelId)) return undefined;
+      const { afterSeq, afterVersion, limit } = page;
+      return db.transaction(
+        async (tx) => {
+          const [channel] = (await tx.execute(sql`
+            select last_seq, history_version from channels where id = ${channelId} and app_id = ${appId} and deleted_at is null`)) as unknown as {
+            last_seq: string;
+            history_version: string;
+          }[];
+          if (!channel) return undefined;
+          const lastSeq = Number(channel.last_seq);
+          let changes: ChangeRecord[] = [];
+          if (afterVersion !== undefined) {
+            const changed = (await tx.execute(sql`
+              select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+               where m.app_id = ${appId} and m.channel_id = ${channelId} and m.seq <= ${afterSeq} and m.change_version > ${afterVersion}
+               order by m.change_version limit ${limit + 1}`)) as unknown as RawMessageRow[];
+            const logged = (await tx.execute(sql`
+              select e.version, e.event, e.payload from channel_events e
+               where e.app_id = ${appId} and e.channel_id = ${channelId} and e.version > ${afterVersion}
+                 and (e.message_id is null or exists (select 1 from messages m where m.id = e.message_id and m.seq <= ${afterSeq}))
+               order by e.version limit ${limit + 1}`)) as unknown as { version: string; event: string; payload: Record<string, unknown> }[];
+            changes = [
+              ...changed.map((row) => ({ version: Number(row.change_version), message: toMessageRecord(row) })),
+              ...logged.map((row) => ({ version: Number(row.version), event: row.event, payload: row.payload })),
+            ].sort((a, b) => a.version - b.version);
+            if (changes.length > limit) {
+              changes = changes.slice(0, limit);
+              return { lastSeq, version: changes.at(-1)!.version, changes, messages: [], hasMore: true };
+            }
+          }
+          const messages = (await tx.execute(sql`
+            select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+             where m.app_id = ${appId} and m.channel_id = ${channelId} and m.seq > ${afterSeq}
+             order by m.seq limit ${limit + 1}`)) as unknown as RawMessageRow[];
+          return {
+            lastSeq,
+            version: Number(channel.history_version),
+            changes,
+            messages: messages.slice(0, limit).map(toMessageRecord),
+            hasMore: messages.length > limit,
+          };
+        },
+        // One snapshot: the version read is the one every change and message read is at.
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
     },
 
     /**
@@ -272,7 +342,8 @@ export function createMessagesRepository(db: Database) {
         if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
         const bumped = await tx.execute(sql`
           with changed as (
-            update messages set pinned_at = ${pinnedBy === null ? sql`null` : sql`now()`}, pinned_by = ${pinnedBy}
+            update messages set pinned_at = ${pinnedBy === null ? sql`null` : sql`now()`}, pinned_by = ${pinnedBy},
+                   change_version = ${nthChangeVersion(sql`${channelId}`)}
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId} and deleted_at is null
                and ${pinnedBy === null ? sql`pinned_at is not null` : sql`pinned_at is null`}
             returning channel_id
@@ -307,7 +378,7 @@ export function createMessagesRepository(db: Database) {
                set text = ${content.text},
                    attachments = coalesce(${json(content.attachments)}::jsonb, attachments),
                    metadata = coalesce(${json(content.metadata)}::jsonb, metadata),
-                   edited_at = now(), updated_at = now()
+                   edited_at = now(), updated_at = now(), change_version = ${nthChangeVersion(sql`${channelId}`)}
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
                and user_id = ${authorId} and deleted_at is null
             returning *
@@ -325,36 +396,40 @@ export function createMessagesRepository(db: Database) {
      * last_message_at, if it was the newest) and, for a reply, out of its parent's reply_count
      * (and last_reply_at) in the same transaction. The channel row is locked first — the lock
      * sends take — so the second statement's snapshot holds every message committed before it.
-     * @returns undefined when there is no such live message (of this author); `parent`: a deleted
-     * reply's parent as it is now.
+     * @returns undefined when there is no such live message (of this author); `version`: the
+     * delete's change version; `parent`: a deleted reply's parent as it is now (its own version next).
      */
     async softDelete(
       appId: AppId,
       channelId: string,
       messageId: string,
       authorId: string | 'any',
-    ): Promise<{ seq: number; deletedAt: Date; parent: MessageRecord | undefined } | undefined> {
+    ): Promise<{ seq: number; deletedAt: Date; version: number; parent: MessageRecord | undefined } | undefined> {
       if (!isUuid(channelId) || !isUuid(messageId)) return undefined;
       return db.transaction(async (tx) => {
         if (!(await lockLiveChannel(tx, appId, channelId))) return undefined;
         const [row] = (await tx.execute(sql`
           with deleted as (
-            update messages set deleted_at = now(), updated_at = now(), pinned_at = null, pinned_by = null
+            update messages set deleted_at = now(), updated_at = now(), pinned_at = null, pinned_by = null,
+                   change_version = ${nthChangeVersion(sql`${channelId}`)}
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
                ${authorId === 'any' ? sql`` : sql`and user_id = ${authorId}`} and deleted_at is null
-            returning id, seq, deleted_at, created_at, parent_id
+            returning id, seq, deleted_at, created_at, parent_id, change_version
           ), unreplied as (
             -- The snapshot still shows the reply live: its newest sibling is found without it.
+            -- The parent's change comes after the reply's: a version of its own.
             update messages p
                set reply_count = p.reply_count - 1,
                    last_reply_at = (select max(r.created_at) from messages r
-                                     where r.parent_id = p.id and r.deleted_at is null and r.id <> d.id)
+                                     where r.parent_id = p.id and r.deleted_at is null and r.id <> d.id),
+                   change_version = ${nthChangeVersion(sql`${channelId}`, 2)}
               from deleted d
              where p.id = d.parent_id and p.channel_id = ${channelId}
+            returning p.id
           ), counted as (
             update channels c
                set message_count = c.message_count - 1,
-                   history_version = c.history_version + 1,
+                   history_version = c.history_version + 1 + (select count(*) from unreplied),
                    last_message_at = case when c.last_message_at = d.created_at
                      then (select m.created_at from messages m
                             where m.channel_id = c.id and m.deleted_at is null and m.seq <> d.seq
@@ -363,10 +438,15 @@ export function createMessagesRepository(db: Database) {
               from deleted d
              where c.id = ${channelId}
           )
-          select seq, deleted_at, parent_id from deleted`)) as unknown as { seq: string; deleted_at: string; parent_id: string | null }[];
+          select seq, deleted_at, parent_id, change_version from deleted`)) as unknown as {
+          seq: string;
+          deleted_at: string;
+          parent_id: string | null;
+          change_version: string;
+        }[];
         if (!row) return undefined;
         const parent = row.parent_id === null ? undefined : await findWithAuthor(tx, appId, channelId, row.parent_id);
-        return { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at), parent };
+        return { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at), version: Number(row.change_version), parent };
       });
     },
   };

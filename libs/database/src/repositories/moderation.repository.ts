@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { channelRestrictions, userBans, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { logChannelEvent, type ChannelEventEntry } from './channel-changes.ts';
 
 export type RestrictionKind = 'ban' | 'mute';
 
@@ -47,26 +48,35 @@ const inForce = (expiresAt: typeof channelRestrictions.expiresAt | typeof userBa
 /** Channel mutes and app-wide bans (channel bans, which end a membership, are in the channels repository). */
 export function createModerationRepository(db: Database) {
   return {
-    /** Mutes a member (the caller checked the membership). */
-    async mute(appId: AppId, channelId: string, userId: string, restriction: NewRestriction): Promise<void> {
-      await upsertRestriction(db, appId, channelId, userId, 'mute', restriction);
+    /** Mutes a member (the caller checked the membership), logging `event` in the channel's changes. @returns its version. */
+    async mute(appId: AppId, channelId: string, userId: string, restriction: NewRestriction, event: ChannelEventEntry): Promise<number> {
+      return db.transaction(async (tx) => {
+        await upsertRestriction(tx, appId, channelId, userId, 'mute', restriction);
+        return (await logChannelEvent(tx, channelId, event))!;
+      });
     },
 
-    /** Lifts a ban or mute. @returns whether one in force was lifted. */
-    async lift(appId: AppId, channelId: string, userId: string, kind: RestrictionKind): Promise<boolean> {
-      if (!isUuid(channelId) || !isUuid(userId)) return false;
-      const lifted = await db
-        .delete(channelRestrictions)
-        .where(
-          and(
-            eq(channelRestrictions.appId, appId),
-            eq(channelRestrictions.channelId, channelId),
-            eq(channelRestrictions.userId, userId),
-            eq(channelRestrictions.kind, kind),
-          ),
-        )
-        .returning({ expiresAt: channelRestrictions.expiresAt });
-      return lifted.some((row) => row.expiresAt === null || row.expiresAt.getTime() > Date.now());
+    /**
+     * Lifts a ban or mute; one still in force is logged as `event` in the channel's changes.
+     * @returns the version of the lift, undefined when none in force was lifted.
+     */
+    async lift(appId: AppId, channelId: string, userId: string, kind: RestrictionKind, event: ChannelEventEntry): Promise<number | undefined> {
+      if (!isUuid(channelId) || !isUuid(userId)) return undefined;
+      return db.transaction(async (tx) => {
+        const lifted = await tx
+          .delete(channelRestrictions)
+          .where(
+            and(
+              eq(channelRestrictions.appId, appId),
+              eq(channelRestrictions.channelId, channelId),
+              eq(channelRestrictions.userId, userId),
+              eq(channelRestrictions.kind, kind),
+            ),
+          )
+          .returning({ expiresAt: channelRestrictions.expiresAt });
+        const inForceLifted = lifted.some((row) => row.expiresAt === null || row.expiresAt.getTime() > Date.now());
+        return inForceLifted ? logChannelEvent(tx, channelId, event) : undefined;
+      });
     },
 
     /** The channel's bans or mutes in force, newest first. */

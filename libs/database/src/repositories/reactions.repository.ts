@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import type { AppId } from '../tenant.ts';
+import { logChannelEvent, type ChannelEventEntry } from './channel-changes.ts';
 
 export interface ReactionChange {
   messageId: string;
@@ -18,12 +19,22 @@ export function createReactionsRepository(db: Database) {
      * Applies an add or remove. Removal keeps a tombstone with its version, so an
      * add that was requested earlier but arrives later is refused too. Changes to
      * one reaction are serialized on its row, so exactly one of two racing jobs
-     * sees (and reports) the transition.
-     * @returns whether the reaction's presence changed, and whether it now exists.
+     * sees (and reports) the transition, which is logged as `event` in its channel's changes.
+     * @returns whether the reaction's presence changed, whether it now exists, and the change's
+     * version in its channel when it changed.
      */
-    async apply(appId: AppId, change: ReactionChange): Promise<{ changed: boolean; present: boolean }> {
+    async apply(
+      appId: AppId,
+      change: ReactionChange,
+      event: ChannelEventEntry,
+    ): Promise<{ changed: boolean; present: boolean; version?: number }> {
       const key = sql`message_id = ${change.messageId} and user_id = ${change.userId} and type = ${change.type}`;
       return db.transaction(async (tx) => {
+        // The channel's row first, the lock order of sends and recounts.
+        const [channel] = (await tx.execute(sql`
+          select id from channels where id = (select channel_id from messages where id = ${change.messageId}) for update`)) as unknown as {
+          id: string;
+        }[];
         // A row to lock even for a reaction never seen: an absent one, older than any change. None
         // for a deactivated user: a change queued before an erasure must not bring a reaction back.
         await tx.execute(sql`
@@ -46,15 +57,23 @@ export function createReactionsRepository(db: Database) {
                  -- A reaction that comes back is a new reaction: it sorts as the latest.
                  created_at = case when ${change.present} and removed_at is not null then now() else created_at end
            where ${key}`);
-        const changed = wasPresent !== change.present;
-        // The message's reactions are part of its channel's history: cached pages are stale now.
-        if (changed) {
-          await tx.execute(sql`
-            update channels set history_version = history_version + 1
-             where id = (select channel_id from messages where id = ${change.messageId})`);
-        }
-        return { changed, present: change.present };
+        if (wasPresent === change.present) return { changed: false, present: wasPresent };
+        // Logging moves the channel's version: cached history pages (which list reactions) are stale too.
+        const version = channel && (await logChannelEvent(tx, channel.id, event));
+        return { changed: true, present: change.present, ...(version === undefined ? {} : { version }) };
       });
+    },
+
+    /**
+     * The version at which `event` was logged in the channel's changes, the newest such one (a
+     * retried job announces again with it). @returns undefined when it was not logged.
+     */
+    async loggedVersion(channelId: string, event: ChannelEventEntry): Promise<number | undefined> {
+      const [row] = (await db.execute(sql`
+        select version from channel_events
+         where channel_id = ${channelId} and event = ${event.event} and payload @> ${JSON.stringify(event.payload)}::jsonb
+         order by version desc limit 1`)) as unknown as { version: string }[];
+      return row && Number(row.version);
     },
   };
 }

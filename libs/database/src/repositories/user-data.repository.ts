@@ -3,6 +3,7 @@ import type { Database } from '../client.ts';
 import type { MemberRole, UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
+import { nthChangeVersion, type ChannelEventEntry } from './channel-changes.ts';
 import { recountReactionsStatement, recountRepliesStatement } from './counters.repository.ts';
 import { changeProfileStatement } from './users.repository.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
@@ -172,11 +173,12 @@ export function createUserDataRepository(db: Database) {
 
     /**
      * Erasure, step 1: takes the user out of up to `limit` channels, each one's member_count in
-     * the same transaction (channel rows locked in id order, as no other transaction locks two).
+     * the same transaction (channel rows locked in id order, as no other transaction locks two),
+     * logging `left` in each channel's changes (its payload gets the channel's id as `channelId`).
      * An erased owner leaves even as the last one: the app's admins still moderate the channel.
-     * @returns the channels left.
+     * @returns the channels left, with the version of each departure.
      */
-    async removeMemberships(appId: AppId, userId: string, limit: number): Promise<string[]> {
+    async removeMemberships(appId: AppId, userId: string, limit: number, left: ChannelEventEntry): Promise<{ channelId: string; version: number }[]> {
       return db.transaction(async (tx) => {
         const locked = (await tx.execute(sql`
           select c.id from channels c
@@ -190,10 +192,16 @@ export function createUserDataRepository(db: Database) {
              where app_id = ${appId} and user_id = ${userId} and channel_id in ${uuidList(locked.map((row) => row.id))}
             returning channel_id
           ), counted as (
-            update channels set member_count = member_count - 1 where id in (select channel_id from removed)
+            update channels set member_count = member_count - 1, history_version = history_version + 1
+             where id in (select channel_id from removed)
+            returning id, app_id, history_version
           )
-          select channel_id from removed`)) as unknown as { channel_id: string }[];
-        return removed.map((row) => row.channel_id);
+          insert into channel_events (channel_id, version, app_id, event, payload)
+          select id, history_version, app_id, ${left.event},
+                 ${JSON.stringify(left.payload)}::jsonb || jsonb_build_object('channelId', id)
+            from counted
+          returning channel_id, version`)) as unknown as { channel_id: string; version: string }[];
+        return removed.map((row) => ({ channelId: row.channel_id, version: Number(row.version) }));
       });
     },
 
@@ -245,7 +253,7 @@ export function createUserDataRepository(db: Database) {
         await tx.execute(sql`select 1 from channels where id = ${channelId} and app_id = ${appId} for update`);
         const [row] = (await tx.execute(sql`
           with batch as (
-            select m.id, m.deleted_at is null as was_live from messages m
+            select m.id, m.deleted_at is null as was_live, row_number() over (order by m.seq) as n from messages m
              where m.app_id = ${appId} and m.channel_id = ${channelId} and m.user_id = ${userId}
                and m.seq > ${batch.afterSeq} and ${NOT_ERASED}
              order by m.seq limit ${batch.limit}
@@ -253,13 +261,15 @@ export function createUserDataRepository(db: Database) {
             update messages m
                set text = null, attachments = '[]'::jsonb, metadata = '{}'::jsonb, client_id = null,
                    pinned_at = null, pinned_by = null,
-                   deleted_at = coalesce(m.deleted_at, now()), updated_at = now()
+                   deleted_at = coalesce(m.deleted_at, now()), updated_at = now(),
+                   change_version = ${nthChangeVersion(sql`${channelId}`, sql`b.n`)}
               from batch b where m.id = b.id
             returning m.id, m.seq, m.created_at, m.parent_id, b.was_live
           ), counted as (
             update channels c
                set message_count = c.message_count - (select count(*) from erased where was_live),
-                   history_version = c.history_version + 1,
+                   -- Each erased message is a change of its own.
+                   history_version = c.history_version + (select count(*) from erased),
                    -- This statement's snapshot still shows the batch live: skip it.
                    last_message_at = case when c.last_message_at in (select created_at from erased where was_live)
                      then (select m.created_at from messages m
