@@ -191,6 +191,27 @@ describe('catch-up of changes (messages.sync afterVersion)', () => {
     expect(page.changes[1].payload).toMatchObject({ reply_count: 0, last_reply_at: null });
   });
 
+  it("returns an erased user's departure and each of their messages, now tombstones", async () => {
+    const { app, ann, bob, carol, channel, sent } = await world();
+    const mine = await ctx.send(carol, channel.id, { text: 'four' });
+    const socket = await ctx.connect(bob.token);
+    const { version } = await sync(socket, { channelId: channel.id, afterSeq: mine.seq });
+    await as(carol, 'POST', `/api/channels/${channel.id}/messages/${sent[0]!.id}/reactions`, { type: ':ok:' });
+    await ctx.settled();
+    const since = (await sync(socket, { channelId: channel.id, afterSeq: mine.seq, afterVersion: version })).version;
+
+    const erased = await ctx.request('DELETE', `/api/users/${carol.id}?hard=true`, { headers: { 'x-api-key': app.api_key, 'x-api-secret': app.api_secret } });
+    expect(erased.status).toBe(200);
+    const page = await sync(socket, { channelId: channel.id, afterSeq: mine.seq, afterVersion: since });
+    expect(page.changes.map((change: Change) => [change.event, change.payload.messageId ?? change.payload.id ?? change.payload.userId])).toEqual([
+      ['member.left', carol.id],
+      ['message.updated', sent[0]!.id], // recounted without carol's reaction: changed, as it is now
+      ['message.deleted', sent[2]!.id],
+      ['message.deleted', mine.id],
+    ]);
+    expect(page.changes[3].payload).toEqual({ messageId: mine.id, channelId: channel.id, seq: mine.seq, deletedAt: expect.any(String), version: page.version });
+  });
+
   it('refuses a bad afterVersion and answers a future one with no changes', async () => {
     const { bob, channel } = await world();
     const socket = await ctx.connect(bob.token);

@@ -811,7 +811,7 @@ describe('@heyyo/sdk against one node', () => {
     it('delivers on connect() each change made while disconnected once, in order, and none it had live', async () => {
       const { app, users, channel } = await room('talker', 'sleeper');
       const [talker, sleeper] = users as [TestUser, TestUser];
-      const joiner = await person(ctx, app, 'joiner');
+      const [joiner, early] = [await person(ctx, app, 'joiner'), await person(ctx, app, 'early')];
       const talkerClient = sdk({ token: talker.token, autoConnect: false });
       const client = sdk({ token: sleeper.token, autoConnect: false });
       const events = ['message.updated', 'message.deleted', 'reaction.new', 'member.joined', 'channel.updated'] as const;
@@ -825,6 +825,9 @@ describe('@heyyo/sdk against one node', () => {
       const liveEdit = nextEvent(client, 'message.updated');
       await talkerClient.messages.update(channel.id, first.id, 'one, edited live');
       const { version: liveVersion } = await liveEdit;
+      const liveJoin = nextEvent(client, 'member.joined');
+      await sdk({ token: early.token, autoConnect: false }).channels.join(channel.id);
+      await liveJoin;
 
       client.disconnect();
       await talkerClient.messages.update(channel.id, second.id, 'two, edited away');
@@ -837,6 +840,7 @@ describe('@heyyo/sdk against one node', () => {
       await client.connect();
       expect(heard.map(([event]) => event)).toEqual([
         'message.updated',
+        'member.joined', // early: heard live, in the catch-up too, delivered once
         'message.updated', // two, edited away
         'reaction.new',
         'member.joined',
@@ -850,11 +854,11 @@ describe('@heyyo/sdk against one node', () => {
       // Caught up: a reconnect repeats nothing, and what follows comes live.
       client.disconnect();
       await client.connect();
-      expect(heard).toHaveLength(6);
+      expect(heard).toHaveLength(7);
       const renamed = nextEvent(client, 'channel.updated');
       await talkerClient.channels.update(channel.id, { name: 'live again' });
       expect(await renamed).toMatchObject({ name: 'live again', version: expect.any(Number) });
-      expect(heard).toHaveLength(7);
+      expect(heard).toHaveLength(8);
     });
   });
 
