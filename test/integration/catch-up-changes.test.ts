@@ -5,7 +5,8 @@
  * `afterVersion` — exactly once, in version order, with the payload and version it would have
  * had live — and a page at a time when there are many.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANGE_LOG_VERSIONS, createDb, type DatabaseHandle } from '@heyyo/database';
 import type { TestUser } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { emitWithAck, nextEvent, type ClientSocket } from '../support/sockets.ts';
@@ -17,6 +18,11 @@ interface Change {
 
 describe('catch-up of changes (messages.sync afterVersion)', () => {
   const ctx = useNodeContext();
+  let database: DatabaseHandle;
+  beforeAll(() => {
+    database = createDb({ url: ctx.config.database.url, poolMax: 2 });
+  });
+  afterAll(() => database.close());
 
   /** ann owns a channel with bob (who will be away), carol and dave, and three messages. */
   async function world() {
@@ -210,6 +216,28 @@ describe('catch-up of changes (messages.sync afterVersion)', () => {
       ['message.deleted', mine.id],
     ]);
     expect(page.changes[3].payload).toEqual({ messageId: mine.id, channelId: channel.id, seq: mine.seq, deletedAt: expect.any(String), version: page.version });
+  });
+
+  it('keeps CHANGE_LOG_VERSIONS of logged events, and tells a client further behind to reload', async () => {
+    const { ann, bob, channel } = await world();
+    const socket = await ctx.connect(bob.token);
+    const { version } = await sync(socket, { channelId: channel.id, afterSeq: 3 });
+    ok(await as(ann, 'PATCH', `/api/channels/${channel.id}`, { name: 'old news' }));
+    const logged = async () => (await database.sql`select version from channel_events where channel_id = ${channel.id}`).map((row) => Number(row.version));
+    expect(await logged()).toEqual([version + 1]);
+    // As if CHANGE_LOG_VERSIONS sends went by.
+    await database.sql`update channels set history_version = history_version + ${CHANGE_LOG_VERSIONS} where id = ${channel.id}`;
+
+    expect(await sync(socket, { channelId: channel.id, afterSeq: 3, afterVersion: version })).toMatchObject({
+      code: 'HEYYO_ERR_RESYNC_REQUIRED',
+      error: `Too far behind to catch up (${CHANGE_LOG_VERSIONS + 1} versions, at most ${CHANGE_LOG_VERSIONS}): reload the channel history`,
+    });
+    // The next logged change drops the one that fell behind.
+    ok(await as(ann, 'PATCH', `/api/channels/${channel.id}`, { name: 'news' }));
+    const now = version + CHANGE_LOG_VERSIONS + 2;
+    expect(await logged()).toEqual([now]);
+    const page = await sync(socket, { channelId: channel.id, afterSeq: 3, afterVersion: now - CHANGE_LOG_VERSIONS });
+    expect(page.changes).toMatchObject([{ event: 'channel.updated', payload: { name: 'news', version: now } }]);
   });
 
   it('refuses a bad afterVersion and answers a future one with no changes', async () => {

@@ -70,10 +70,10 @@ export const Errors = {
     createError(ErrorCodes.RATE_LIMITED, `Too many failed authentication attempts, retry in ${retryAfterSeconds} s`, 429, retryAfterSeconds),
   unavailable: () => createError(ErrorCodes.UNAVAILABLE, 'Service temporarily unavailable, retry shortly', 503),
   overloaded: () => createError(ErrorCodes.OVERLOADED, 'Server busy, retry shortly', 503, 1),
-  resyncRequired: (behind: number, max: number) =>
+  resyncRequired: (behind: number, max: number, unit: 'messages' | 'versions' = 'messages') =>
     createError(
       ErrorCodes.RESYNC_REQUIRED,
-      `Too far behind to catch up (${behind} messages, at most ${max}): reload the channel history`,
+      `Too far behind to catch up (${behind} ${unit}, at most ${max}): reload the channel history`,
       410,
     ),
 } as const;

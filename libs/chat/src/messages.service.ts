@@ -1,5 +1,5 @@
 import { MAX_SYNC_PAGE, type Message, type SyncResult } from '@heyyo/contracts';
-import type { HistoryPage, RepliesPage, Repositories } from '@heyyo/database';
+import { CHANGE_LOG_VERSIONS, type HistoryPage, type RepliesPage, type Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
@@ -172,6 +172,8 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       const limit = Math.min(page.limit, MAX_SYNC_PAGE);
       const caughtUp = await repos.messages.catchUp(actor.appId, channelId, { afterSeq: page.afterSeq, afterVersion: page.afterVersion, limit });
       if (!caughtUp) throw Errors.channelNotFound();
+      // The channel's older logged events are gone (CHANGE_LOG_VERSIONS).
+      if (caughtUp.versionsBehind > CHANGE_LOG_VERSIONS) throw Errors.resyncRequired(caughtUp.versionsBehind, CHANGE_LOG_VERSIONS, 'versions');
       return {
         changes: caughtUp.changes.map(presentChange),
         messages: caughtUp.messages.map(presentMessage),

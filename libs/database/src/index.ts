@@ -36,7 +36,7 @@ export {
   type CatchUpPage,
   type ChangeRecord,
 } from './repositories/messages.repository.ts';
-export type { ChannelEventEntry } from './repositories/channel-changes.ts';
+export { CHANGE_LOG_VERSIONS, type ChannelEventEntry } from './repositories/channel-changes.ts';
 export {
   createReactionsRepository,
   type ReactionsRepository,

@@ -10,6 +10,17 @@ import type { Database } from '../client.ts';
  * stop after any of them.
  */
 
+/**
+ * How many versions back a channel's logged events are kept: each write of the log deletes the
+ * channel's events that fell further behind, so a channel holds at most this many rows. A catch-up
+ * from further back is told to reload instead (messages keep their change_version forever).
+ */
+export const CHANGE_LOG_VERSIONS = 10_000;
+
+/** Deletes the events of `channelId` more than CHANGE_LOG_VERSIONS behind `version` (both SQL). */
+export const pruneChangeLog = (channelId: SQL, version: SQL) =>
+  sql`delete from channel_events where channel_id = ${channelId} and version <= ${version} - ${CHANGE_LOG_VERSIONS}`;
+
 /** A live event to log with the change that caused it (its payload without `version`). */
 export interface ChannelEventEntry {
   event: string;
@@ -20,7 +31,7 @@ export interface ChannelEventEntry {
 
 /**
  * Logs the event at the channel's next version, moving the version in the same statement (the
- * update takes the row lock if the transaction does not hold it yet).
+ * update takes the row lock if the transaction does not hold it yet), and prunes the channel's log.
  * @returns the event's version; undefined when there is no such channel.
  */
 export async function logChannelEvent(
@@ -32,6 +43,8 @@ export async function logChannelEvent(
     with bumped as (
       update channels set history_version = history_version + 1 where id = ${channelId}
       returning id, app_id, history_version
+    ), pruned as (
+      ${pruneChangeLog(sql`${channelId}`, sql`(select history_version from bumped)`)}
     )
     insert into channel_events (channel_id, version, app_id, event, payload, message_id)
     select id, history_version, app_id, ${entry.event}, ${JSON.stringify(entry.payload)}::jsonb, ${entry.messageId ?? null}::uuid

@@ -9,7 +9,7 @@ import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { PAGE_JSON, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
-import { nthChangeVersion } from './channel-changes.ts';
+import { CHANGE_LOG_VERSIONS, nthChangeVersion } from './channel-changes.ts';
 import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
 
 export type { NewMessage } from './message-batch.ts';
@@ -24,6 +24,8 @@ export interface CatchUpPage {
   lastSeq: number;
   /** The channel version the page brings its reader up to. */
   version: number;
+  /** How many versions `afterVersion` is behind the channel's (0 without one); past CHANGE_LOG_VERSIONS, nothing was read. */
+  versionsBehind: number;
   changes: ChangeRecord[];
   messages: MessageRecord[];
   hasMore: boolean;
@@ -237,6 +239,7 @@ export function createMessagesRepository(db: Database) {
      * the channel's logged events, leaving out reaction events on messages after `afterSeq` (the
      * client gets those messages whole) — in version order; when more than `limit`, only changes
      * (the page ends at the last one's version). Then up to `limit` messages after `afterSeq`.
+     * Nothing is read for an `afterVersion` more than CHANGE_LOG_VERSIONS behind (see versionsBehind).
      * @returns undefined when the channel is not a live channel of this app.
      */
     async catchUp(
@@ -255,6 +258,9 @@ export function createMessagesRepository(db: Database) {
           }[];
           if (!channel) return undefined;
           const lastSeq = Number(channel.last_seq);
+          const channelVersion = Number(channel.history_version);
+          const versionsBehind = afterVersion === undefined ? 0 : Math.max(0, channelVersion - afterVersion);
+          if (versionsBehind > CHANGE_LOG_VERSIONS) return { lastSeq, version: channelVersion, versionsBehind, changes: [], messages: [], hasMore: true };
           let changes: ChangeRecord[] = [];
           if (afterVersion !== undefined) {
             const changed = (await tx.execute(sql`
@@ -272,7 +278,7 @@ export function createMessagesRepository(db: Database) {
             ].sort((a, b) => a.version - b.version);
             if (changes.length > limit) {
               changes = changes.slice(0, limit);
-              return { lastSeq, version: changes.at(-1)!.version, changes, messages: [], hasMore: true };
+              return { lastSeq, version: changes.at(-1)!.version, versionsBehind, changes, messages: [], hasMore: true };
             }
           }
           const messages = (await tx.execute(sql`
@@ -281,7 +287,8 @@ export function createMessagesRepository(db: Database) {
              order by m.seq limit ${limit + 1}`)) as unknown as RawMessageRow[];
           return {
             lastSeq,
-            version: Number(channel.history_version),
+            version: channelVersion,
+            versionsBehind,
             changes,
             messages: messages.slice(0, limit).map(toMessageRecord),
             hasMore: messages.length > limit,
