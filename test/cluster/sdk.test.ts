@@ -396,4 +396,44 @@ describe('@heyyo/sdk against a cluster (1 API node, 2 gateways, 1 worker)', () =
     expect(delivered).toEqual(acknowledged);
     expect(states.at(-1)).toEqual({ state: 'connected' });
   }, 30_000);
+
+  it('catches up on the other gateway every change made while its own was dead, once each, in order', async () => {
+    const { users, channel } = await room('owner', 'reader', 'other');
+    const [owner, reader, other] = users as [TestUser, TestUser, TestUser];
+    const [gateway1, gateway2] = twoGateways();
+    const relay = await TcpRelay.start(gateway2.url);
+    relays.push(relay);
+    relay.refuse(true);
+
+    const client = sdk({ token: reader.token, socketUrls: [gateway1.url, relay.url], autoConnect: false });
+    const heard: { event: string; version: number }[] = [];
+    for (const event of ['message.updated', 'reaction.new', 'member.removed', 'channel.updated'] as const) {
+      client.on(event, ((payload: { version: number }) => heard.push({ event, version: payload.version })) as never);
+    }
+    const states = record(client, 'connection.changed');
+    await client.connect();
+    const ownerClient = sdk({ token: owner.token, autoConnect: false });
+    const message = await ownerClient.messages.send(channel.id, 'before');
+    const liveEdit = nextEvent(client, 'message.updated');
+    await ownerClient.messages.update(channel.id, message.id, 'edited live');
+    await liveEdit;
+
+    await gateway1.stop('SIGKILL');
+    await eventually(() => states.some((event) => event.state === 'reconnecting'), 'the client to notice');
+    const otherMessage = await sdk({ token: other.token, autoConnect: false }).messages.send(channel.id, 'from other');
+    await ownerClient.reactions.add(channel.id, message.id, ':eyes:');
+    await ctx.settled();
+    await ownerClient.messages.update(channel.id, message.id, 'edited away');
+    await ownerClient.channels.removeMember(channel.id, other.id);
+    await ownerClient.channels.update(channel.id, { name: 'renamed away' });
+    expect(heard).toHaveLength(1);
+
+    relay.refuse(false);
+    await client.connect();
+    expect(heard.map((change) => change.event)).toEqual(['message.updated', 'reaction.new', 'message.updated', 'member.removed', 'channel.updated']);
+    const versions = heard.map((change) => change.version);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(otherMessage.seq).toBe(2);
+  }, 30_000);
 });
