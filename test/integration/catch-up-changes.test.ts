@@ -240,6 +240,30 @@ describe('catch-up of changes (messages.sync afterVersion)', () => {
     expect(page.changes).toMatchObject([{ event: 'channel.updated', payload: { name: 'news', version: now } }]);
   });
 
+  it('answers the same over REST (GET /api/channels/:id/sync), and refuses what the socket refuses', async () => {
+    const { ann, bob, dave, channel, sent } = await world();
+    const socket = await ctx.connect(bob.token);
+    const { version } = await sync(socket, { channelId: channel.id, afterSeq: 2 });
+    ok(await as(ann, 'PATCH', `/api/channels/${channel.id}/messages/${sent[0]!.id}`, { text: 'over rest' }));
+    ok(await as(dave, 'POST', `/api/channels/${channel.id}/leave`));
+
+    const rest = await as(bob, 'GET', `/api/channels/${channel.id}/sync?after_seq=2&after_version=${version}&limit=1`);
+    expect(rest.status).toBe(200);
+    expect(rest.body).toEqual(await sync(socket, { channelId: channel.id, afterSeq: 2, afterVersion: version, limit: 1 }));
+    expect(rest.body).toMatchObject({ changes: [{ event: 'message.updated', payload: { text: 'over rest' } }], messages: [], hasMore: true });
+    const next = await as(bob, 'GET', `/api/channels/${channel.id}/sync?after_seq=2&after_version=${rest.body.version}`);
+    expect(next.body).toMatchObject({ changes: [{ event: 'member.left', payload: { userId: dave.id } }], messages: [{ seq: 3 }], hasMore: false });
+    expect((await as(bob, 'GET', `/api/channels/${channel.id}/sync?after_seq=3`)).body).toMatchObject({ changes: [], messages: [], version: next.body.version });
+
+    for (const bad of ['', '?after_seq=-1', '?after_seq=1&after_version=x', '?after_seq=1&limit=101', '?after_seq=1&colour=red']) {
+      const refused = await as(bob, 'GET', `/api/channels/${channel.id}/sync${bad}`);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.code).toBe('HEYYO_ERR_VALIDATION');
+    }
+    expect((await as(dave, 'GET', `/api/channels/${channel.id}/sync?after_seq=0`)).status).toBe(403);
+    expect((await as(await ctx.newUser(), 'GET', `/api/channels/${channel.id}/sync?after_seq=0`)).status).toBe(404);
+  });
+
   it('refuses a bad afterVersion and answers a future one with no changes', async () => {
     const { bob, channel } = await world();
     const socket = await ctx.connect(bob.token);

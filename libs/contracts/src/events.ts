@@ -70,6 +70,17 @@ export const SyncPayload = Strict(
 );
 export type SyncPayload = Static<typeof SyncPayload>;
 
+/** `GET /api/channels/:id/sync`: messages.sync over REST, its fields as REST names them. */
+export const SyncQuery = Strict(
+  {
+    after_seq: SyncPayload.properties.afterSeq,
+    after_version: SyncPayload.properties.afterVersion,
+    limit: SyncPayload.properties.limit,
+  },
+  { title: 'SyncQuery' },
+);
+export type SyncQuery = Static<typeof SyncQuery>;
+
 export const ReadPayload = Strict(
   { channelId: Id, seq: Type.Optional(SeqInput('Read up to this seq; omitted: up to the newest.')) },
   { title: 'ReadPayload' },

@@ -349,6 +349,20 @@ export class HeyyoClient {
       if (newest && !options.before && options.afterSeq === undefined) this.track(channelId, newest.seq);
       return messages;
     },
+    /**
+     * One catch-up page over REST (`GET /api/channels/:id/sync`): with `afterVersion`, the changes since
+     * it, then the messages after `afterSeq`. The client catches up by itself on every (re)connect and
+     * delivers the results to your handlers; this is for code that keeps its own state without a socket.
+     */
+    sync: (channelId: string, options: { afterSeq: number; afterVersion?: number; limit?: number }) =>
+      this.http.request<SyncResult>(
+        'GET',
+        `/api/channels/${encodeURIComponent(channelId)}/sync${query({
+          after_seq: options.afterSeq,
+          after_version: options.afterVersion,
+          limit: options.limit,
+        })}`,
+      ),
     /** Edits your own message (attachments and metadata replaced when given); members hear `message.updated`. */
     update: async (
       channelId: string,

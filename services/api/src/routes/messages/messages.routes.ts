@@ -8,6 +8,7 @@ import {
   HistoryQuery,
   ListedMessage,
   MAX_HISTORY_PAGE,
+  MAX_SYNC_PAGE,
   Message,
   MessageParams,
   PageQuery,
@@ -15,6 +16,8 @@ import {
   ReactionRequest,
   RepliesQuery,
   SendMessageRequest,
+  SyncQuery,
+  SyncResult,
 } from '@heyyo/contracts';
 import { Errors, type MessagesService } from '@heyyo/chat';
 import type { WriteBudget } from '@heyyo/realtime';
@@ -61,6 +64,37 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         afterSeq !== undefined ? { limit, afterSeq } : { limit, ...(before ? { before: new Date(before) } : {}) },
       );
       return sendJsonText(reply, page);
+    },
+  );
+
+  app.get(
+    '/api/channels/:id/sync',
+    {
+      schema: documented(
+        {
+          summary: 'Catch up on a channel: the changes after a version, then the messages after a seq',
+          description:
+            'The `messages.sync` socket event over REST, with the same answer. With `after_version` (the `version` of ' +
+            'your last sync), first the changes since: messages of seq ≤ `after_seq` changed since (each once, as it ' +
+            'is now: `message.updated` or `message.deleted`) and every other change as its event had it (reactions, ' +
+            'members, channel updates), in version order. Then up to `limit` messages after `after_seq`, deleted ones ' +
+            'as tombstones. Ask again with the last seq and the `version` answered while `hasMore`. Without ' +
+            '`after_version`: no changes, only the version to start from. 410 `HEYYO_ERR_RESYNC_REQUIRED` when too ' +
+            'far behind (1,000 messages or 10,000 versions): reload the history.',
+          tag: 'Messages',
+          auth: 'user',
+          errors: [403, 404, 410],
+        },
+        { params: ChannelParams, querystring: SyncQuery, response: { 200: SyncResult } },
+      ),
+    },
+    async (request) => {
+      const { after_seq: afterSeq, after_version: afterVersion, limit } = request.query;
+      return messages.sync(actorOf(request), request.params.id, {
+        afterSeq,
+        ...(afterVersion === undefined ? {} : { afterVersion }),
+        limit: limit ?? MAX_SYNC_PAGE,
+      });
     },
   );
 
