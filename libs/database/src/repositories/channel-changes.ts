@@ -17,16 +17,29 @@ import type { Database } from '../client.ts';
  */
 export const CHANGE_LOG_VERSIONS = 10_000;
 
-/** Deletes the events of `channelId` more than CHANGE_LOG_VERSIONS behind `version` (both SQL). */
-export const pruneChangeLog = (channelId: SQL, version: SQL) =>
-  sql`delete from channel_events where channel_id = ${channelId} and version <= ${version} - ${CHANGE_LOG_VERSIONS}`;
-
 /** A live event to log with the change that caused it (its payload without `version`). */
 export interface ChannelEventEntry {
   event: string;
   payload: Record<string, unknown>;
   /** The message a reaction event is about. */
   messageId?: string;
+}
+
+/**
+ * The end of a statement whose CTE `source` moved the version of some channels (its rows: `id`,
+ * `app_id`, `history_version`): logs `entry` for each at its new version (`payload`: the jsonb to
+ * store, entry's own payload by default), and deletes their events that fell more than
+ * CHANGE_LOG_VERSIONS behind. Returns `channel_id, version` per logged event.
+ */
+export function logEventsOf(source: string, entry: ChannelEventEntry, payload: SQL = sql`${JSON.stringify(entry.payload)}::jsonb`) {
+  const from = sql.raw(source);
+  return sql`, pruned as (
+      delete from channel_events e using ${from} s
+       where e.channel_id = s.id and e.version <= s.history_version - ${CHANGE_LOG_VERSIONS}
+    )
+    insert into channel_events (channel_id, version, app_id, event, payload, message_id)
+    select id, history_version, app_id, ${entry.event}, ${payload}, ${entry.messageId ?? null}::uuid from ${from}
+    returning channel_id, version`;
 }
 
 /**
@@ -43,20 +56,14 @@ export async function logChannelEvent(
     with bumped as (
       update channels set history_version = history_version + 1 where id = ${channelId}
       returning id, app_id, history_version
-    ), pruned as (
-      ${pruneChangeLog(sql`${channelId}`, sql`(select history_version from bumped)`)}
-    )
-    insert into channel_events (channel_id, version, app_id, event, payload, message_id)
-    select id, history_version, app_id, ${entry.event}, ${JSON.stringify(entry.payload)}::jsonb, ${entry.messageId ?? null}::uuid
-      from bumped
-    returning version`)) as unknown as { version: string }[];
+    )${logEventsOf('bumped', entry)}`)) as unknown as { version: string }[];
   return row && Number(row.version);
 }
 
 /**
  * The version the `n`th message changed by one statement gets (1, 2, … per channel): the
  * channel's version in the statement's snapshot plus `n`. The transaction holds the channel's row
- * lock already, and the statement moves the version by as many (see bumpVersionBy).
+ * lock already, and the statement moves the version by as many.
  */
 export const nthChangeVersion = (channelId: SQL, n: SQL | number = 1) =>
   sql`((select c.history_version from channels c where c.id = ${channelId}) + ${n})`;

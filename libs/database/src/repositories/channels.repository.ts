@@ -3,7 +3,7 @@ import type { Database } from '../client.ts';
 import type { ChannelRecord, MemberRecord, MemberRole, ReadStateRecord, Restrictions } from '../records.ts';
 import { channelMembers, channels, users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
-import { logChannelEvent, pruneChangeLog, type ChannelEventEntry } from './channel-changes.ts';
+import { logChannelEvent, logEventsOf, type ChannelEventEntry } from './channel-changes.ts';
 import { createCoalescer, type Pending } from './coalescer.ts';
 import { fixedStatement } from './fixed-statement.ts';
 import { PAGE_VERSION } from './history-page.ts';
@@ -410,12 +410,7 @@ export function createChannelsRepository(db: Database) {
           update channels set member_count = member_count + 1, history_version = history_version + 1
            where id in (select channel_id from added)
           returning id, app_id, history_version
-        ), pruned as (
-          ${pruneChangeLog(sql`${channelId}`, sql`(select history_version from counted)`)}
-        )
-        insert into channel_events (channel_id, version, app_id, event, payload)
-        select id, history_version, app_id, ${event.event}, ${JSON.stringify(event.payload)}::jsonb from counted
-        returning version`)) as unknown as { version: string }[];
+        )${logEventsOf('counted', event)}`)) as unknown as { version: string }[];
       return logged && Number(logged.version);
     },
 

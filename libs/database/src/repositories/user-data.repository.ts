@@ -3,7 +3,7 @@ import type { Database } from '../client.ts';
 import type { MemberRole, UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
-import { CHANGE_LOG_VERSIONS, nthChangeVersion, type ChannelEventEntry } from './channel-changes.ts';
+import { logEventsOf, nthChangeVersion, type ChannelEventEntry } from './channel-changes.ts';
 import { recountReactionsStatement, recountRepliesStatement } from './counters.repository.ts';
 import { changeProfileStatement } from './users.repository.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
@@ -195,15 +195,10 @@ export function createUserDataRepository(db: Database) {
             update channels set member_count = member_count - 1, history_version = history_version + 1
              where id in (select channel_id from removed)
             returning id, app_id, history_version
-          ), pruned as (
-            delete from channel_events e using counted c
-             where e.channel_id = c.id and e.version <= c.history_version - ${CHANGE_LOG_VERSIONS}
-          )
-          insert into channel_events (channel_id, version, app_id, event, payload)
-          select id, history_version, app_id, ${left.event},
-                 ${JSON.stringify(left.payload)}::jsonb || jsonb_build_object('channelId', id)
-            from counted
-          returning channel_id, version`)) as unknown as { channel_id: string; version: string }[];
+          )${logEventsOf('counted', left, sql`${JSON.stringify(left.payload)}::jsonb || jsonb_build_object('channelId', id)`)}`)) as unknown as {
+          channel_id: string;
+          version: string;
+        }[];
         return removed.map((row) => ({ channelId: row.channel_id, version: Number(row.version) }));
       });
     },
