@@ -109,6 +109,9 @@ export interface RepliesPage {
   before?: Date;
 }
 
+/** Message rows `m` with their authors' columns (`u`), as RawMessageRow: add the conditions. */
+const MESSAGES_WITH_AUTHORS = sql.raw(`select m.*, ${AUTHOR_COLUMNS} from messages m join users u on u.id = m.user_id`);
+
 /** The message (with its author) in a transaction that changed it, or undefined. */
 async function findWithAuthor(
   tx: Pick<Database, 'execute'>,
@@ -117,7 +120,7 @@ async function findWithAuthor(
   messageId: string,
 ): Promise<MessageRecord | undefined> {
   const [row] = (await tx.execute(sql`
-    select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+    ${MESSAGES_WITH_AUTHORS}
      where m.app_id = ${appId} and m.channel_id = ${channelId} and m.id = ${messageId}`)) as unknown as RawMessageRow[];
   return row && toMessageRecord(row);
 }
@@ -145,7 +148,7 @@ export function createMessagesRepository(db: Database) {
 
   const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
     const [row] = await rows(sql`
-      select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+      ${MESSAGES_WITH_AUTHORS}
       where m.app_id = ${appId} and m.channel_id = ${channelId}
         and m.user_id = ${userId} and m.client_id = ${clientId}`);
     return row && toMessageRecord(row);
@@ -275,7 +278,7 @@ export function createMessagesRepository(db: Database) {
           let changes: ChangeRecord[] = [];
           if (afterVersion !== undefined) {
             const changed = (await tx.execute(sql`
-              select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+              ${MESSAGES_WITH_AUTHORS}
                where m.app_id = ${appId} and m.channel_id = ${channelId} and m.seq <= ${afterSeq} and m.change_version > ${afterVersion}
                order by m.change_version limit ${limit + 1}`)) as unknown as RawMessageRow[];
             const logged = (await tx.execute(sql`
@@ -293,7 +296,7 @@ export function createMessagesRepository(db: Database) {
             }
           }
           const messages = (await tx.execute(sql`
-            select m.*, ${sql.raw(AUTHOR_COLUMNS)} from messages m join users u on u.id = m.user_id
+            ${MESSAGES_WITH_AUTHORS}
              where m.app_id = ${appId} and m.channel_id = ${channelId} and m.seq > ${afterSeq}
              order by m.seq limit ${limit + 1}`)) as unknown as RawMessageRow[];
           return {
