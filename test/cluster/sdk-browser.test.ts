@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { fetchRequester } from '../support/node-context.ts';
 import { useNodeProcess } from '../support/node-process-context.ts';
+import { bundleSdk } from '../support/sdk-bundle.ts';
 
-const SDK_DIST = fileURLToPath(new URL('../../libs/sdk/dist/index.js', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -83,22 +80,6 @@ async function inPage<T>(page: Page, expression: string): Promise<T> {
   }
 }
 
-/** @heyyo/sdk's dist and socket.io-client in one browser ESM file, as an app's bundler would make it. */
-async function bundleSdk() {
-  const result = await build({
-    entryPoints: [SDK_DIST],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const inputs = Object.keys(result.metafile.inputs);
-  return { code: result.outputFiles[0]!.text, inputs };
-}
-
 /**
  * The built SDK in a real Chromium: a page on one origin, the Heyyo node (one
  * process with every role, as `npm start` runs it) on another, so REST and
@@ -112,8 +93,6 @@ describe('the SDK in a browser', () => {
   let bundled: { code: string; inputs: string[] };
 
   beforeAll(async () => {
-    if (!existsSync(SDK_DIST)) throw new Error(`${SDK_DIST} is missing: run \`npm run build\` first`);
-
     const bundle = (bundled = await bundleSdk());
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://page').pathname;
