@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { launchChromium } from '../support/chromium.ts';
 import { fetchRequester } from '../support/node-context.ts';
 import { useNodeProcess } from '../support/node-process-context.ts';
-import { bundleSdk } from '../support/sdk-bundle.ts';
+import { bundleSdk } from '../support/browser-bundle.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

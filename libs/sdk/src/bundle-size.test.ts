@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleSdk } from '../../../test/support/sdk-bundle.ts';
+import { bundleSdk } from '../../../test/support/browser-bundle.ts';
 
 /** min+gzip bytes an app ships for the SDK and its socket.io-client. */
 const BUDGET_BYTES = 20 * 1024;

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+// One ESM file and its declarations. React, the SDK and react-virtual stay imports: the app's bundler has them once.
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'browser',
+  dts: true,
+  external: ['react', 'react-dom', 'react/jsx-runtime', '@heyyo/sdk', '@tanstack/react-virtual'],
+  clean: true,
+  sourcemap: true,
+});

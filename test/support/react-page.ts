@@ -1,0 +1,39 @@
+/** The React browser tests' page (test/fixtures/react-chat-page.tsx) built from the published packages, served, and opened. */
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { bundleForBrowser } from './browser-bundle.ts';
+import { servePage, type PageServer } from './page-server.ts';
+
+const PAGE_ENTRY = fileURLToPath(new URL('../fixtures/react-chat-page.tsx', import.meta.url));
+const HTML = '<!doctype html><meta charset="utf-8"><title>Heyyo React kit</title><body style="margin:0"><div id="root"></div><script type="module" src="/app.js"></script>';
+
+export async function serveReactPage(): Promise<PageServer> {
+  const { code } = await bundleForBrowser(PAGE_ENTRY);
+  return servePage({ '/': { type: 'html', body: HTML }, '/app.js': { type: 'js', body: code } });
+}
+
+export interface ChatPage {
+  page: Page;
+  /** Page errors and console errors so far. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** A new browser context (its own storage: another user) showing the chat of `token`. */
+export async function openChat(
+  browser: Browser,
+  origin: string,
+  options: { apiUrl: string; token: string; socketUrls?: string[] },
+): Promise<ChatPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForFunction('typeof globalThis.startChat === "function"');
+  await page.evaluate(`startChat(${JSON.stringify(options)})`);
+  return { page, problems, close: () => context.close() };
+}
