@@ -436,6 +436,16 @@ describe('CORS', () => {
     expect(response.headers['x-request-id']).toMatch(UUID);
   });
 
+  it('allows every method the API uses from another origin (a browser edits and deletes too)', async () => {
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+      const response = await ctx.request('OPTIONS', '/api/channels/0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11/messages/x', {
+        headers: { origin: 'https://example.com', 'access-control-request-method': method },
+      });
+      expect(response.status, method).toBe(204);
+      expect(String(response.headers['access-control-allow-methods']).split(/\s*,\s*/), method).toContain(method);
+    }
+  });
+
   it('exposes the request id to browsers on actual responses', async () => {
     const user = await ctx.newUser();
     const response = await ctx.request('GET', '/api/channels', {

@@ -39,8 +39,8 @@ export const heyyoStyles = `
 .heyyo-banner{display:none;padding:6px 16px;font-size:12.5px;background:var(--heyyo-hover)}
 .heyyo-banner-shown{display:block}
 .heyyo-banner[data-state=connected]{background:#dcfce7;color:#14532d}
-.heyyo-scroll{flex:1;overflow-y:auto;position:relative;min-height:0;overscroll-behavior:contain}
-.heyyo-log{position:relative;width:100%}
+.heyyo-scroll{flex:1;overflow-y:auto;position:relative;min-height:0;overscroll-behavior:contain;display:flex;flex-direction:column}
+.heyyo-log{position:relative;width:100%;flex:none;margin-top:auto}
 .heyyo-row{position:absolute;top:0;left:0;width:100%}
 .heyyo-loading-older{position:absolute;top:0;width:100%;text-align:center;font-size:12px;color:var(--heyyo-muted);z-index:1}
 .heyyo-empty,.heyyo-empty-state{padding:24px;text-align:center;color:var(--heyyo-muted)}
@@ -52,7 +52,7 @@ export const heyyoStyles = `
 .heyyo-message{display:flex;gap:10px;padding:4px 16px;position:relative}
 .heyyo-message:not(.heyyo-grouped){padding-top:8px}
 .heyyo-message:hover{background:var(--heyyo-hover)}
-.heyyo-mine .heyyo-message-body{background:var(--heyyo-mine);border-radius:var(--heyyo-radius);padding:2px 8px}
+.heyyo-mine .heyyo-message-body{background:var(--heyyo-mine);border-radius:var(--heyyo-radius);padding:2px 8px;flex:0 1 auto}
 .heyyo-avatar,.heyyo-avatar-space{flex:none;width:34px;height:34px}
 .heyyo-avatar{border-radius:50%;color:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:13px;font-weight:700;position:relative}
 .heyyo-avatar-space{height:0}
@@ -75,7 +75,7 @@ export const heyyoStyles = `
 .heyyo-reaction[aria-pressed=true]{border-color:var(--heyyo-accent);background:var(--heyyo-mine)}
 .heyyo-actions{position:absolute;right:12px;top:-10px;display:none;gap:2px;background:var(--heyyo-bg);border:1px solid var(--heyyo-border);border-radius:var(--heyyo-radius);padding:2px}
 .heyyo-message:hover .heyyo-actions,.heyyo-actions:focus-within{display:flex}
-.heyyo-actions button,.heyyo-picker button,.heyyo-composer-row button[aria-label]{border:0;background:none;cursor:pointer;padding:2px 6px;border-radius:6px}
+.heyyo-actions button,.heyyo-picker button,.heyyo-composer-row button[aria-label]{border:0;background:none;cursor:pointer;padding:4px 6px;border-radius:6px;display:inline-flex;align-items:center;color:var(--heyyo-muted)}
 .heyyo-actions button:hover,.heyyo-picker button:hover{background:var(--heyyo-hover)}
 .heyyo-picker{position:absolute;right:0;top:28px;display:flex;gap:2px;background:var(--heyyo-bg);border:1px solid var(--heyyo-border);border-radius:var(--heyyo-radius);padding:4px;z-index:2;box-shadow:0 4px 16px rgb(0 0 0/.12)}
 .heyyo-edit{display:flex;flex-direction:column;gap:4px}

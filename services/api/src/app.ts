@@ -83,6 +83,8 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
 
   await app.register(cors, {
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
+    // @fastify/cors allows only GET, HEAD and POST by default: a browser could not edit or delete.
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
     maxAge: 600,
   });

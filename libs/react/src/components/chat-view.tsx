@@ -49,12 +49,13 @@ export function ChatView({ channelId }: { channelId?: string }) {
   }
   return (
     <section className="heyyo-chat" aria-label="Chat">
-      <div className="heyyo-chat-main">
+      {/* Keyed by channel: another channel starts with a fresh scroll position, draft and typing state. */}
+      <div className="heyyo-chat-main" key={shown}>
         <ChannelHeader channelId={shown} />
         <Banner />
-        <MessageList key={shown} channelId={shown} onOpenThread={(message) => setThreadOf({ channelId: shown, messageId: message.id })} />
+        <MessageList channelId={shown} onOpenThread={(message) => setThreadOf({ channelId: shown, messageId: message.id })} />
         <Typing channelId={shown} />
-        <Composer key={shown} channelId={shown} />
+        <Composer channelId={shown} />
       </div>
       {parent ? <Thread channelId={shown} parent={parent} onClose={() => setThreadOf(null)} /> : null}
     </section>

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Attachment } from '@heyyo/sdk';
 import { useChatState, useTyping } from '../hooks.ts';
 import { useHeyyo } from '../provider.tsx';
+import { Icon } from './icons.tsx';
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line, ↑ in an empty box edits the user's
@@ -107,7 +108,7 @@ export function Composer({ channelId, parentId }: { channelId: string; parentId?
       ) : null}
       <div className="heyyo-composer-row">
         <button type="button" aria-label="Attach a link" onClick={() => setLinkDraft(linkDraft === null ? '' : null)}>
-          📎
+          <Icon name="attach" />
         </button>
         <textarea
           ref={box}

@@ -6,6 +6,7 @@ import type { MessageProps, PendingMessageProps } from '../overrides.ts';
 import { REACTIONS, reactionLabel } from '../reactions.ts';
 import { useHeyyo } from '../provider.tsx';
 import { Avatar } from './avatar.tsx';
+import { Icon } from './icons.tsx';
 
 const time = (timestamp: string) => new Date(timestamp).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const IMAGE_URL = /\.(png|jpe?g|gif|webp|avif|svg)(\?.*)?$/i;
@@ -143,11 +144,11 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
       {deleted || editing ? null : (
         <div className="heyyo-actions">
           <button type="button" aria-label="Add reaction" aria-expanded={picking} onClick={() => setPicking(!picking)}>
-            ☺
+            <Icon name="react" />
           </button>
           {onOpenThread ? (
             <button type="button" aria-label="Reply in thread" onClick={() => onOpenThread(message)}>
-              ↩
+              <Icon name="reply" />
             </button>
           ) : null}
           {mine ? (
@@ -160,10 +161,10 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
                   setEditing(true);
                 }}
               >
-                ✎
+                <Icon name="edit" />
               </button>
               <button type="button" aria-label="Delete" onClick={() => void store.remove(message.channelId, message.id)}>
-                🗑
+                <Icon name="delete" />
               </button>
             </>
           ) : null}

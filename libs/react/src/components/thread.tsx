@@ -2,6 +2,7 @@ import { useHeyyo } from '../provider.tsx';
 import { useChatState, useThread } from '../hooks.ts';
 import type { ChatMessage } from '../messages.ts';
 import { Composer as DefaultComposer } from './composer.tsx';
+import { Icon } from './icons.tsx';
 import { Message as DefaultMessage, PendingMessage as DefaultPending } from './message.tsx';
 
 /** A message's thread beside the channel: the message, its replies (paged back on demand) and a reply box. */
@@ -17,7 +18,7 @@ export function Thread({ channelId, parent, onClose }: { channelId: string; pare
       <header className="heyyo-thread-header">
         <h3>Thread</h3>
         <button type="button" aria-label="Close thread" onClick={onClose}>
-          ×
+          <Icon name="close" />
         </button>
       </header>
       <div className="heyyo-thread-body" role="log" aria-label="Replies">

@@ -1,0 +1,22 @@
+import { launchChromium } from '../support/chromium.ts';
+import { openChat, serveReactPage } from '../support/react-page.ts';
+const api = process.argv[2]!;
+const admin = async (path: string, body: unknown, token?: string) => {
+  const r = await fetch(api + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return r.json() as any;
+};
+const app = await admin('/api/apps', { name: 'shot' });
+const a = await admin('/api/auth/token', { api_key: app.api_key, api_secret: app.api_secret, user_id: 'ana', display_name: 'Ana Lima' });
+const b = await admin('/api/auth/token', { api_key: app.api_key, api_secret: app.api_secret, user_id: 'ben', display_name: 'Ben Okafor' });
+const ch = await admin('/api/channels', { name: 'general', members: [b.user_id] }, a.token);
+await admin('/api/channels', { name: 'random', members: [b.user_id] }, a.token);
+for (let i = 0; i < 8; i++) await admin(`/api/channels/${ch.id}/messages`, { text: `message number ${i} with some text` }, i % 3 ? a.token : b.token);
+const server = await serveReactPage();
+const browser = await launchChromium();
+const p = await openChat(browser, server.origin, { apiUrl: api, token: b.token });
+await p.page.waitForTimeout(1500);
+await p.page.getByRole('textbox', { name: 'Message' }).fill('typing something');
+await p.page.screenshot({ path: '/tmp/shots/a.png' });
+console.log(p.problems);
+await browser.close(); await server.close();
+export {};
