@@ -12,11 +12,15 @@ export interface BrowserBundle {
   inputs: string[];
 }
 
-/**
- * One browser ESM file of `entry` and what it imports, but `external`. JSX compiles to React's
- * automatic runtime, and React is built for production.
- */
-export async function bundleForBrowser(entry: string, options: { minify?: boolean; external?: string[] } = {}): Promise<BrowserBundle> {
+export interface BundleOptions {
+  minify?: boolean;
+  external?: string[];
+  /** React's build: 'development' reports misuse (keys, hooks) as console errors. @defaultValue 'production' */
+  mode?: 'development' | 'production';
+}
+
+/** One browser ESM file of `entry` and what it imports, but `external`; JSX compiles to React's automatic runtime. */
+export async function bundleForBrowser(entry: string, options: BundleOptions = {}): Promise<BrowserBundle> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   const result = await build({
     entryPoints: [entry],
@@ -25,7 +29,7 @@ export async function bundleForBrowser(entry: string, options: { minify?: boolea
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(options.mode ?? 'production') },
     minify: options.minify ?? false,
     external: options.external ?? [],
     write: false,
@@ -36,4 +40,4 @@ export async function bundleForBrowser(entry: string, options: { minify?: boolea
 }
 
 /** The built @heyyo/sdk (`dist`, as published) and, unless `external`, its socket.io-client. */
-export const bundleSdk = (options: { minify?: boolean; external?: string[] } = {}) => bundleForBrowser(SDK_DIST, options);
+export const bundleSdk = (options: BundleOptions = {}) => bundleForBrowser(SDK_DIST, options);

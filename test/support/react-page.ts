@@ -8,7 +8,8 @@ const PAGE_ENTRY = fileURLToPath(new URL('../fixtures/react-chat-page.tsx', impo
 const HTML = '<!doctype html><meta charset="utf-8"><title>Heyyo React kit</title><body style="margin:0"><div id="root"></div><script type="module" src="/app.js"></script>';
 
 export async function serveReactPage(): Promise<PageServer> {
-  const { code } = await bundleForBrowser(PAGE_ENTRY);
+  // React's development build: a misuse (duplicate keys, hook order) is a console error, and fails the tests.
+  const { code } = await bundleForBrowser(PAGE_ENTRY, { mode: 'development' });
   return servePage({ '/': { type: 'html', body: HTML }, '/app.js': { type: 'js', body: code } });
 }
 

@@ -74,15 +74,21 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.text ?? '');
+  const [error, setError] = useState<string | null>(null);
+  /** Runs a user's action; a refusal (not allowed, offline, rate limited) shows under the message. */
+  const attempt = (action: () => Promise<void>) => {
+    setError(null);
+    action().catch((failure: Error) => setError(failure.message));
+  };
   const deleted = message.deletedAt !== null;
   const name = nameOf(message.author);
   const toggle = (type: string) => {
     setPicking(false);
-    void store.toggleReaction(message.channelId, message, type);
+    attempt(() => store.toggleReaction(message.channelId, message, type));
   };
-  const saveEdit = async () => {
-    if (draft.trim() && draft !== message.text) await store.edit(message.channelId, message.id, draft.trim());
+  const saveEdit = () => {
     setEditing(false);
+    if (draft.trim() && draft !== message.text) attempt(() => store.edit(message.channelId, message.id, draft.trim()));
   };
   return (
     <article
@@ -106,7 +112,7 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
             className="heyyo-edit"
             onSubmit={(event) => {
               event.preventDefault();
-              void saveEdit();
+              saveEdit();
             }}
           >
             <textarea
@@ -118,7 +124,7 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
                 if (event.key === 'Escape') setEditing(false);
                 if (event.key === 'Enter' && !event.shiftKey) {
                   event.preventDefault();
-                  void saveEdit();
+                  saveEdit();
                 }
               }}
             />
@@ -135,6 +141,11 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
         )}
         {deleted ? null : <Attachments attachments={message.attachments} />}
         {deleted ? null : <Reactions message={message} me={me} onToggle={toggle} />}
+        {error ? (
+          <p role="alert" className="heyyo-error">
+            {error}
+          </p>
+        ) : null}
         {message.replyCount > 0 && onOpenThread ? (
           <button type="button" className="heyyo-link" onClick={() => onOpenThread(message)}>
             {message.replyCount === 1 ? '1 reply' : `${message.replyCount} replies`}
@@ -163,7 +174,7 @@ export function Message({ message, grouped, mine, onOpenThread }: MessageProps) 
               >
                 <Icon name="edit" />
               </button>
-              <button type="button" aria-label="Delete" onClick={() => void store.remove(message.channelId, message.id)}>
+              <button type="button" aria-label="Delete" onClick={() => attempt(() => store.remove(message.channelId, message.id))}>
                 <Icon name="delete" />
               </button>
             </>
