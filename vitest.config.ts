@@ -57,7 +57,7 @@ export default defineConfig({
           name: 'unit',
           // test/support/*.test.ts: the harness's own logic (which projects run). The contract suites in
           // test/contracts/*.contract.ts are not test files: each runs through a runner per implementation.
-          include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/support/**/*.test.ts'],
+          include: ['libs/*/src/**/*.test.ts', 'libs/react/src/**/*.test.tsx', 'services/*/src/**/*.test.ts', 'test/support/**/*.test.ts'],
         },
       },
       {
