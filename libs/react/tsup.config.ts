@@ -8,6 +8,8 @@ export default defineConfig({
   platform: 'browser',
   dts: true,
   external: ['react', 'react-dom', 'react/jsx-runtime', '@heyyo/sdk', '@tanstack/react-virtual'],
+  // Hooks and effects: React Server Components frameworks (Next.js app router) must run it on the client.
+  banner: { js: "'use client';" },
   clean: true,
   sourcemap: true,
 });

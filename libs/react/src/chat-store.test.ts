@@ -93,6 +93,22 @@ describe('ChatStore', () => {
     expect(store.getState().lists.a!.messages[0]).toMatchObject({ text: null, deletedAt: '2026-11-30T10:01:00.000Z' });
   });
 
+  it("counts a reply on its parent once, and shows it in the parent's open thread", async () => {
+    const client = new FakeClient();
+    client.channelList = [channelItem('a', { last_seq: 1 })];
+    client.history.a = [
+      { ...serverMessage('a', 1, OTHER), user_external_id: 'other', user_display_name: 'Other', user_avatar_url: null, reactions: [], reaction_counts: {} },
+    ];
+    const store = await started(client);
+    await store.openChannel('a');
+    await store.openThread('a', 'a-m1');
+    const reply = serverMessage('a', 2, ME, { parent_id: 'a-m1', text: 'in the thread' });
+    client.emit('message.new', reply);
+    client.emit('message.new', reply);
+    expect(store.getState().lists.a!.messages.map((m) => [m.seq, m.replyCount])).toEqual([[1, 1]]);
+    expect(store.getState().threads['a-m1']!.replies.map((m) => m.text)).toEqual(['in the thread']);
+  });
+
   it('drops a channel the user left (on any device) or that was deleted', async () => {
     const client = new FakeClient();
     client.channelList = [channelItem('a'), channelItem('b')];

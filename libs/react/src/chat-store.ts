@@ -4,6 +4,7 @@
  * useSyncExternalStore): every change replaces the slices it touches, so an unchanged slice keeps
  * its identity and components that read only it do not re-render.
  */
+import { applyReply } from '@heyyo/sdk';
 import type {
   Attachment,
   ChannelDetails,
@@ -281,6 +282,7 @@ export class ChatStore {
   private receive(message: ChatMessage): void {
     this.learnNames([message]);
     if (message.parentId) {
+      this.countReply(message);
       const thread = this.state.threads[message.parentId];
       if (thread) {
         this.setThread(message.parentId, (t) => ({
@@ -313,13 +315,23 @@ export class ChatStore {
     }));
   }
 
+  /** A new reply counted on its parent (the server sends no event for the parent; applyReply counts each reply once). */
+  private countReply(reply: ChatMessage): void {
+    const asReply = { parent_id: reply.parentId, created_at: reply.createdAt, deleted_at: reply.deletedAt };
+    this.changeMessage(reply.channelId, reply.parentId!, (parent) => {
+      const counted = applyReply({ id: parent.id, reply_count: parent.replyCount, last_reply_at: parent.lastReplyAt }, asReply);
+      return counted.reply_count === parent.replyCount ? parent : { ...parent, replyCount: counted.reply_count, lastReplyAt: counted.last_reply_at };
+    });
+  }
+
   /** Changes a held message (in its channel's list and thread) wherever it is. */
   private changeMessage(channelId: string, messageId: string, change: (message: ChatMessage) => ChatMessage): void {
     const apply = (messages: ChatMessage[]) => {
       const index = messages.findIndex((message) => message.id === messageId);
-      if (index < 0) return messages;
+      const changed = index < 0 ? undefined : change(messages[index]!);
+      if (!changed || changed === messages[index]) return messages;
       const next = messages.slice();
-      next[index] = change(messages[index]!);
+      next[index] = changed;
       return next;
     };
     const list = this.state.lists[channelId];

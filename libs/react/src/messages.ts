@@ -14,6 +14,7 @@ export interface ChatMessage {
   editedAt: string | null;
   deletedAt: string | null;
   replyCount: number;
+  lastReplyAt: string | null;
   pinnedAt: string | null;
   author: { externalId: string; displayName: string | null; avatarUrl: string | null };
   /** Who reacted, by reaction type (one entry per user, so a replayed event changes nothing). */
@@ -60,6 +61,7 @@ export function toChatMessage(message: Message | ListedMessage, previous?: ChatM
     editedAt: message.edited_at,
     deletedAt: message.deleted_at,
     replyCount: message.reply_count,
+    lastReplyAt: message.last_reply_at,
     pinnedAt: message.pinned_at,
     author,
     reactions: isListed(message) ? reactionsOf(message) : (previous?.reactions ?? {}),

@@ -56,6 +56,7 @@ export class FakeClient {
   private readonly handlers = new Map<string, Set<(payload: unknown) => void>>();
   connected = true;
   channelList: ChannelListItem[] = [];
+  /** Pages by channel id (history) or by parent message id (a thread's replies). */
   history: Record<string, ListedMessage[]> = {};
   readonly sent: { channelId: string; text: string | null; clientId: string | undefined }[] = [];
   /** What the next send does: resolve with the stored message, throw, or wait for `release()`. */
@@ -91,6 +92,7 @@ export class FakeClient {
   };
   messages = {
     list: async (channelId: string) => this.history[channelId] ?? [],
+    replies: async (_channelId: string, parentId: string) => this.history[parentId] ?? [],
     update: async (channelId: string, messageId: string, text: string) => {
       this.edited.push({ messageId, text });
       return { ...serverMessage(channelId, Number(messageId.split('-m')[1]), ME), text, edited_at: '2026-11-30T10:00:00.000Z' };
