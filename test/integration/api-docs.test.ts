@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
@@ -6,11 +8,12 @@ import { ClientEvents, ServerEvents } from '@heyyo/contracts';
 import { useApiContext } from '../support/api-context.ts';
 import { SEED_ENDPOINTS } from '../support/seed-endpoints.ts';
 
-const ctx = useApiContext();
+// The demo on (its page need not be built): POST /demo/session is documented like every route.
+const ctx = useApiContext({ env: { HEYYO_DEMO: '1', HEYYO_DEMO_DIR: join(tmpdir(), 'heyyo-no-demo-page') } });
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-/** Routes that serve the documents themselves, not the API. */
-const DOCS_ROUTES = /^\/(openapi\.json|asyncapi\.json|docs)(\/|$)/;
+/** Routes that serve the documents themselves or the demo page, not the API. */
+const DOCS_ROUTES = /^\/(openapi\.json|asyncapi\.json|docs)(\/|$)|^\/$/;
 
 /**
  * Every (method, path) the Fastify app registered, read from its route tree

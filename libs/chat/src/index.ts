@@ -38,6 +38,15 @@ export { createModerationService, type ModerationService, type RestrictionInput 
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
 export { createPresenceService, type PresenceService, type PresenceStatus } from './presence.service.ts';
+export {
+  createDemoService,
+  prepareDemoSpace,
+  DEMO_APP_KEY,
+  DEMO_APP_NAME,
+  DEMO_CHANNEL_NAME,
+  type DemoService,
+  type DemoSpace,
+} from './demo.service.ts';
 
 import type { TokenService } from '@heyyo/auth';
 import type { Repositories } from '@heyyo/database';
@@ -47,6 +56,7 @@ import { createAppsService } from './apps.service.ts';
 import { createAuthService } from './auth.service.ts';
 import { createChannelsService } from './channels.service.ts';
 import { createCountersService } from './counters.service.ts';
+import { createDemoService } from './demo.service.ts';
 import type { ContentLimits } from './message-content.ts';
 import type { SyncLimits } from './messages.service.ts';
 import { createHistoryCache, type HistoryCacheOptions } from './history-cache.ts';
@@ -75,8 +85,9 @@ export interface ChatServicesDeps {
 /** Every domain service, wired once per process. */
 export function createChatServices(deps: ChatServicesDeps) {
   const channels = createChannelsService(deps);
+  const auth = createAuthService(deps);
   return {
-    auth: createAuthService(deps),
+    auth,
     apps: createAppsService(deps),
     users: createUsersService({ ...deps, channels }),
     channels,
@@ -87,6 +98,8 @@ export function createChatServices(deps: ChatServicesDeps) {
     reactions: createReactionsService(deps),
     /** The worker's: recounting counters. */
     counters: createCountersService(deps),
+    /** The demo page's sessions, on development nodes only. */
+    demo: createDemoService({ ...deps, auth, channels }),
   };
 }
 

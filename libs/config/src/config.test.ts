@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -137,6 +138,39 @@ describe('loadConfig', () => {
       'HEYYO_ADMIN_TOKEN must be at least 16 characters',
       'HEYYO_JWT_KEYS has kid "k1" twice',
     ]);
+  });
+
+  it('serves the demo page in development only by default, from libs/react/demo/dist whatever the working directory', () => {
+    const production = { NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: 'a'.repeat(32), HEYYO_JWT_KEYS: KEY };
+    const development = loadConfig({ HEYYO_DATA_DIR: dataDir() });
+    expect(development.demo).toEqual({
+      enabled: true,
+      dir: fileURLToPath(new URL('../../react/demo/dist', import.meta.url)),
+      sessions: true,
+    });
+    expect(development.demo.dir).toMatch(/\/libs\/react\/demo\/dist$/);
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir(), NODE_ENV: 'test' }).demo).toMatchObject({ enabled: false, sessions: false });
+    expect(loadConfig(production).demo).toMatchObject({ enabled: false, sessions: false });
+    const cwd = process.cwd();
+    try {
+      process.chdir(tmpdir());
+      expect(loadConfig({ HEYYO_DATA_DIR: dataDir() }).demo.dir).toBe(development.demo.dir);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('turns the demo on or off by HEYYO_DEMO, and never opens demo sessions in production', () => {
+    const production = { NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: 'a'.repeat(32), HEYYO_JWT_KEYS: KEY };
+    expect(loadConfig({ ...production, HEYYO_DEMO: '1', HEYYO_DEMO_DIR: '/srv/demo' }).demo).toEqual({
+      enabled: true,
+      dir: '/srv/demo',
+      sessions: false,
+    });
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir(), NODE_ENV: 'test', HEYYO_DEMO: 'true' }).demo).toMatchObject({ enabled: true, sessions: true });
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir(), HEYYO_DEMO: '0' }).demo).toMatchObject({ enabled: false, sessions: false });
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir(), HEYYO_DEMO_DIR: 'relative/dist' }).demo.dir).toBe(join(process.cwd(), 'relative/dist'));
+    expect(problemsOf({ HEYYO_DATA_DIR: dataDir(), HEYYO_DEMO: 'maybe' })).toEqual(['HEYYO_DEMO must be true or false (got "maybe")']);
   });
 
   it('returns a frozen config', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnvReader } from './env-reader.ts';
 import { loadOrCreateDevJwtKey, parseJwtKeys, type JwtKey } from './jwt-keys.ts';
 
@@ -182,6 +183,20 @@ export interface Config {
     /** Failed jobs kept for inspection. @defaultValue 10000 */
     keepFailed: number;
   };
+  demo: {
+    /**
+     * Serve the demo chat page (`HEYYO_DEMO`) at `/` on nodes with the api role.
+     * @defaultValue true when NODE_ENV=development, else false
+     */
+    enabled: boolean;
+    /** The built page: index.html and assets/ (`HEYYO_DEMO_DIR`). @defaultValue the absolute path of libs/react/demo/dist */
+    dir: string;
+    /**
+     * The demo app and `POST /demo/session`, which mints tokens for anyone who asks: on only when
+     * the page is and NODE_ENV is not production (a production node never opens them).
+     */
+    sessions: boolean;
+  };
   log: { level: LogLevel };
   /**
    * Check every REST response, socket ack and server event against its contract schema
@@ -209,6 +224,9 @@ const PACKAGE_VERSION: string = JSON.parse(
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/heyyo';
 
+/** Where Vite builds the demo page (libs/react/demo), found from this file rather than the working directory. */
+const DEFAULT_DEMO_DIR = fileURLToPath(new URL('../../react/demo/dist', import.meta.url));
+
 /**
  * Builds the one typed, frozen Config from environment variables.
  * The only place in Heyyo that reads `process.env`.
@@ -230,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     read.problems.push('HEYYO_JWT_KEYS is required when NODE_ENV=production (e.g. "k1:<32+ random chars>")');
   }
   const jwtKeys = jwtKeysValue ? parseJwtKeys(jwtKeysValue, read.problems) : [];
+  const demoEnabled = read.bool('HEYYO_DEMO', nodeEnv === 'development');
 
   const config: Config = {
     env: nodeEnv,
@@ -305,6 +324,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: read.int('HEYYO_JOB_BACKOFF_MS', 500, 10, 600_000),
       lockMs: read.int('HEYYO_WORKER_LOCK_MS', 30_000, 1000, 600_000),
       keepFailed: read.int('HEYYO_KEEP_FAILED_JOBS', 10_000, 0, 10_000_000),
+    },
+    demo: {
+      enabled: demoEnabled,
+      dir: resolve(read.string('HEYYO_DEMO_DIR', DEFAULT_DEMO_DIR)),
+      sessions: demoEnabled && !production,
     },
     log: {
       level: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

@@ -44,6 +44,12 @@ export {
 } from './repositories/reactions.repository.ts';
 export { createCountersRepository, type CountersRepository, type Drift } from './repositories/counters.repository.ts';
 export {
+  createDemoRepository,
+  type DemoRepository,
+  type DemoSpaceRecord,
+  type DemoSpaceSpec,
+} from './repositories/demo.repository.ts';
+export {
   createUserDataRepository,
   type UserDataRepository,
   type ExportedMembershipRecord,
@@ -57,6 +63,7 @@ import { createAppsRepository } from './repositories/apps.repository.ts';
 import { createChannelsRepository } from './repositories/channels.repository.ts';
 import { createMessagesRepository } from './repositories/messages.repository.ts';
 import { createCountersRepository } from './repositories/counters.repository.ts';
+import { createDemoRepository } from './repositories/demo.repository.ts';
 import { createModerationRepository } from './repositories/moderation.repository.ts';
 import { createReactionsRepository } from './repositories/reactions.repository.ts';
 import { createUsersRepository } from './repositories/users.repository.ts';
@@ -73,6 +80,7 @@ export function createRepositories(db: Database) {
     counters: createCountersRepository(db),
     moderation: createModerationRepository(db),
     userData: createUserDataRepository(db),
+    demo: createDemoRepository(db),
   };
 }
 

@@ -18,6 +18,8 @@ import { validatorCompiler } from './plugins/validation.ts';
 import { appsRoutes } from './routes/apps/apps.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { channelsRoutes } from './routes/channels/channels.routes.ts';
+import { demoPageRoutes } from './routes/demo/demo-page.routes.ts';
+import { demoRoutes } from './routes/demo/demo.routes.ts';
 import { docsRoutes } from './routes/docs/docs.routes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health/health.routes.ts';
 import { registerWorkGate } from './plugins/work-gate.ts';
@@ -117,6 +119,8 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     await userApi.register(moderationRoutes, { moderation: services.moderation });
     await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget });
   });
+  if (config.demo.enabled) await app.register(demoPageRoutes, { dir: config.demo.dir });
+  if (config.demo.sessions) await app.register(demoRoutes, { demo: services.demo, windowMs: config.limits.rateLimitWindowMs });
 
   return app;
 }

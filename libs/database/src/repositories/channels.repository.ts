@@ -199,6 +199,24 @@ export interface HistoryAccess {
   historyVersion: string;
 }
 
+/** Inserts a channel, its creator as owner and its first members, in the caller's transaction. */
+export async function insertChannelWithMembers(
+  tx: Pick<Database, 'insert'>,
+  appId: AppId,
+  values: NewChannel,
+  memberIds: readonly string[],
+): Promise<ChannelRecord> {
+  const [channel] = await tx
+    .insert(channels)
+    .values({ ...values, appId, memberCount: 1 + memberIds.length })
+    .returning();
+  await tx.insert(channelMembers).values([
+    { channelId: channel!.id, userId: values.createdBy, appId, role: 'owner' as const },
+    ...memberIds.map((userId) => ({ channelId: channel!.id, userId, appId, role: 'member' as const })),
+  ]);
+  return channel!;
+}
+
 export function createChannelsRepository(db: Database) {
   type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
   const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
@@ -286,17 +304,7 @@ export function createChannelsRepository(db: Database) {
 
     /** Inserts the channel, its owner and its first members in one transaction. */
     async createWithMembers(appId: AppId, values: NewChannel, memberIds: readonly string[]): Promise<ChannelRecord> {
-      return db.transaction(async (tx) => {
-        const [channel] = await tx
-          .insert(channels)
-          .values({ ...values, appId, memberCount: 1 + memberIds.length })
-          .returning();
-        await tx.insert(channelMembers).values([
-          { channelId: channel!.id, userId: values.createdBy, appId, role: 'owner' as const },
-          ...memberIds.map((userId) => ({ channelId: channel!.id, userId, appId, role: 'member' as const })),
-        ]);
-        return channel!;
-      });
+      return db.transaction((tx) => insertChannelWithMembers(tx, appId, values, memberIds));
     },
 
     async findAccess(appId: AppId, channelId: string, userId: string): Promise<ChannelAccess | undefined> {

@@ -24,6 +24,10 @@ export function openApiOptions(version: string): SwaggerOptions {
         { name: 'Users', description: 'Server-side user management (X-API-Key + X-API-Secret).' },
         { name: 'Apps', description: 'Tenants (admin token).' },
         { name: 'Operations', description: 'Probes and metrics.' },
+        {
+          name: 'Demo',
+          description: 'The demo chat page served at `/`: on development nodes only (never with NODE_ENV=production).',
+        },
       ],
       components: {
         securitySchemes: {

@@ -44,7 +44,7 @@ const AUTH_ERRORS: Record<RouteAuth, number[]> = { none: [], admin: [401, 403], 
 export interface RouteDocs {
   summary: string;
   description?: string;
-  tag: 'Operations' | 'Apps' | 'Auth' | 'Users' | 'Channels' | 'Moderation' | 'Messages' | 'Reactions';
+  tag: 'Operations' | 'Apps' | 'Auth' | 'Users' | 'Channels' | 'Moderation' | 'Messages' | 'Reactions' | 'Demo';
   auth: RouteAuth;
   /** Statuses this route answers with an ErrorBody besides 400, 429, 500 and its auth's. */
   errors?: number[];
