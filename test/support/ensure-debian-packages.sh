@@ -3,11 +3,16 @@
 # browser test, HAProxy for the load-balancer test, redis-server for the outage test (its own Redis,
 # restarted mid-traffic). Installs the missing ones when we can (root and
 # apt-get); otherwise says how, and those tests will fail.
-# Usage: ensure-debian-packages.sh <command>=<package> ...
+# Usage: ensure-debian-packages.sh <command or /absolute/file>=<package> ...
 set -euo pipefail
 missing=()
 for pair in "$@"; do
-  command -v "${pair%%=*}" >/dev/null 2>&1 || missing+=("${pair#*=}")
+  wanted="${pair%%=*}"
+  if [[ "$wanted" == /* ]]; then
+    [ -e "$wanted" ] || missing+=("${pair#*=}")
+  else
+    command -v "$wanted" >/dev/null 2>&1 || missing+=("${pair#*=}")
+  fi
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -107,6 +107,22 @@ describe('ChatStore', () => {
     client.emit('message.new', reply);
     expect(store.getState().lists.a!.messages.map((m) => [m.seq, m.replyCount])).toEqual([[1, 1]]);
     expect(store.getState().threads['a-m1']!.replies.map((m) => m.text)).toEqual(['in the thread']);
+    // The channel's preview stays its newest top-level message.
+    expect(store.getState().channels.byId.a!.lastMessage?.seq).toBe(1);
+  });
+
+  it('reads the channel list again after a reconnect (reads and joins made meanwhile have no catch-up)', async () => {
+    const client = new FakeClient();
+    client.channelList = [channelItem('a', { unread_count: 3, last_seq: 3 })];
+    const store = await started(client);
+    client.emit('connection.changed', { state: 'connected' });
+    client.emit('connection.changed', { state: 'reconnecting' });
+    client.channelList = [channelItem('a', { unread_count: 0, last_seq: 3, last_read_seq: 3 }), channelItem('b')];
+    client.emit('connection.changed', { state: 'connected' });
+    await settle();
+    expect(Object.keys(store.getState().channels.byId).sort()).toEqual(['a', 'b']);
+    expect(store.getState().channels.byId.a!.unread_count).toBe(0);
+    expect(store.getState().connection.caughtUpAt).not.toBeNull();
   });
 
   it('drops a channel the user left (on any device) or that was deleted', async () => {

@@ -169,7 +169,7 @@ export class ChatStore {
     await Promise.all(
       wanted.map(async (channelId) => {
         const [newest] = await this.client.messages.list(channelId, { limit: 1 }).catch(() => []);
-        if (newest) this.notePreview(toChatMessage(newest));
+        if (newest && !newest.parent_id) this.notePreview(toChatMessage(newest));
       }),
     );
   }
@@ -263,7 +263,7 @@ export class ChatStore {
         hasOlder: page.length === PAGE_SIZE,
         loading: false,
       }));
-      const newest = loaded.at(-1);
+      const newest = loaded.findLast((message) => !message.parentId);
       if (newest && !before) this.notePreview(newest);
     } catch (error) {
       this.setList(channelId, (list) => ({ ...list, loading: false, error: errorText(error) }));
@@ -311,7 +311,8 @@ export class ChatStore {
       last_seq: Math.max(c.last_seq, message.seq),
       last_message_at: news ? message.createdAt : c.last_message_at,
       unread_count: news && !mine && message.seq > c.last_read_seq ? c.unread_count + 1 : c.unread_count,
-      lastMessage: !c.lastMessage || c.lastMessage.seq < message.seq ? message : c.lastMessage,
+      // The preview is the channel's newest message, not a thread's reply.
+      lastMessage: !message.parentId && (!c.lastMessage || c.lastMessage.seq < message.seq) ? message : c.lastMessage,
     }));
   }
 
@@ -501,7 +502,10 @@ export class ChatStore {
       'member.left': ({ channelId, userId }) => this.memberGone(channelId, userId),
       'member.removed': ({ channelId, userId }) => this.memberGone(channelId, userId),
       'member.banned': ({ channelId, userId }) => this.memberGone(channelId, userId),
-      'connection.changed': ({ state }) =>
+      'connection.changed': ({ state }) => {
+        // Back after a disconnect: messages were caught up by the client; what has no catch-up
+        // (who is online, reads on other devices, channels joined meanwhile) is read again.
+        if (state === 'connected' && this.state.connection.everConnected) this.refresh();
         this.update((s) => ({
           connection: {
             state: globalThis.navigator?.onLine === false && state !== 'connected' ? 'offline' : state,
@@ -509,13 +513,19 @@ export class ChatStore {
             // Connected after having been connected before: every missed message was delivered.
             caughtUpAt: state === 'connected' && s.connection.everConnected ? Date.now() : s.connection.caughtUpAt,
           },
-        })),
+        }));
+      },
       // Too far behind to catch up: the channel's list is loaded again.
       reset: ({ channelId }) => {
         this.setList(channelId, () => emptyList());
         void this.loadPage(channelId, undefined);
       },
     };
+  }
+
+  private refresh(): void {
+    void this.loadChannels();
+    for (const channelId of Object.keys(this.state.details)) void this.loadDetails(channelId).catch(() => undefined);
   }
 
   private memberGone(channelId: string, userId: string): void {
