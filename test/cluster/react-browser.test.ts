@@ -136,7 +136,13 @@ describe('@heyyo/react in the browser, on a cluster', () => {
     const badge = channelButton(ben.page, 'kit-room').getByLabel('2 unread');
     await badge.waitFor();
 
-    await channelButton(ben.page, 'kit-room').click();
+    // Opened from the keyboard: End moves to the last channel, Home to the first (kit-room, the most recent), Enter opens it.
+    await channelButton(ben.page, 'side-room').focus();
+    await ben.page.keyboard.press('End');
+    await expect.poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('history-room');
+    await ben.page.keyboard.press('Home');
+    await expect.poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('kit-room');
+    await ben.page.keyboard.press('Enter');
     await log(ben.page).getByRole('separator', { name: 'New messages' }).waitFor();
     await expect.poll(() => channelButton(ben.page, 'kit-room').locator('.heyyo-badge').count()).toBe(0);
   });

@@ -16,6 +16,7 @@ const message = (userId: string, createdAt: string, extra: Partial<ChatMessage> 
   editedAt: null,
   deletedAt: null,
   replyCount: 0,
+  lastReplyAt: null,
   pinnedAt: null,
   author: { externalId: userId, displayName: null, avatarUrl: null },
   reactions: {},
