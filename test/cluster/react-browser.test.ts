@@ -9,6 +9,8 @@ const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const texts = (page: Page) => log(page).locator('.heyyo-text').allTextContents();
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 const channelButton = (page: Page, name: string) => page.getByRole('navigation', { name: 'Channels' }).getByRole('button', { name, exact: true });
+/** The accessible name (aria-label) of the focused element. */
+const focusedName = (page: Page) => page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null");
 const messageNamed = (page: Page, text: string) => log(page).getByRole('article').filter({ hasText: text });
 
 async function say(page: Page, text: string): Promise<void> {
@@ -139,9 +141,9 @@ describe('@heyyo/react in the browser, on a cluster', () => {
     // Opened from the keyboard: End moves to the last channel, Home to the first (kit-room, the most recent), Enter opens it.
     await channelButton(ben.page, 'side-room').focus();
     await ben.page.keyboard.press('End');
-    await expect.poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('history-room');
+    await expect.poll(() => focusedName(ben.page)).toBe('history-room');
     await ben.page.keyboard.press('Home');
-    await expect.poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('kit-room');
+    await expect.poll(() => focusedName(ben.page)).toBe('kit-room');
     await ben.page.keyboard.press('Enter');
     await log(ben.page).getByRole('separator', { name: 'New messages' }).waitFor();
     await expect.poll(() => channelButton(ben.page, 'kit-room').locator('.heyyo-badge').count()).toBe(0);

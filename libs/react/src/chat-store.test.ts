@@ -125,6 +125,19 @@ describe('ChatStore', () => {
     expect(store.getState().connection.caughtUpAt).not.toBeNull();
   });
 
+  it("knows who is online in small channels from the start, and follows presence events", async () => {
+    const client = new FakeClient();
+    client.channelList = [channelItem('dm', { member_count: 2 }), channelItem('town-hall', { member_count: 5000 })];
+    const member = { external_id: 'other', display_name: 'Other', avatar_url: null, role: 'member' as const, joined_at: '2026-11-30T09:00:00.000Z' };
+    client.members.dm = [{ ...member, id: OTHER, is_online: true }];
+    const store = await started(client);
+    await settle();
+    expect(client.detailsRead).toEqual(['dm']);
+    expect(store.getState().online[OTHER]).toBe(true);
+    client.emit('presence.changed', { userId: OTHER, externalId: 'other', status: 'offline' });
+    expect(store.getState().online[OTHER]).toBe(false);
+  });
+
   it('drops a channel the user left (on any device) or that was deleted', async () => {
     const client = new FakeClient();
     client.channelList = [channelItem('a'), channelItem('b')];

@@ -19,6 +19,8 @@ import { mergeBySeq, toChatMessage, withReaction, type ChatMessage, type Pending
 
 /** A page of history or of a thread's replies. */
 export const PAGE_SIZE = 50;
+/** Channels up to this many members get their members loaded with the list (online dots). */
+const SMALL_CHANNEL = 50;
 /** A typing indicator without its typing.stop (a lost event, a closed tab) ends after this. */
 const TYPING_TIMEOUT_MS = 6000;
 
@@ -153,6 +155,7 @@ export class ChatStore {
         },
       }));
       void this.loadPreviews(channels.map((channel) => channel.id));
+      void this.loadSmallChannelMembers(channels);
     } catch (error) {
       this.update((s) => ({ channels: { ...s.channels, loaded: true, error: errorText(error) } }));
     }
@@ -172,6 +175,16 @@ export class ChatStore {
         if (newest && !newest.parent_id) this.notePreview(toChatMessage(newest));
       }),
     );
+  }
+
+  /**
+   * Members (and who is online) of the first small channels, for the list's online dots: the
+   * server's presence events only say what changes. Big channels are skipped — their member lists
+   * are long, and someone is always online there.
+   */
+  private async loadSmallChannelMembers(channels: ChannelListItem[]): Promise<void> {
+    const small = channels.filter((channel) => channel.member_count <= SMALL_CHANNEL && !this.state.details[channel.id]).slice(0, 20);
+    await Promise.all(small.map((channel) => this.loadDetails(channel.id).catch(() => undefined)));
   }
 
   private notePreview(message: ChatMessage): void {

@@ -2,7 +2,7 @@
  * A stand-in for HeyyoClient in the kit's unit tests: the calls the store makes, answered from
  * fixtures, and `emit()` to play server events. The real client runs in the browser tests.
  */
-import type { ChannelListItem, ClientEvents, HeyyoClient, ListedMessage, Message } from '@heyyo/sdk';
+import type { ChannelListItem, ChannelMember, ClientEvents, HeyyoClient, ListedMessage, Message } from '@heyyo/sdk';
 
 export const ME = '00000000-0000-4000-8000-00000000000a';
 export const OTHER = '00000000-0000-4000-8000-00000000000b';
@@ -63,6 +63,9 @@ export class FakeClient {
   sendBehaviour: 'store' | 'fail' | 'hold' = 'store';
   release: () => void = () => undefined;
   readonly markedRead: string[] = [];
+  /** Members by channel id, as `channels.get` answers; and the channels it was asked for. */
+  members: Record<string, ChannelMember[]> = {};
+  readonly detailsRead: string[] = [];
   readonly edited: { messageId: string; text: string }[] = [];
 
   on(event: string, handler: (payload: unknown) => void) {
@@ -83,7 +86,10 @@ export class FakeClient {
   auth = { verify: async () => ({ valid: true as const, user_id: ME, external_id: 'me', app_id: 'app', role: 'user' as const, exp: 0 }) };
   channels = {
     list: async () => this.channelList,
-    get: async (id: string) => ({ ...this.channelList.find((c) => c.id === id)!, members: [] }),
+    get: async (id: string) => {
+      this.detailsRead.push(id);
+      return { ...this.channelList.find((c) => c.id === id)!, members: this.members[id] ?? [] };
+    },
     markRead: async (channelId: string) => {
       this.markedRead.push(channelId);
       const channel = this.channelList.find((c) => c.id === channelId)!;
