@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { fetchRequester } from '../support/node-context.ts';
 import { useNodeProcess } from '../support/node-process-context.ts';
 import { bundleSdk } from '../support/browser-bundle.ts';
+import { servePage, type PageServer } from '../support/page-server.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -87,29 +86,21 @@ async function inPage<T>(page: Page, expression: string): Promise<T> {
  */
 describe('the SDK in a browser', () => {
   const ctx = useNodeProcess('sdk_browser');
-  let server: Server | undefined;
+  let server: PageServer | undefined;
   let browser: Browser | undefined;
   let pageOrigin: string;
   let bundled: { code: string; inputs: string[] };
 
   beforeAll(async () => {
-    const bundle = (bundled = await bundleSdk());
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://page').pathname;
-      if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-      else if (path === '/heyyo-sdk.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle.code);
-      // No favicon: an empty answer rather than a 404 in the console.
-      else if (path === '/favicon.ico') res.writeHead(204).end();
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    pageOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    bundled = await bundleSdk();
+    server = await servePage({ '/': { type: 'html', body: PAGE }, '/heyyo-sdk.js': { type: 'js', body: bundled.code } });
+    pageOrigin = server.origin;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await server?.close();
   });
 
   it('bundles into one self-contained file without Node-only modules', () => {
