@@ -8,16 +8,16 @@ import { openChat, serveReactPage, type ChatPage } from '../support/react-page.t
 /**
  * Seed 001's React snippet (`<HeyyoProvider apiUrl token>` around `<ChannelList />` and
  * `<ChatView />`), as written, in a real Chromium against one node with every role (`npm start`):
- * two users chat through it.
+ * two users chat through it — on React 19 and on React 18, the oldest peer the kit supports.
  */
-describe("seed 001's React snippet", () => {
-  const ctx = useNodeProcess('react_seed');
+describe.each([19, 18] as const)("seed 001's React snippet on React %i", (react) => {
+  const ctx = useNodeProcess(`react_seed_${react}`);
   let server: PageServer;
   let browser: Browser;
   const pages: ChatPage[] = [];
 
   beforeAll(async () => {
-    server = await serveReactPage();
+    server = await serveReactPage(react);
     browser = await launchChromium();
   });
 

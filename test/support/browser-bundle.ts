@@ -17,6 +17,8 @@ export interface BundleOptions {
   external?: string[];
   /** React's build: 'development' reports misuse (keys, hooks) as console errors. @defaultValue 'production' */
   mode?: 'development' | 'production';
+  /** Packages replaced by others wherever they are imported (with their subpaths), e.g. another React. */
+  alias?: Record<string, string>;
 }
 
 /** One browser ESM file of `entry` and what it imports, but `external`; JSX compiles to React's automatic runtime. */
@@ -32,6 +34,7 @@ export async function bundleForBrowser(entry: string, options: BundleOptions = {
     define: { 'process.env.NODE_ENV': JSON.stringify(options.mode ?? 'production') },
     minify: options.minify ?? false,
     external: options.external ?? [],
+    alias: options.alias ?? {},
     write: false,
     metafile: true,
     logLevel: 'silent',

@@ -5,11 +5,18 @@ import { bundleForBrowser } from './browser-bundle.ts';
 import { servePage, type PageServer } from './page-server.ts';
 
 const PAGE_ENTRY = fileURLToPath(new URL('../fixtures/react-chat-page.tsx', import.meta.url));
+/** React 18, the oldest peer @heyyo/react supports, installed by the test/react18 workspace. */
+const REACT_18 = fileURLToPath(new URL('../react18/node_modules/', import.meta.url));
 const HTML = '<!doctype html><meta charset="utf-8"><title>Heyyo React kit</title><body style="margin:0"><div id="root"></div><script type="module" src="/app.js"></script>';
 
-export async function serveReactPage(): Promise<PageServer> {
+/** The page with React 19 (the root's), or with React 18 in its place everywhere (the kit, react-virtual, the page). */
+export async function serveReactPage(react: 18 | 19 = 19): Promise<PageServer> {
+  const alias: Record<string, string> = react === 18 ? { react: `${REACT_18}react`, 'react-dom': `${REACT_18}react-dom` } : {};
   // React's development build: a misuse (duplicate keys, hook order) is a console error, and fails the tests.
-  const { code } = await bundleForBrowser(PAGE_ENTRY, { mode: 'development' });
+  const { code } = await bundleForBrowser(PAGE_ENTRY, { mode: 'development', alias });
+  // One React in the page, the one asked for (React's builds carry their version string).
+  const versions = ['18.3.1', '19.3.1'].filter((version) => code.includes(`"${version}"`));
+  if (versions.length !== 1 || !versions[0]!.startsWith(String(react))) throw new Error(`the page has React ${versions.join(' and ')}, not ${react}`);
   return servePage({ '/': { type: 'html', body: HTML }, '/app.js': { type: 'js', body: code } });
 }
 
