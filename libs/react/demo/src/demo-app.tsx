@@ -1,5 +1,5 @@
 import { ChannelList, ChatView, HeyyoProvider } from '@heyyo/react';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { saveSession, savedSession, SessionsOff, startSession, type DemoSession } from './session.ts';
 import './demo.css';
 
@@ -9,9 +9,21 @@ type Theme = 'auto' | 'light' | 'dark';
 export function DemoApp() {
   const [session, setSession] = useState<DemoSession | null>(savedSession);
   const [theme, setTheme] = useState<Theme>('auto');
+  const [notice, setNotice] = useState<string | null>(null);
+  // A demo token lives an hour and the page cannot renew it: back to the name form when it ends.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => {
+      saveSession(null);
+      setSession(null);
+      setNotice('Your demo session ended (they last an hour): join again.');
+    }, Math.max(0, Date.parse(session.expires_at) - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session]);
   if (!session) {
     return (
       <JoinForm
+        notice={notice}
         onJoined={(joined) => {
           saveSession(joined);
           setSession(joined);
@@ -52,7 +64,7 @@ export function DemoApp() {
   );
 }
 
-function JoinForm({ onJoined }: { onJoined: (session: DemoSession) => void }) {
+function JoinForm({ onJoined, notice }: { onJoined: (session: DemoSession) => void; notice: string | null }) {
   const [name, setName] = useState('');
   const [token, setToken] = useState('');
   const [sessionsOff, setSessionsOff] = useState(false);
@@ -82,6 +94,7 @@ function JoinForm({ onJoined }: { onJoined: (session: DemoSession) => void }) {
       <form onSubmit={join}>
         <h1>Heyyo demo chat</h1>
         <p>Pick a name and chat in <code>#general</code>. Open a second tab to talk to yourself.</p>
+        {notice ? <p role="status">{notice}</p> : null}
         <label>
           Display name
           <input value={name} onChange={(event) => setName(event.target.value)} maxLength={64} required={!sessionsOff} autoFocus />
