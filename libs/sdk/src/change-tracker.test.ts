@@ -20,7 +20,7 @@ function tracker() {
 describe('ChangeTracker', () => {
   it('delivers live changes once, and a catch-up only what did not come live', () => {
     const { changes, delivered } = tracker();
-    changes.caughtUp(C, [], 10);
+    changes.learned(C, 10);
     changes.live(left('a', 12));
     changes.live(left('a', 12));
     changes.caughtUp(C, [left('b', 11), left('a', 12), left('c', 13)] as never, 14);
@@ -41,15 +41,27 @@ describe('ChangeTracker', () => {
     const { changes, delivered } = tracker();
     expect(changes.version(C)).toBeUndefined();
     changes.live(left('a', 3));
-    changes.caughtUp(C, [], 7);
+    changes.learned(C, 7);
     changes.caughtUp(C, [left('a', 3)] as never, 7);
     expect(delivered).toEqual([3]);
+  });
+
+  it('still delivers a live change at or below the version a first catch-up learned (it delivered none)', () => {
+    // The first catch-up read the channel after a change was made, and answered before the change's event came.
+    const { changes, delivered } = tracker();
+    changes.learned(C, 5);
+    changes.live(left('a', 5));
+    changes.live(left('a', 5));
+    changes.caughtUp(C, [left('b', 6)] as never, 6);
+    changes.live(left('b', 6));
+    expect(delivered).toEqual([5, 6]);
   });
 
   it('never moves back, and forgets a channel it stops tracking', () => {
     const { changes } = tracker();
     changes.caughtUp(C, [], 20);
     changes.caughtUp(C, [], 15);
+    changes.learned(C, 10);
     expect(changes.version(C)).toBe(20);
     changes.forget(C);
     expect(changes.version(C)).toBeUndefined();

@@ -486,7 +486,8 @@ export class HeyyoClient {
             ...(afterVersion === undefined ? {} : { afterVersion }),
           });
           // The changes to what the app holds first, then what follows it.
-          this.changes.caughtUp(channelId, page.changes as ChannelChange[], page.version);
+          if (afterVersion === undefined) this.changes.learned(channelId, page.version);
+          else this.changes.caughtUp(channelId, page.changes as ChannelChange[], page.version);
           page.messages.forEach((message) => this.sequencer.receive(message));
           hasMore = page.hasMore;
         }
