@@ -6,7 +6,7 @@
  *   services/node ──► services/{api,gateway,worker} ──► @heyyo/chat
  *     ──► @heyyo/{database,realtime,queue,auth} ──► @heyyo/{contracts,config,logging}
  *
- * and @heyyo/sdk (published to npm) ──► @heyyo/contracts only.
+ * and @heyyo/sdk (published to npm) ──► @heyyo/contracts only; @heyyo/react (published) ──► @heyyo/sdk only.
  *
  * Workspace packages resolve through npm's symlinks to their real paths (libs/<name>/src/…,
  * services/<name>/src/…), so the layer rules below match paths. Type-only imports count
@@ -16,7 +16,7 @@ const { readdirSync, readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** Unit tests beside the sources: they may use the root's devDependencies (vitest, fast-check, …). */
-const TEST_FILE = '\\.test\\.ts$';
+const TEST_FILE = '\\.test\\.tsx?$';
 /** Build-tool configs (tsup, drizzle-kit): run by their tool, never imported by the program. */
 const TOOL_CONFIG = '(^|/)[^/]+\\.config\\.(ts|mts|js|mjs|cjs)$';
 /** The one production module that may import a development dependency, lazily (see its rules). */
@@ -132,8 +132,17 @@ module.exports = {
       name: 'nothing-imports-the-sdk',
       comment: '@heyyo/sdk is the client for apps (published to npm); server code never depends on it.',
       severity: 'error',
-      from: { path: '^(libs|services)/', pathNot: '^libs/sdk/' },
+      from: { path: '^(libs|services)/', pathNot: '^libs/(sdk|react)/' },
       to: { path: '^libs/sdk/' },
+    },
+    {
+      name: 'react-imports-only-sdk',
+      comment:
+        '@heyyo/react ships to browsers: of ours it may use only @heyyo/sdk (the client it is a UI for), ' +
+        'never server code or the contracts directly (the SDK re-exports the types it needs).',
+      severity: 'error',
+      from: { path: '^libs/react/' },
+      to: { path: '^(libs|services)/', pathNot: '^libs/(react|sdk)/' },
     },
     {
       name: 'sdk-imports-only-contracts',

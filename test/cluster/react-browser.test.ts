@@ -67,7 +67,7 @@ describe('@heyyo/react in the browser, on a cluster', () => {
           await scroller.evaluate((element) => (element.scrollTop = 0));
           return log(ben.page).getByText('history 1', { exact: true }).count();
         },
-        { timeout: 15_000, intervals: [300] },
+        { timeout: 15_000, interval: 300 },
       )
       .toBe(1);
     // At the top, the rendered messages are the first ones, in order, each once.
