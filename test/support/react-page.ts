@@ -1,7 +1,7 @@
 /** The React browser tests' page (test/fixtures/react-chat-page.tsx) built from the published packages, served, and opened. */
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser } from './browser-bundle.ts';
+import { bundleForBrowser, type BundleOptions } from './browser-bundle.ts';
 import { servePage, type PageServer } from './page-server.ts';
 
 const PAGE_ENTRY = fileURLToPath(new URL('../fixtures/react-chat-page.tsx', import.meta.url));
@@ -9,7 +9,12 @@ const HTML = '<!doctype html><meta charset="utf-8"><title>Heyyo React kit</title
 
 export async function serveReactPage(): Promise<PageServer> {
   // React's development build: a misuse (duplicate keys, hook order) is a console error, and fails the tests.
-  const { code } = await bundleForBrowser(PAGE_ENTRY, { mode: 'development' });
+  return serveBundledPage(PAGE_ENTRY, { mode: 'development' });
+}
+
+/** Any page entry (a `.tsx` that renders into `#root`) bundled with `options` and served on an origin of its own. */
+export async function serveBundledPage(entry: string, options: BundleOptions): Promise<PageServer> {
+  const { code } = await bundleForBrowser(entry, options);
   return servePage({ '/': { type: 'html', body: HTML }, '/app.js': { type: 'js', body: code } });
 }
 
