@@ -6,6 +6,7 @@ import type { W4Options } from './workloads/w4-reactions.ts';
 import type { W5Options } from './workloads/w5-reconnect-storm.ts';
 import type { W7Options } from './workloads/w7-realistic.ts';
 import type { OverloadOptions } from './workloads/overload.ts';
+import type { BrowserOptions } from './workloads/browser-render.ts';
 
 export interface Profile {
   /** Users created up front (≥ every workload's client count). */
@@ -19,6 +20,7 @@ export interface Profile {
   w7: W7Options;
   overload: OverloadOptions;
   insert: { connections: number; durationMs: number };
+  browser: BrowserOptions;
 }
 
 export const profiles: Record<'quick' | 'full', Profile> = {
@@ -33,6 +35,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     w7: { clients: 2000, pairs: 500, groups: 500, messageEveryMs: 5000, warmupMs: 3000, durationMs: 20_000 },
     overload: { clients: 200, channels: 20, defaultRate: 800, warmMs: 10_000, overloadMs: 30_000, recoverMs: 15_000 },
     insert: { connections: 8, durationMs: 10_000 },
+    browser: { sizes: [1000, 10_000], renderRuns: 5, scrollPxPerSecond: 10_000 },
   },
   quick: {
     users: 100,
@@ -44,5 +47,6 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     w7: { clients: 200, pairs: 50, groups: 50, messageEveryMs: 5000, warmupMs: 3000, durationMs: 3000 },
     overload: { clients: 40, channels: 4, defaultRate: 400, warmMs: 3000, overloadMs: 5000, recoverMs: 6000 },
     insert: { connections: 8, durationMs: 3000 },
+    browser: { sizes: [1000], renderRuns: 2, scrollPxPerSecond: 10_000 },
   },
 };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=w1,w3] [-- --overload-rate=N] [-- --w1-rates=300,400]`: runs the workloads against
+ * `npm run bench [-- --quick] [-- --only=w1,w3] [-- --overload-rate=N] [-- --w1-rates=300,400] [-- --browser-unlimited]`: runs the workloads against
  * fresh Heyyo clusters (2 gateways + 1 API + 1 worker) and their baselines, writes
  * test/bench/results/<time>-<mode>.json and results/latest.md, and removes every process, database
  * and Redis key it created.
@@ -19,6 +19,7 @@ import { runW6 } from './workloads/w6-memory.ts';
 import { runW7, workerAndPostgres } from './workloads/w7-realistic.ts';
 import { runOverload } from './workloads/overload.ts';
 import { runStartup } from './workloads/startup.ts';
+import { runBrowser } from './workloads/browser-render.ts';
 import { totalCpu } from './workloads/measured-step.ts';
 import { profiles, type Profile } from './profiles.ts';
 
@@ -30,7 +31,9 @@ const overloadRateArg = Number(process.argv.find((arg) => arg.startsWith('--over
 const w1RatesArg = process.argv.find((arg) => arg.startsWith('--w1-rates='))?.slice('--w1-rates='.length);
 const chosen: Profile = quick ? profiles.quick : profiles.full;
 // --w1-rates=300 measures (or profiles) chosen W1 steps only.
-const profile: Profile = w1RatesArg ? { ...chosen, w1: { ...chosen.w1, rates: w1RatesArg.split(',').map(Number) } } : chosen;
+const withRates: Profile = w1RatesArg ? { ...chosen, w1: { ...chosen.w1, rates: w1RatesArg.split(',').map(Number) } } : chosen;
+// --browser-unlimited scrolls the browser row's lists again with Chromium's frame-rate limit off.
+const profile: Profile = process.argv.includes('--browser-unlimited') ? { ...withRates, browser: { ...withRates.browser, unlimitedFrameRate: true } } : withRates;
 /** GET …/messages?limit=50 req/s when issue 13 was filed (its item 4 asks for 5× that). */
 const GET_BEFORE_ISSUE_13 = 454;
 const began = Date.now();
@@ -116,6 +119,11 @@ try {
   if (enabled('startup')) {
     const startup = await attempt('Start-up', () => runStartup(log));
     if (startup) (rows.push(...startup.rows), (details.startup = startup.result));
+  }
+
+  if (enabled('browser')) {
+    const browser = await attempt('Browser', () => runBrowser(profile.browser, log));
+    if (browser) (rows.push(...browser.rows), (details.browser = browser.result));
   }
 
   let insert: InsertResult | undefined;

@@ -13,13 +13,18 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+export interface LaunchOptions {
+  /** Command-line switches added to the usual ones (e.g. the bench's `--disable-frame-rate-limit`). @defaultValue [] */
+  args?: string[];
+}
+
 /** A headless Chromium; `npm test` installs Debian's package when it is missing. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing. These tests drive Debian's Chromium (they never download a browser); ` +
         '`npm test` installs it (apt-get install chromium). Locally: sudo apt-get install chromium',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.args ?? [])] });
 }

@@ -1,7 +1,7 @@
 /** The React browser tests' page (test/fixtures/react-chat-page.tsx) built from the published packages, served, and opened. */
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { bundleForBrowser } from './browser-bundle.ts';
+import { bundleForBrowser, type BundleOptions } from './browser-bundle.ts';
 import { servePage, type PageServer } from './page-server.ts';
 
 const PAGE_ENTRY = fileURLToPath(new URL('../fixtures/react-chat-page.tsx', import.meta.url));
@@ -17,6 +17,15 @@ export async function serveReactPage(react: 18 | 19 = 19): Promise<PageServer> {
   // One React in the page, the one asked for (React's builds carry their version string).
   const versions = ['18.3.1', '19.3.1'].filter((version) => code.includes(`"${version}"`));
   if (versions.length !== 1 || !versions[0]!.startsWith(String(react))) throw new Error(`the page has React ${versions.join(' and ')}, not ${react}`);
+  return serveCode(code);
+}
+
+/** Any page entry (a `.tsx` that renders into `#root`) bundled with `options` and served on an origin of its own. */
+export async function serveBundledPage(entry: string, options: BundleOptions): Promise<PageServer> {
+  return serveCode((await bundleForBrowser(entry, options)).code);
+}
+
+function serveCode(code: string): Promise<PageServer> {
   return servePage({ '/': { type: 'html', body: HTML }, '/app.js': { type: 'js', body: code } });
 }
 
