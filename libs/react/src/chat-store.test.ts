@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatStore } from './chat-store.ts';
-import { channelItem, FakeClient, ME, OTHER, serverMessage } from './testing/fake-client.ts';
+import { channelItem, FakeClient, listedMessage, ME, OTHER, serverMessage } from './testing/fake-client.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const stores: ChatStore[] = [];
@@ -76,9 +76,7 @@ describe('ChatStore', () => {
   it('applies reactions once per user and type, and edits and deletes in place', async () => {
     const client = new FakeClient();
     client.channelList = [channelItem('a', { last_seq: 1 })];
-    client.history.a = [
-      { ...serverMessage('a', 1, OTHER), user_external_id: 'other', user_display_name: 'Other', user_avatar_url: null, reactions: [], reaction_counts: {} },
-    ];
+    client.history.a = [listedMessage('a', 1, OTHER)];
     const store = await started(client);
     await store.openChannel('a');
     const reaction = { channelId: 'a', messageId: 'a-m1', userId: OTHER, externalId: 'other', type: ':heart:', version: 3 };
@@ -96,9 +94,7 @@ describe('ChatStore', () => {
   it("counts a reply on its parent once, and shows it in the parent's open thread", async () => {
     const client = new FakeClient();
     client.channelList = [channelItem('a', { last_seq: 1 })];
-    client.history.a = [
-      { ...serverMessage('a', 1, OTHER), user_external_id: 'other', user_display_name: 'Other', user_avatar_url: null, reactions: [], reaction_counts: {} },
-    ];
+    client.history.a = [listedMessage('a', 1, OTHER)];
     const store = await started(client);
     await store.openChannel('a');
     await store.openThread('a', 'a-m1');

@@ -2,17 +2,8 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeyyoProvider } from '../provider.tsx';
-import { channelItem, FakeClient, ME, serverMessage } from '../testing/fake-client.ts';
+import { channelItem, FakeClient, listedMessage, ME } from '../testing/fake-client.ts';
 import { ChatView } from './chat-view.tsx';
-
-const listed = (seq: number, userId: string, text: string) => ({
-  ...serverMessage('a', seq, userId, { text }),
-  user_external_id: 'me',
-  user_display_name: 'Me',
-  user_avatar_url: null,
-  reactions: [],
-  reaction_counts: {},
-});
 
 async function renderChat(client: FakeClient) {
   render(
@@ -45,7 +36,7 @@ describe('Composer', () => {
   it('edits the last own message on ↑ in the empty box', async () => {
     const client = new FakeClient();
     client.channelList = [channelItem('a', { last_seq: 1 })];
-    client.history.a = [listed(1, ME, 'tpyo here')];
+    client.history.a = [listedMessage('a', 1, ME, { text: 'tpyo here' })];
     const box = await renderChat(client);
     fireEvent.keyDown(box, { key: 'ArrowUp' });
     expect(box.value).toBe('tpyo here');

@@ -52,6 +52,19 @@ export function serverMessage(channelId: string, seq: number, userId: string, ex
   };
 }
 
+/** `serverMessage` as a history page lists it (its author flattened, no reactions yet). */
+export function listedMessage(channelId: string, seq: number, userId: string, extra: Partial<Message> = {}): ListedMessage {
+  const { user, ...message } = serverMessage(channelId, seq, userId, extra);
+  return {
+    ...message,
+    user_external_id: user.external_id,
+    user_display_name: user.display_name,
+    user_avatar_url: user.avatar_url,
+    reactions: [],
+    reaction_counts: {},
+  };
+}
+
 export class FakeClient {
   private readonly handlers = new Map<string, Set<(payload: unknown) => void>>();
   connected = true;
