@@ -53,6 +53,8 @@ interface Batch {
   kind: Kind | undefined;
   lines: { number: number; line: DataLine; source: DataLine }[];
   firstLine: number;
+  /** Lines read into it, bad ones included: a batch is a run of lines of the file. */
+  read: number;
   broken: boolean;
 }
 
@@ -88,7 +90,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   let stopped = false;
   const nextSeq = new Map<string, number>();
   const touchedChannels = new Set<string>();
-  let batch: Batch = { kind: undefined, lines: [], firstLine: 0, broken: false };
+  let batch: Batch = { kind: undefined, lines: [], firstLine: 0, read: 0, broken: false };
   let writing: Promise<void> = Promise.resolve();
 
   const lineOf = (current: Batch, id: string) =>
@@ -131,7 +133,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
 
   async function flush(): Promise<void> {
     const current = batch;
-    batch = { kind: undefined, lines: [], firstLine: 0, broken: false };
+    batch = { kind: undefined, lines: [], firstLine: 0, read: 0, broken: false };
     if (current.broken) stopped = true;
     if (stopped || current.lines.length === 0) return;
     // One batch in flight while the next is read and checked; users before anything that names them.
@@ -146,18 +148,19 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   for await (const input of options.lines) {
     const where = `line ${input.number}`;
     if (batch.firstLine === 0) batch.firstLine = input.number;
-    const broken = (reason: string) => {
+    const broken = async (reason: string) => {
       fail(where, reason);
       batch.broken = true;
+      if (++batch.read >= sizeOf(batch.kind)) await flush();
     };
     if (input.tooLong) {
-      broken(`longer than ${options.maxLineBytes} bytes`);
+      await broken(`longer than ${options.maxLineBytes} bytes`);
       continue;
     }
     const checked = validateLine(input.text, limits);
     if (!checked.ok) {
       if (!header) throw new ImportRefused(`${where}: ${checked.reason} (the first line must be the export's header)`);
-      broken(checked.reason);
+      await broken(checked.reason);
       continue;
     }
     const line: AnyLine = checked.value;
@@ -175,7 +178,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     }
     const index = KIND_ORDER.indexOf(line.kind);
     if (line.kind === 'header' || index < kindIndex) {
-      broken(`a ${line.kind} line after ${KIND_ORDER[kindIndex]} lines (the order is ${KIND_ORDER.join(', ')})`);
+      await broken(`a ${line.kind} line after ${KIND_ORDER[kindIndex]} lines (the order is ${KIND_ORDER.join(', ')})`);
       continue;
     }
     kindIndex = index;
@@ -183,7 +186,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     if (line.kind === 'message') {
       const expected = nextSeq.get(line.channel_id) ?? 1;
       if (line.seq !== expected) {
-        broken(`seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`);
+        await broken(`seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`);
         continue;
       }
       nextSeq.set(line.channel_id, expected + 1);
@@ -196,7 +199,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     if (batch.kind !== line.kind) await writing;
     batch.kind = line.kind;
     batch.lines.push({ number: input.number, line: mapLine(line, mapping!), source: line });
-    if (batch.lines.length >= sizeOf(batch.kind)) await flush();
+    if (++batch.read >= sizeOf(batch.kind)) await flush();
   }
   if (!header) throw new ImportRefused('the file is empty: no header line');
   await flush();
