@@ -147,6 +147,27 @@ describe('import', () => {
     expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
   });
 
+  it('stores the same with the foreign key triggers skipped, each reference checked and locked by the importer instead', async () => {
+    const { app } = await appWithHistory();
+    const original = await exportText(app.id);
+    const checked = await ctx.newApp();
+    const trusted = await ctx.newApp();
+    await importText(original, { targetAppId: checked.id });
+    const report = await importText(original, { targetAppId: trusted.id, trustCheckedReferences: true });
+    expect(report.errors).toEqual([]);
+    expect(await counts(trusted.id)).toEqual(await counts(checked.id));
+    const ids = createIdMapping(app.id, trusted.id);
+    expect(dataLines(await exportText(trusted.id))).toEqual(dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>));
+    expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
+
+    // A reference outside the app is refused before anything is written, triggers or not.
+    const other = await appWithHistory();
+    const lines = original.trim().split('\n');
+    lines[7] = JSON.stringify({ ...JSON.parse(lines[7]!), user_id: other.alice.id });
+    const refused = await importText(lines.join('\n'), { targetAppId: (await ctx.newApp()).id, trustCheckedReferences: true });
+    expect(refused.errors).toEqual([expect.stringMatching(/^line 8: user [0-9a-f-]+ is not in the target app/)]);
+  });
+
   it('names a broken line, leaves its whole batch out, stops writing there, and reports every later bad line', async () => {
     const { app } = await appWithHistory();
     const lines = (await exportText(app.id)).trim().split('\n');

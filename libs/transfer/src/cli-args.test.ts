@@ -12,8 +12,15 @@ describe('command lines', () => {
   });
 
   it('reads import options', () => {
-    expect(parseImportArgs(['file.ndjson'])).toEqual({ file: 'file.ndjson', app: undefined, from: 'heyyo', deadlineMs: undefined });
-    expect(parseImportArgs(['--from', 'tegrabox', '--app', APP, '--deadline-ms', '5000', 'dump.json'])).toEqual({ file: 'dump.json', app: APP, from: 'tegrabox', deadlineMs: 5000 });
+    expect(parseImportArgs(['file.ndjson'])).toEqual({ file: 'file.ndjson', app: undefined, from: 'heyyo', deadlineMs: undefined, trustCheckedReferences: false });
+    expect(parseImportArgs(['--from', 'tegrabox', '--app', APP, '--deadline-ms', '5000', '--trust-checked-references', 'dump.json'])).toEqual({
+      file: 'dump.json',
+      app: APP,
+      from: 'tegrabox',
+      deadlineMs: 5000,
+      trustCheckedReferences: true,
+    });
+    expect(() => parseImportArgs(['--trust-checked-references=no', 'f'])).toThrow('takes no value');
     expect(() => parseImportArgs(['--from', 'tegrabox', 'dump.json'])).toThrow(/needs --app/);
     expect(() => parseImportArgs([])).toThrow('the file to import is missing');
     expect(() => parseImportArgs(['--deadline-ms', '5', 'f'])).toThrow(/at least 100/);

@@ -14,10 +14,16 @@ export interface ImportArgs {
   /** 'heyyo': our own export; 'tegrabox': a dump of @tegrabox/chat-sdk records (see tegrabox.ts). */
   from: 'heyyo' | 'tegrabox';
   deadlineMs: number | undefined;
+  /** --trust-checked-references: COPY messages without the per-row foreign key triggers (see import-store.ts). */
+  trustCheckedReferences: boolean;
 }
 
 export const EXPORT_USAGE = 'usage: npm run export -- --app <app id> [--out <file>] [--deadline-ms <ms>]';
-export const IMPORT_USAGE = 'usage: npm run import -- [--app <app id>] [--from heyyo|tegrabox] [--deadline-ms <ms>] <file | ->';
+export const IMPORT_USAGE =
+  'usage: npm run import -- [--app <app id>] [--from heyyo|tegrabox] [--deadline-ms <ms>] [--trust-checked-references] <file | ->';
+
+/** Options that take no value. */
+const FLAGS = ['trust-checked-references'];
 
 export class UsageError extends Error {}
 
@@ -32,6 +38,11 @@ function options(argv: readonly string[], known: readonly string[]): { named: Ma
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (FLAGS.includes(name)) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+      named.set(name, 'true');
+      continue;
+    }
     const value = inline ?? argv[++index];
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
     named.set(name, value);
@@ -63,11 +74,17 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
 }
 
 export function parseImportArgs(argv: readonly string[]): ImportArgs {
-  const { named, positional } = options(argv, ['app', 'from', 'deadline-ms']);
+  const { named, positional } = options(argv, ['app', 'from', 'deadline-ms', 'trust-checked-references']);
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'the file to import is missing' : 'one file at a time');
   const from = named.get('from') ?? 'heyyo';
   if (from !== 'heyyo' && from !== 'tegrabox') throw new UsageError('--from must be heyyo or tegrabox');
   const app = appId(named.get('app'));
   if (from === 'tegrabox' && !app) throw new UsageError('--from tegrabox needs --app (the Heyyo app to import into)');
-  return { file: positional[0]!, app, from, deadlineMs: deadline(named.get('deadline-ms')) };
+  return {
+    file: positional[0]!,
+    app,
+    from,
+    deadlineMs: deadline(named.get('deadline-ms')),
+    trustCheckedReferences: named.has('trust-checked-references'),
+  };
 }

@@ -29,7 +29,9 @@ const input = openInput(args.file);
 const progress = createProgress({ mode: progressModeFor(process.stderr), output: process.stderr, verb: 'imported', noun: 'messages' });
 const summary = (report: ImportReport) =>
   `${Object.entries(report.counts).map(([kind, count]) => `${count} ${kind}`).join(', ')} ` +
-  `(message batches: ${report.messageBatches.direct} copied directly, ${report.messageBatches.staged} through staging)`;
+  `(message batches: ${report.messageBatches.direct} copied directly, ${report.messageBatches.staged} through staging; ` +
+  `seconds writing ${report.seconds.writing.toFixed(1)}, waiting for writes ${report.seconds.waitingForWrites.toFixed(1)}, ` +
+  `recounting ${report.seconds.recount.toFixed(1)})`;
 try {
   const lines =
     args.from === 'tegrabox'
@@ -41,6 +43,7 @@ try {
     maxLineBytes: MAX_LINE_BYTES,
     ...(args.app ? { targetAppId: args.app } : {}),
     limits: config.limits,
+    trustCheckedReferences: args.trustCheckedReferences,
     onProgress: (counts) => progress.update(counts.message, input.fractionRead()),
   });
   progress.stop();

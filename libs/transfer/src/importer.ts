@@ -31,6 +31,8 @@ export interface ImportOptions {
   batchLines?: number;
   /** Line errors reported at most (the count goes on). @defaultValue 100 */
   maxErrors?: number;
+  /** See MessageWriteOptions.trustCheckedReferences (superuser only). @defaultValue false */
+  trustCheckedReferences?: boolean;
   /** Called after each committed batch. */
   onProgress?: (counts: Readonly<ImportCounts>) => void;
 }
@@ -47,6 +49,8 @@ export interface ImportReport {
   errorCount: number;
   /** Message batches COPYed straight into the table, and through staging. */
   messageBatches: Record<MessagePath, number>;
+  /** Where the time went: batches written (Postgres, overlapping the reading), waiting on them, and the final recount. */
+  seconds: { writing: number; waitingForWrites: number; recount: number };
 }
 
 interface Batch {
@@ -77,6 +81,15 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     errors: [],
     errorCount: 0,
     messageBatches: { direct: 0, staged: 0 },
+    seconds: { writing: 0, waitingForWrites: 0, recount: 0 },
+  };
+  const timed = async <T>(key: keyof ImportReport['seconds'], work: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      report.seconds[key] += (performance.now() - started) / 1000;
+    }
   };
   const fail = (where: string, reason: string) => {
     report.errorCount++;
@@ -111,7 +124,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
           case 'member':
             return writeMembers(tx, appId, rows as never);
           case 'message':
-            report.messageBatches[await writeMessages(tx, appId, rows as never)]++;
+            report.messageBatches[await writeMessages(tx, appId, rows as never, { trustCheckedReferences: options.trustCheckedReferences ?? false })]++;
             break;
           case 'reaction':
             return writeReactions(tx, appId, rows as never);
@@ -137,9 +150,9 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     if (current.broken) stopped = true;
     if (stopped || current.lines.length === 0) return;
     // One batch in flight while the next is read and checked; users before anything that names them.
-    await writing;
-    writing = write(current);
-    if (current.kind !== 'message' && current.kind !== 'reaction') await writing;
+    await timed('waitingForWrites', writing);
+    writing = timed('writing', write(current));
+    if (current.kind !== 'message' && current.kind !== 'reaction') await timed('waitingForWrites', writing);
   }
 
   const sizeOf = (kind: Kind | undefined) =>
@@ -196,7 +209,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
       batch.firstLine = input.number;
     }
     // Ids are mapped once the batch before (users) is stored: an existing user's id may replace the file's.
-    if (batch.kind !== line.kind) await writing;
+    if (batch.kind !== line.kind) await timed('waitingForWrites', writing);
     batch.kind = line.kind;
     batch.lines.push({ number: input.number, line: mapLine(line, mapping!), source: line });
     if (++batch.read >= sizeOf(batch.kind)) await flush();
@@ -204,7 +217,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   if (!header) throw new ImportRefused('the file is empty: no header line');
   await flush();
   await writing;
-  if (touchedChannels.size > 0) await recountAfterImport(sql, appId, [...touchedChannels]);
+  if (touchedChannels.size > 0) await timed('recount', recountAfterImport(sql, appId, [...touchedChannels]));
   return report;
 }
 
