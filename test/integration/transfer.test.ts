@@ -45,6 +45,10 @@ const dataLines = (text: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.kind !== 'header' && line.kind !== 'app');
 
+/** Lines in one order whatever their ids (an export orders by id, which a mapping to another app changes). */
+const byKey = (line: Record<string, unknown>) => JSON.stringify([line.kind, line.id, line.channel_id, line.message_id, line.user_id, line.seq]);
+const sorted = (lines: Record<string, unknown>[]) => [...lines].sort((a, b) => byKey(a).localeCompare(byKey(b)));
+
 /** Row counts of every table an import writes, for one app. */
 async function counts(appId: string) {
   const [row] = await ctx.sql`
@@ -102,8 +106,6 @@ describe('import', () => {
     const ids = createIdMapping(app.id, target.id);
     const expected = dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>);
     const copy = dataLines(await exportText(target.id));
-    const byKey = (line: Record<string, unknown>) => JSON.stringify([line.kind, line.id, line.channel_id, line.message_id, line.user_id, line.seq]);
-    const sorted = (lines: Record<string, unknown>[]) => [...lines].sort((a, b) => byKey(a).localeCompare(byKey(b)));
     expect(sorted(copy)).toEqual(sorted(expected));
 
     const before = await counts(target.id);
@@ -147,6 +149,20 @@ describe('import', () => {
     expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
   });
 
+  it('matches users of an existing app by external_id: their messages go to the user already there', async () => {
+    const { app, alice } = await appWithHistory();
+    const original = await exportText(app.id);
+    const target = await ctx.newApp();
+    const aliceThere = await ctx.newUser(target, { externalId: alice.externalId });
+    const report = await importText(original, { targetAppId: target.id });
+    expect(report.errors).toEqual([]);
+    expect((await counts(target.id)).users).toBe(2);
+    const authored = await ctx.sql`select seq from messages where app_id = ${target.id} and user_id = ${aliceThere.id} order by seq`;
+    expect(authored.map((row) => Number(row.seq))).toEqual([1, 4]);
+    const channels = await ctx.request('GET', '/api/channels', { token: aliceThere.token });
+    expect(channels.body).toEqual([expect.objectContaining({ role: 'owner', last_seq: 4 })]);
+  });
+
   it('stores the same with the foreign key triggers skipped, each reference checked and locked by the importer instead', async () => {
     const { app } = await appWithHistory();
     const original = await exportText(app.id);
@@ -157,7 +173,7 @@ describe('import', () => {
     expect(report.errors).toEqual([]);
     expect(await counts(trusted.id)).toEqual(await counts(checked.id));
     const ids = createIdMapping(app.id, trusted.id);
-    expect(dataLines(await exportText(trusted.id))).toEqual(dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>));
+    expect(sorted(dataLines(await exportText(trusted.id)))).toEqual(sorted(dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>)));
     expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
 
     // A reference outside the app is refused before anything is written, triggers or not.

@@ -16,10 +16,16 @@ describe('createIdMapping', () => {
     const ids = createIdMapping(source, source);
     expect(ids.row(id)).toBe(id);
     expect(ids.user(id)).toBe(id);
+    expect(ids.isIdentity()).toBe(true);
+    // A user already stored under another id with the same external id: no longer the identity.
+    ids.useUser(id, 'existing');
+    expect(ids.isIdentity()).toBe(false);
+    expect(ids.user(id)).toBe('existing');
   });
 
   it('derives stable, distinct ids for another app, and uses an existing user found by external id', () => {
     const ids = createIdMapping(source, target);
+    expect(ids.isIdentity()).toBe(false);
     expect(ids.row(id)).not.toBe(id);
     expect(ids.row(id)).toBe(createIdMapping(source, target).row(id));
     expect(ids.row(id)).not.toBe(createIdMapping(source, source.replace('a', 'c')).row(id));

@@ -27,6 +27,8 @@ export interface IdMapping {
   user(id: string): string;
   /** Records that the file's user `id` is stored as `storedId` (an existing user with the same external_id). */
   useUser(id: string, storedId: string): void;
+  /** True while every id maps to itself (the same app, no user matched under another id): lines need no copy. */
+  isIdentity(): boolean;
 }
 
 export function createIdMapping(sourceAppId: string, targetAppId: string): IdMapping {
@@ -40,5 +42,6 @@ export function createIdMapping(sourceAppId: string, targetAppId: string): IdMap
     useUser(id, storedId) {
       if (storedId !== row(id)) users.set(id, storedId);
     },
+    isIdentity: () => sameApp && users.size === 0,
   };
 }

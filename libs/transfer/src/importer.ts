@@ -223,6 +223,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
 
 /** The line with its ids as the target app stores them (see IdMapping). */
 export function mapLine(line: DataLine, ids: IdMapping): DataLine {
+  if (ids.isIdentity()) return line;
   switch (line.kind) {
     case 'user':
       return { ...line, id: ids.row(line.id) };
