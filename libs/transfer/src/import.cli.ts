@@ -35,7 +35,12 @@ const summary = (report: ImportReport) =>
 try {
   const lines =
     args.from === 'tegrabox'
-      ? await tegraboxLines(input.stream, { appId: args.app!, maxBytes: TEGRABOX_MAX_BYTES, maxLineBytes: MAX_LINE_BYTES })
+      ? await tegraboxLines(input.stream, {
+          appId: args.app!,
+          maxBytes: TEGRABOX_MAX_BYTES,
+          maxLineBytes: MAX_LINE_BYTES,
+          messageTextLength: config.limits.messageTextLength,
+        })
       : readLines(input.stream, MAX_LINE_BYTES);
   const report = await importLines({
     sql: database.sql,
