@@ -4,6 +4,9 @@
  * batch stays out, a @tegrabox/chat-sdk dump maps its fields, and an imported channel goes on
  * (history, next seq, unread counts, counters without drift).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,7 +21,8 @@ import {
   type DataLine,
   type ImportOptions,
 } from '@heyyo/transfer';
-import { useApiContext, type TestApp, type TestUser } from '../support/api-context.ts';
+import { TEST_JWT_SECRET, useApiContext, type TestApp, type TestUser } from '../support/api-context.ts';
+import { runScript } from '../support/run-script.ts';
 
 const ctx = useApiContext();
 const LIMITS = { messageTextLength: 4000, attachments: 10, metadataBytes: 8192 };
@@ -233,6 +237,38 @@ describe('import', () => {
     const report = await importText(lines.join('\n'));
     expect(report.errors).toEqual([expect.stringMatching(new RegExp(`^line 8: user ${other.alice.id} is not in the target app`))]);
     expect((await counts(app.id)).messages).toBe(0);
+  });
+});
+
+describe('the command lines', () => {
+  it('export to a file and import it, with plain progress lines off a terminal; a broken file exits 1 naming its line', async () => {
+    const { app } = await appWithHistory();
+    const target = await ctx.newApp();
+    const folder = mkdtempSync(join(tmpdir(), 'heyyo-transfer-'));
+    const env = { NODE_ENV: 'test', DATABASE_URL: ctx.config.database.url, HEYYO_JWT_KEYS: `test:${TEST_JWT_SECRET}`, HEYYO_DATA_DIR: folder, LOG_LEVEL: 'silent' };
+    try {
+      const file = join(folder, 'app.ndjson');
+      const exported = await runScript(['--import', 'tsx', 'libs/transfer/src/export.cli.ts', '--app', app.id, '--out', file], env);
+      expect(exported).toMatchObject({ code: 0 });
+      expect(exported.output).toMatch(/^exported 4\/4 messages, \d+\/s$/m);
+      expect(exported.output).toContain(`exported app ${app.id}: 14 lines, 4 messages to ${file}`);
+      const imported = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', target.id, file], env);
+      expect(imported).toMatchObject({ code: 0 });
+      expect(imported.output).toMatch(/^imported 4 messages \(100%\), \d+\/s$/m);
+      expect(imported.output).toContain(`imported into app ${target.id}: 2 user, 1 channel, 2 member, 4 message, 1 reaction, 2 read_state`);
+
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      lines[4] = '{"kind":"channel"}';
+      writeFileSync(file, lines.join('\n'));
+      const broken = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', (await ctx.newApp()).id, file], env);
+      expect(broken.code).toBe(1);
+      expect(broken.output).toContain('line 5: channel: id must be a lowercase UUID');
+      const usage = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts'], env);
+      expect(usage.code).toBe(2);
+      expect(usage.output).toContain('usage: npm run import');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

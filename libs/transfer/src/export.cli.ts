@@ -20,7 +20,7 @@ const database = openTransferDatabase(config.database.url, args.deadlineMs);
 const output = args.out ? createWriteStream(args.out) : process.stdout;
 const progress = createProgress({ mode: progressModeFor(process.stderr), output: process.stderr, verb: 'exported', noun: 'messages' });
 try {
-  const report = await exportApp({ sql: database.sql, appId: args.app, output, onProgress: (done) => progress.update(done) });
+  const report = await exportApp({ sql: database.sql, appId: args.app, output, onProgress: (done, total) => progress.update(done, { total }) });
   progress.stop();
   if (args.out) {
     output.end();

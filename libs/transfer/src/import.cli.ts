@@ -49,7 +49,7 @@ try {
     ...(args.app ? { targetAppId: args.app } : {}),
     limits: config.limits,
     trustCheckedReferences: args.trustCheckedReferences,
-    onProgress: (counts) => progress.update(counts.message, input.fractionRead()),
+    onProgress: (counts) => progress.update(counts.message, { fraction: input.fractionRead() }),
   });
   progress.stop();
   if (report.errorCount > 0) {

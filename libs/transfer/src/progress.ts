@@ -14,17 +14,21 @@ export interface ProgressOptions {
   verb: string;
   /** What is counted, e.g. 'messages'. */
   noun: string;
-  /** How many there will be, when known. */
-  total?: number;
   /** Time between plain lines. @defaultValue 2000 */
   intervalMs?: number;
   /** The clock (tests). @defaultValue performance.now */
   now?: () => number;
 }
 
+/** How far along: out of a known count (`total`), or a share of the work (`fraction`, e.g. of a file's bytes). */
+export interface ProgressOf {
+  total?: number;
+  fraction?: number;
+}
+
 export interface Progress {
-  /** `done` counted so far; `fraction` of the work when the total is not a count (bytes of a file read). */
-  update(done: number, fraction?: number): void;
+  /** `done` counted so far. */
+  update(done: number, of?: ProgressOf): void;
   /** The last line (plain mode) or the bar's final state; the rate over the whole run. */
   stop(): void;
 }
@@ -41,7 +45,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const started = now();
   const rate = (done: number) => done / Math.max((now() - started) / 1000, 1e-3);
   let done = 0;
-  let fraction: number | undefined;
+  let of: ProgressOf = {};
   if (options.mode === 'bar') {
     const bar = new cliProgress.SingleBar(
       {
@@ -53,16 +57,17 @@ export function createProgress(options: ProgressOptions): Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    // The bar runs over a count when the total is known, else over per-mille of the work.
-    const total = options.total ?? 1000;
-    bar.start(total, 0, { speed: 0, count: 0 });
+    // The bar runs over per-mille of the work: a count's share, or the share given.
+    bar.start(1000, 0, { speed: 0, count: 0 });
+    const perMille = () => Math.floor((of.total ? done / of.total : (of.fraction ?? 0)) * 1000);
     return {
-      update(count, part) {
+      update(count, progress = {}) {
         done = count;
-        bar.update(options.total === undefined ? Math.floor((part ?? 0) * 1000) : count, { speed: Math.round(rate(count)), count });
+        of = progress;
+        bar.update(perMille(), { speed: Math.round(rate(count)), count });
       },
       stop() {
-        bar.update(options.total ?? 1000, { speed: Math.round(rate(done)), count: done });
+        bar.update(1000, { speed: Math.round(rate(done)), count: done });
         bar.stop();
       },
     };
@@ -70,20 +75,20 @@ export function createProgress(options: ProgressOptions): Progress {
   const interval = options.intervalMs ?? 2000;
   let lastLine = started;
   const write = () => {
-    const line = progressLine({ verb: options.verb, noun: options.noun, done, perSecond: rate(done), ...(options.total === undefined ? {} : { total: options.total }), ...(fraction === undefined ? {} : { fraction }) });
+    const line = progressLine({ verb: options.verb, noun: options.noun, done, perSecond: rate(done), ...of });
     options.output.write(`${line}\n`);
   };
   return {
-    update(count, part) {
+    update(count, progress = {}) {
       done = count;
-      fraction = part;
+      of = progress;
       if (now() - lastLine >= interval) {
         lastLine = now();
         write();
       }
     },
     stop() {
-      if (fraction !== undefined) fraction = 1;
+      if (of.fraction !== undefined) of = { ...of, fraction: 1 };
       write();
     },
   };
