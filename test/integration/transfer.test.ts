@@ -23,6 +23,7 @@ import {
 } from '@heyyo/transfer';
 import { TEST_JWT_SECRET, useApiContext, type TestApp, type TestUser } from '../support/api-context.ts';
 import { runScript } from '../support/run-script.ts';
+import { writeSyntheticExport } from '../bench/lib/export-file.ts';
 
 const ctx = useApiContext();
 const LIMITS = { messageTextLength: 4000, attachments: 10, metadataBytes: 8192 };
@@ -186,6 +187,45 @@ describe('import', () => {
     lines[7] = JSON.stringify({ ...JSON.parse(lines[7]!), user_id: other.alice.id });
     const refused = await importText(lines.join('\n'), { targetAppId: (await ctx.newApp()).id, trustCheckedReferences: true });
     expect(refused.errors).toEqual([expect.stringMatching(/^line 8: user [0-9a-f-]+ is not in the target app/)]);
+  });
+
+  it('writes many channels on two writers: every channel complete, a re-run stores nothing, a broken line leaves each channel a gap-free prefix', async () => {
+    const target = await ctx.newApp();
+    const folder = mkdtempSync(join(tmpdir(), 'heyyo-transfer-'));
+    try {
+      const file = join(folder, 'many.ndjson');
+      await writeSyntheticExport(file, target.id, { users: 30, channels: 12, messages: 3000, reactionEvery: 50 });
+      const text = readFileSync(file, 'utf8');
+      const small = { targetAppId: target.id, bulkBatchLines: 100, batchLines: 50 };
+      const report = await importText(text, small);
+      expect(report.errors).toEqual([]);
+      expect(report.counts).toMatchObject({ user: 30, channel: 12, message: 3000, reaction: 60 });
+      expect(report.messageBatches.staged).toBe(0);
+      const perChannel = await ctx.sql`select last_seq, message_count from channels where app_id = ${target.id}`;
+      expect(perChannel.map((row) => [Number(row.last_seq), Number(row.message_count)])).toEqual(Array(12).fill([250, 250]));
+      const again = await importText(text, small);
+      expect(again.errors).toEqual([]);
+      expect((await counts(target.id)).messages).toBe(3000);
+      expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
+
+      const other = await ctx.newApp();
+      const otherFile = join(folder, 'other.ndjson');
+      await writeSyntheticExport(otherFile, other.id, { users: 30, channels: 12, messages: 3000, reactionEvery: 50 });
+      const lines = readFileSync(otherFile, 'utf8').trim().split('\n');
+      const middle = lines.findIndex((line) => line.includes('"seq":200,'));
+      lines[middle] = 'not json';
+      const broken = await importText(lines.join('\n'), { ...small, targetAppId: other.id });
+      // The line after it is reported too: its seq does not follow the last one read (then counting resumes).
+      expect(broken.errors).toEqual([`line ${middle + 1}: not valid JSON`, expect.stringMatching(new RegExp(`^line ${middle + 2}: seq 201 of channel .* where 200 comes next`))]);
+      const stored = await ctx.sql`
+        select channel_id, count(*)::int as n, max(seq)::int as last from messages where app_id = ${other.id} group by channel_id`;
+      expect(stored.every((row) => row.n === row.last)).toBe(true);
+      const brokenChannel = JSON.parse(lines[middle - 1]!).channel_id;
+      expect(stored.find((row) => row.channel_id === brokenChannel)?.last ?? 0).toBeLessThan(199);
+      expect(await ctx.repos.counters.reconcile(false)).toEqual({ channels: 0, messages: 0 });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('names a broken line, leaves its whole batch out, stops writing there, and reports every later bad line', async () => {

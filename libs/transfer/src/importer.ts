@@ -33,6 +33,12 @@ export interface ImportOptions {
   maxErrors?: number;
   /** See MessageWriteOptions.trustCheckedReferences (superuser only). @defaultValue false */
   trustCheckedReferences?: boolean;
+  /**
+   * Message batches written at once, each over its own channels (a lane per writer). With more than
+   * one, a batch Postgres refuses may be followed by another lane's batch that had already committed.
+   * @defaultValue 2
+   */
+  writers?: number;
   /** Called after each committed batch. */
   onProgress?: (counts: Readonly<ImportCounts>) => void;
 }
@@ -49,8 +55,14 @@ export interface ImportReport {
   errorCount: number;
   /** Message batches COPYed straight into the table, and through staging. */
   messageBatches: Record<MessagePath, number>;
-  /** Where the time went: batches written (Postgres, overlapping the reading), waiting on them, and the final recount. */
+  /** Where the time went: batches written (Postgres, summed over the writers, overlapping the reading), waiting on them, and the final recount. */
   seconds: { writing: number; waitingForWrites: number; recount: number };
+}
+
+interface Lane {
+  batch: Batch;
+  /** Its batch being written (resolves when committed or failed; never rejects). */
+  writing: Promise<void>;
 }
 
 interface Batch {
@@ -103,8 +115,13 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   let stopped = false;
   const nextSeq = new Map<string, number>();
   const touchedChannels = new Set<string>();
-  let batch: Batch = { kind: undefined, lines: [], firstLine: 0, read: 0, broken: false };
-  let writing: Promise<void> = Promise.resolve();
+  const newBatch = (): Batch => ({ kind: undefined, lines: [], firstLine: 0, read: 0, broken: false });
+  // Message batches go to `writers` lanes by channel, each with its own transaction in flight: no two
+  // lanes ever lock the same channel, and a reply's parent (same channel) is in its lane before it.
+  const writers = Math.max(1, options.writers ?? 2);
+  const lanes: Lane[] = Array.from({ length: writers }, () => ({ batch: newBatch(), writing: Promise.resolve() }));
+  const laneOf = (line: AnyLine) => (line.kind === 'message' ? lanes[Number.parseInt(line.channel_id.slice(-4), 16) % writers]! : lanes[0]!);
+  let kind: Kind | undefined;
 
   const lineOf = (current: Batch, id: string) =>
     current.lines.find(({ line }) => Object.values(line).includes(id))?.number ?? current.firstLine;
@@ -144,15 +161,21 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     }
   }
 
-  async function flush(): Promise<void> {
-    const current = batch;
-    batch = { kind: undefined, lines: [], firstLine: 0, read: 0, broken: false };
+  async function flush(lane: Lane): Promise<void> {
+    const current = lane.batch;
+    lane.batch = newBatch();
     if (current.broken) stopped = true;
     if (stopped || current.lines.length === 0) return;
-    // One batch in flight while the next is read and checked; users before anything that names them.
-    await timed('waitingForWrites', writing);
-    writing = timed('writing', write(current));
-    if (current.kind !== 'message' && current.kind !== 'reaction') await timed('waitingForWrites', writing);
+    // One batch in flight per lane while the next is read and checked; users before anything that names them.
+    await timed('waitingForWrites', lane.writing);
+    lane.writing = timed('writing', write(current));
+    if (current.kind !== 'message' && current.kind !== 'reaction') await timed('waitingForWrites', lane.writing);
+  }
+
+  /** Every lane's batch written and committed: what the next kind refers to is stored. */
+  async function flushAll(): Promise<void> {
+    for (const lane of lanes) await flush(lane);
+    for (const lane of lanes) await timed('waitingForWrites', lane.writing);
   }
 
   const sizeOf = (kind: Kind | undefined) =>
@@ -160,11 +183,14 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
 
   for await (const input of options.lines) {
     const where = `line ${input.number}`;
-    if (batch.firstLine === 0) batch.firstLine = input.number;
-    const broken = async (reason: string) => {
+    /** Breaks the batch the line goes into: its channel's lane, or every lane's when that is unknown. */
+    const broken = async (reason: string, into: Lane[] = lanes) => {
       fail(where, reason);
-      batch.broken = true;
-      if (++batch.read >= sizeOf(batch.kind)) await flush();
+      for (const lane of into) {
+        if (lane.batch.firstLine === 0) lane.batch.firstLine = input.number;
+        lane.batch.broken = true;
+        if (++lane.batch.read >= sizeOf(kind)) await flush(lane);
+      }
     };
     if (input.tooLong) {
       await broken(`longer than ${options.maxLineBytes} bytes`);
@@ -186,7 +212,6 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
         throw new ImportRefused(`app ${appId} does not exist: create it (POST /api/apps) and pass its id with --app`);
       }
       mapping = createIdMapping(header.app_id, appId);
-      batch.firstLine = 0;
       continue;
     }
     const index = KIND_ORDER.indexOf(line.kind);
@@ -196,27 +221,30 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     }
     kindIndex = index;
     if (line.kind === 'app') continue;
+    // Ids are mapped once the kind before is stored (users: an existing user's id may replace the file's).
+    if (kind !== line.kind) {
+      await flushAll();
+      kind = line.kind;
+    }
+    const lane = laneOf(line);
     if (line.kind === 'message') {
       const expected = nextSeq.get(line.channel_id) ?? 1;
       if (line.seq !== expected) {
-        await broken(`seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`);
+        // Counting on from this line: a gap (or a broken line before) is reported once, not at every line after it.
+        nextSeq.set(line.channel_id, line.seq + 1);
+        await broken(`seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`, [lane]);
         continue;
       }
       nextSeq.set(line.channel_id, expected + 1);
     }
-    if (batch.kind !== line.kind && batch.kind !== undefined) {
-      await flush();
-      batch.firstLine = input.number;
-    }
-    // Ids are mapped once the batch before (users) is stored: an existing user's id may replace the file's.
-    if (batch.kind !== line.kind) await timed('waitingForWrites', writing);
+    const batch = lane.batch;
+    if (batch.firstLine === 0) batch.firstLine = input.number;
     batch.kind = line.kind;
     batch.lines.push({ number: input.number, line: mapLine(line, mapping!), source: line });
-    if (++batch.read >= sizeOf(batch.kind)) await flush();
+    if (++batch.read >= sizeOf(kind)) await flush(lane);
   }
   if (!header) throw new ImportRefused('the file is empty: no header line');
-  await flush();
-  await writing;
+  await flushAll();
   if (touchedChannels.size > 0) await timed('recount', recountAfterImport(sql, appId, [...touchedChannels]));
   return report;
 }

@@ -7,7 +7,7 @@ import { createDb, type DatabaseHandle } from '@heyyo/database';
  */
 export const TRANSFER_DEADLINE_MS = 120_000;
 
-/** The pool of one run: two connections (a cursor or a batch, and a lookup beside it), each statement under the deadline. */
+/** The pool of one run: a connection per import writer (two) and one beside them, each statement under the deadline. */
 export function openTransferDatabase(url: string, deadlineMs: number = TRANSFER_DEADLINE_MS): DatabaseHandle {
-  return createDb({ url, poolMax: 2, deadlineMs });
+  return createDb({ url, poolMax: 3, deadlineMs });
 }
