@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createBenchDatabase } from '../lib/environment.ts';
@@ -31,12 +31,15 @@ export interface ImportBenchResult {
   output: { first: string; rerun: string; trusted: string };
 }
 
-async function timedImport(url: string, appId: string, file: string, extra: string[] = []): Promise<{ seconds: number; output: string }> {
+/** The machine's 1-minute load average: this box is shared, and the import's rate moves with it. */
+const load = () => loadavg()[0]!.toFixed(1);
+
+async function timedImport(url: string, appId: string, file: string, extra: string[] = []): Promise<{ seconds: number; output: string; load: string }> {
   const started = performance.now();
   const result = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', appId, ...extra, file], { DATABASE_URL: url, NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: randomBytes(16).toString('hex'), HEYYO_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`, HOME: process.env.HOME ?? '/tmp' }, ROOT);
   const seconds = (performance.now() - started) / 1000;
   if (result.code !== 0) throw new Error(`import exited ${result.code}:\n${result.output}`);
-  return { seconds, output: result.output };
+  return { seconds, output: result.output, load: load() };
 }
 
 async function createApp(sql: postgres.Sql, id: string = randomUUID()): Promise<string> {
@@ -62,7 +65,7 @@ export async function runImport(size: SyntheticExport, log: (line: string) => vo
     log(`import: re-run ${rerun.seconds.toFixed(1)} s`);
     const trustedDatabase = await createBenchDatabase('import_trusted');
     const trustedSql = postgres(trustedDatabase.url, { max: 1, onnotice: () => {} });
-    let trusted: { seconds: number; output: string };
+    let trusted: { seconds: number; output: string; load: string };
     try {
       await createApp(trustedSql, appId);
       trusted = await timedImport(trustedDatabase.url, appId, file, ['--trust-checked-references']);
@@ -82,6 +85,7 @@ export async function runImport(size: SyntheticExport, log: (line: string) => vo
     const started = performance.now();
     await pipeline(await sql`copy plain to stdout`.readable(), await sql`copy messages from stdin`.writable());
     const plainSeconds = (performance.now() - started) / 1000;
+    const plainLoad = load();
     log(`import: one plain COPY of the same rows ${plainSeconds.toFixed(1)} s`);
 
     const result: ImportBenchResult = {
@@ -97,9 +101,9 @@ export async function runImport(size: SyntheticExport, log: (line: string) => vo
     const W = 'Import (`npm run import`, 1 process)';
     const baselineName = 'one plain COPY of the rows, no checks';
     const rows: Row[] = [
-      { workload: W, metric: `${size.messages.toLocaleString('en')} messages into an empty app`, unit: 'messages/s', ours: Math.round(result.first.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.first.seconds.toFixed(1)} s for ${fileMiB.toFixed(0)} MiB, process start and recount included` },
-      { workload: W, metric: 'the same file again (idempotent re-run)', unit: 'messages/s', ours: Math.round(result.rerun.messagesPerSecond), note: `${result.rerun.seconds.toFixed(1)} s, nothing new stored` },
-      { workload: W, metric: 'into an empty app with --trust-checked-references', unit: 'messages/s', ours: Math.round(result.trusted.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.trusted.seconds.toFixed(1)} s; no per-row FK triggers (superuser)` },
+      { workload: W, metric: `${size.messages.toLocaleString('en')} messages into an empty app`, unit: 'messages/s', ours: Math.round(result.first.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.first.seconds.toFixed(1)} s for ${fileMiB.toFixed(0)} MiB, process start and recount included; load ${first.load} (COPY: ${plainLoad})` },
+      { workload: W, metric: 'the same file again (idempotent re-run)', unit: 'messages/s', ours: Math.round(result.rerun.messagesPerSecond), note: `${result.rerun.seconds.toFixed(1)} s, nothing new stored; load ${rerun.load}` },
+      { workload: W, metric: 'into an empty app with --trust-checked-references', unit: 'messages/s', ours: Math.round(result.trusted.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.trusted.seconds.toFixed(1)} s; no per-row FK triggers (superuser); load ${trusted.load}` },
     ];
     return { result, rows };
   } finally {
