@@ -28,8 +28,12 @@ try {
   }
   process.stderr.write(`exported app ${args.app}: ${report.lines} lines, ${report.messages} messages${args.out ? ` to ${args.out}` : ''}\n`);
 } catch (error) {
-  process.stderr.write(`export failed: ${error instanceof ExportRefused ? error.message : (error as Error).stack}\n`);
-  process.exitCode = 1;
+  // stdout closed by its reader (`| head`): the reader has what it wanted.
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exitCode = 0;
+  else {
+    process.stderr.write(`export failed: ${error instanceof ExportRefused ? error.message : (error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
 } finally {
   await database.close();
 }
