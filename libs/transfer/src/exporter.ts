@@ -5,37 +5,29 @@ import { FORMAT_NAME, FORMAT_VERSION } from './format.ts';
 /*
  * An app's export: every kind streamed through a cursor in one read-only REPEATABLE READ
  * transaction (one consistent snapshot, memory bounded by a cursor page), each line rendered by
- * Postgres itself (json_build_object: timestamps keep their microseconds). Only columns the format
+ * Postgres itself (row_to_json: fields in the format's order, timestamps keep their microseconds). Only columns the format
  * names are read: no api key, no secret hash, nothing derived (counters are recomputed on import).
  */
 
 /** Rows per cursor page. */
 const PAGE = 2000;
 
+/** A kind's lines: the columns of `select` (in the format's field order) as one compact JSON object per row. */
+const lines = (kind: string, select: string, orderBy: string) =>
+  `select row_to_json(t)::text as line from (select '${kind}' as kind, ${select}) t order by ${orderBy}`;
+
 /** The statements per kind, in the format's order. `$1` is the app id. */
 const STATEMENTS = {
-  user: `select json_build_object('kind', 'user', 'id', id, 'external_id', external_id, 'display_name', display_name,
-           'avatar_url', avatar_url, 'metadata', metadata, 'deactivated_at', deactivated_at, 'erased_at', erased_at,
-           'created_at', created_at, 'updated_at', updated_at)::text as line
-           from users where app_id = $1 order by created_at, id`,
-  channel: `select json_build_object('kind', 'channel', 'id', id, 'type', type, 'name', name, 'description', description,
-           'metadata', metadata, 'created_by', created_by, 'slow_mode_seconds', slow_mode_seconds, 'deleted_at', deleted_at,
-           'created_at', created_at, 'updated_at', updated_at)::text as line
-           from channels where app_id = $1 order by created_at, id`,
-  member: `select json_build_object('kind', 'member', 'channel_id', channel_id, 'user_id', user_id, 'role', role,
-           'joined_at', joined_at)::text as line
-           from channel_members where app_id = $1 order by channel_id, user_id`,
-  message: `select json_build_object('kind', 'message', 'id', id, 'channel_id', channel_id, 'user_id', user_id, 'seq', seq,
-           'text', text, 'attachments', attachments, 'metadata', metadata, 'parent_id', parent_id, 'client_id', client_id,
-           'created_at', created_at, 'updated_at', updated_at, 'deleted_at', deleted_at, 'edited_at', edited_at,
-           'pinned_at', pinned_at, 'pinned_by', pinned_by)::text as line
-           from messages where app_id = $1 order by channel_id, seq`,
-  reaction: `select json_build_object('kind', 'reaction', 'message_id', message_id, 'user_id', user_id, 'type', type,
-           'created_at', created_at, 'version', version, 'removed_at', removed_at)::text as line
-           from reactions where app_id = $1 order by message_id, user_id, type`,
-  read_state: `select json_build_object('kind', 'read_state', 'channel_id', channel_id, 'user_id', user_id,
-           'last_read_seq', last_read_seq)::text as line
-           from channel_members where app_id = $1 order by channel_id, user_id`,
+  user: lines('user', `id, external_id, display_name, avatar_url, metadata, deactivated_at, erased_at, created_at, updated_at
+           from users where app_id = $1`, 't.created_at, t.id'),
+  channel: lines('channel', `id, type, name, description, metadata, created_by, slow_mode_seconds, deleted_at, created_at, updated_at
+           from channels where app_id = $1`, 't.created_at, t.id'),
+  member: lines('member', `channel_id, user_id, role, joined_at from channel_members where app_id = $1`, 't.channel_id, t.user_id'),
+  message: lines('message', `id, channel_id, user_id, seq, text, attachments, metadata, parent_id, client_id, created_at, updated_at,
+           deleted_at, edited_at, pinned_at, pinned_by from messages where app_id = $1`, 't.channel_id, t.seq'),
+  reaction: lines('reaction', `message_id, user_id, type, created_at, version, removed_at from reactions where app_id = $1`,
+           't.message_id, t.user_id, t.type'),
+  read_state: lines('read_state', `channel_id, user_id, last_read_seq from channel_members where app_id = $1`, 't.channel_id, t.user_id'),
 } as const;
 
 export interface ExportOptions {
@@ -65,9 +57,8 @@ export async function exportApp(options: ExportOptions): Promise<ExportReport> {
     // Timestamps as UTC in the lines, whatever the server's zone.
     await tx`set local time zone 'UTC'`;
     const [app] = await tx`
-      select json_build_object('kind', 'app', 'id', id, 'name', name, 'created_at', created_at)::text as line,
-             (select count(*) from messages where app_id = ${appId})::bigint as messages
-        from apps where id = ${appId}`;
+      select row_to_json(t)::text as line, (select count(*) from messages where app_id = ${appId})::bigint as messages
+        from (select 'app' as kind, id, name, created_at from apps where id = ${appId}) t`;
     if (!app) throw new ExportRefused(`app ${appId} does not exist`);
     const totalMessages = Number(app.messages);
     const header = { kind: 'header', format: FORMAT_NAME, version: FORMAT_VERSION, app_id: appId, exported_at: new Date().toISOString() };
