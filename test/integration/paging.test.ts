@@ -19,7 +19,7 @@ describe('paging totals on every list', () => {
     const pages: string[][] = [];
     const totals = new Set<string>();
     for (let next: string | undefined = path; next !== undefined; ) {
-      const response = await ctx.request('GET', next, options);
+      const response: ApiResponse = await ctx.request('GET', next, options);
       expect(response.status, next).toBe(200);
       pages.push(response.body.map((item: { id: string }) => item.id));
       totals.add(String(response.headers['x-total-count']));
