@@ -525,8 +525,8 @@ describe('messages', () => {
       ['?offset=-1', 'offset must be >= 0'],
       ['?page=0', 'page must be >= 1'],
       ['?page=2&offset=10', 'Use either page or offset, not both'],
-      ['?page=2&before=2026-01-01T00:00:00.000Z', 'Use one of before, after_seq and page (or offset)'],
-      ['?offset=5&after_seq=1', 'Use one of before, after_seq and page (or offset)'],
+      ['?page=2&before=2026-01-01T00:00:00.000Z', 'Use either page (or offset) or a cursor (before, after_seq), not both'],
+      ['?offset=5&after_seq=1', 'Use either page (or offset) or a cursor (before, after_seq), not both'],
       ['?cursor=10', 'unknown field "cursor"'],
     ])('refuses %s with 400', async (query, error) => {
       const { owner, channel } = await room();

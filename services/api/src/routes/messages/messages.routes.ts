@@ -67,8 +67,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       const limit = Math.min(request.query.limit ?? 50, MAX_HISTORY_PAGE);
       const page = listPage({ ...request.query, limit }, limit);
       const numbered = request.query.offset !== undefined || request.query.page !== undefined;
-      if ([before !== undefined, afterSeq !== undefined, numbered].filter(Boolean).length > 1) {
-        throw Errors.validation('Use one of before, after_seq and page (or offset)');
+      if (before !== undefined && afterSeq !== undefined) throw Errors.validation('Use either before or after_seq, not both');
+      if (numbered && (before !== undefined || afterSeq !== undefined)) {
+        throw Errors.validation('Use either page (or offset) or a cursor (before, after_seq), not both');
       }
       const window =
         afterSeq !== undefined
