@@ -566,6 +566,7 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     const stranger = new ChatClient({ jwtToken: (await heyyoUser('stranger')).token });
     await stranger.socket.connect();
     expectError(await rejection(stranger.socket.sendMessage(room.id, 'hi')), 'AuthenticationError', 403, 'HEYYO_ERR_NOT_MEMBER');
+    expectError(await rejection(stranger.socket.joinRoom(randomUUID())), 'NotFoundError', 404, 'HEYYO_ERR_CHANNEL_NOT_FOUND');
   });
 
   it('Configuration: the README examples, setBaseUrl and setJwtToken', async () => {

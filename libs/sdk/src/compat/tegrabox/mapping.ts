@@ -31,12 +31,16 @@ export function toChatUser(user: User): ChatUser {
   };
 }
 
+/** The tegrabox metadata fields `input` gives (null included: it removes one). */
+export const metadataFieldsOf = (input: CreateUserInput | UpdateUserInput): MetadataField[] =>
+  METADATA_FIELDS.filter((field) => (input as Partial<Record<MetadataField, unknown>>)[field] !== undefined);
+
 /**
  * The user's metadata with the tegrabox fields of `input` written in (null removes one), or
  * undefined when `input` names none — so a create or update without them sends no PATCH.
  */
 export function mergeUserMetadata(current: JsonObject, input: CreateUserInput | UpdateUserInput): JsonObject | undefined {
-  const given = METADATA_FIELDS.filter((field) => (input as Partial<Record<MetadataField, unknown>>)[field] !== undefined);
+  const given = metadataFieldsOf(input);
   if (given.length === 0) return undefined;
   const merged: JsonObject = { ...current };
   for (const field of given) {

@@ -66,8 +66,14 @@ export class ChatSocket {
    */
   joinRoom(roomId: string): Promise<void> {
     return this.whenConnected(async (client) => {
+      // Delivered from before the join, so nothing of the room's between join and answer is dropped.
       this.rooms.add(roomId);
-      await client.channels.join(roomId);
+      try {
+        await client.channels.join(roomId);
+      } catch (error) {
+        this.rooms.delete(roomId);
+        throw error;
+      }
       // Starts the client's catch-up of the room from its newest message: one sent while the
       // socket was being added to the room is delivered from there rather than lost.
       await client.messages.list(roomId, { limit: 1 });

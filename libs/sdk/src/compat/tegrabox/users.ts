@@ -3,7 +3,7 @@ import type { RevokeTokensResponse, TokenResponse as HeyyoTokenResponse, User } 
 import { query } from '../../http.ts';
 import { ValidationError } from './errors.ts';
 import { request, segment } from './http.ts';
-import { mergeUserMetadata, pageWindow, paginated, toChatUser } from './mapping.ts';
+import { mergeUserMetadata, metadataFieldsOf, pageWindow, paginated, toChatUser } from './mapping.ts';
 import type { Session } from './session.ts';
 import type { ChatUser, CreateUserInput, PaginatedResponse, PaginationParams, TokenResponse, UpdateUserInput } from './types.ts';
 
@@ -49,7 +49,8 @@ export class UsersAPI {
       ...(changes.avatar_url !== undefined ? { avatar_url: changes.avatar_url } : {}),
     };
     // Heyyo's PATCH replaces metadata whole: read it first to change only tegrabox's keys.
-    const metadata = mergeUserMetadata((await this.fetchUser(id)).metadata, changes);
+    const metadata =
+      metadataFieldsOf(changes).length > 0 ? mergeUserMetadata((await this.fetchUser(id)).metadata, changes) : undefined;
     const { body: user } = await request<User>(this.session, 'PATCH', `/api/users/${segment(id)}`, 'server', {
       ...profile,
       ...(metadata ? { metadata } : {}),
