@@ -146,7 +146,11 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
       created_at: ISO,
       updated_at: ISO,
     });
-    expect(await storedUser(user.id)).toMatchObject({ external_id: 'johndoe', display_name: 'John Doe', metadata: { external_user_id: 'user_12345' } });
+    expect(await storedUser(user.id)).toMatchObject({
+      external_id: 'johndoe',
+      display_name: 'John Doe',
+      metadata: { external_user_id: 'user_12345' },
+    });
     expect(tokenResponse).toEqual({ token: expect.any(String), expires_in: expect.any(Number), user_id: user.id });
     const verified = await ctx.request('GET', '/api/auth/verify', { token: tokenResponse.token });
     expect(verified.body).toMatchObject({ user_id: user.id, external_id: 'johndoe' });
@@ -240,7 +244,13 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
       });
       created = user;
     }
-    expect(created).toMatchObject({ username: 'johndoe', external_user_id: 'user_12345', display_name: 'John Doe', email: '[email protected]', status: 'active' });
+    expect(created).toMatchObject({
+      username: 'johndoe',
+      external_user_id: 'user_12345',
+      display_name: 'John Doe',
+      email: '[email protected]',
+      status: 'active',
+    });
     {
       // List
       const result = await client.users.list({ page: 1, limit: 50 });
@@ -262,7 +272,13 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
       });
       updatedUser = updated;
     }
-    expect(updatedUser).toMatchObject({ id: created.id, display_name: 'New Name', status: 'active', email: '[email protected]', external_user_id: 'user_12345' });
+    expect(updatedUser).toMatchObject({
+      id: created.id,
+      display_name: 'New Name',
+      status: 'active',
+      email: '[email protected]',
+      external_user_id: 'user_12345',
+    });
     expect((await storedUser(created.id)).metadata).toEqual({ external_user_id: 'user_12345', email: '[email protected]', status: 'active' });
     let token: string;
     {
@@ -538,7 +554,8 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     };
 
     // 401: a wrong secret; 403: a token that is not one.
-    expectError(await rejection(new ChatClient({ apiKey: `${app.api_key}:wrong` }).users.list()), 'AuthenticationError', 401, 'HEYYO_ERR_INVALID_CREDENTIALS');
+    const wrongSecret = new ChatClient({ apiKey: `${app.api_key}:wrong` });
+    expectError(await rejection(wrongSecret.users.list()), 'AuthenticationError', 401, 'HEYYO_ERR_INVALID_CREDENTIALS');
     expectError(await rejection(new ChatClient({ jwtToken: 'not-a-jwt' }).auth.verify()), 'AuthenticationError', 403, 'HEYYO_ERR_INVALID_TOKEN');
     // tegrabox's key alone: refused before any request, saying what Heyyo needs.
     const keyAlone = await rejection(new ChatClient({ apiKey: app.api_key }).users.list());
@@ -555,7 +572,8 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     const room = await ctx.newChannel(owner, { members: [member.id] });
     expectError(await rejection(new ChatClient({ jwtToken: owner.token }).rooms.leave(room.id)), 'ConflictError', 409, 'HEYYO_ERR_LAST_OWNER');
     // No answer at all.
-    expectError(await rejection(new ChatClient({ apiKey: process.env.CHAT_API_KEY, baseUrl: await closedPortUrl() }).users.list()), 'NetworkError', 0);
+    const nobodyThere = new ChatClient({ apiKey: process.env.CHAT_API_KEY, baseUrl: await closedPortUrl() });
+    expectError(await rejection(nobodyThere.users.list()), 'NetworkError', 0);
     // The socket: used before connect(), and connect() without a JWT.
     const socketErrors: Error[] = [];
     client.socket.onError((error) => socketErrors.push(error));

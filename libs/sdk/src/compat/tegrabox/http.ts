@@ -56,7 +56,8 @@ export async function request<T>(
   if (!response.ok) {
     const { error, code } = (parsed ?? {}) as { error?: string; code?: string };
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-    throw errorForStatus(response.status, error ?? `Request failed (${response.status})`, code, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    const message = error ?? `Request failed (${response.status})`;
+    throw errorForStatus(response.status, message, code, Number.isFinite(retryAfter) ? retryAfter : undefined);
   }
   return { body: parsed as T, headers: response.headers };
 }
