@@ -216,6 +216,13 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
         jwtToken: jane.token,
       });
       expect((await client.auth.verify()).user.userId).toBe(jane.id);
+      // Beyond the README: without the API key, the token's user creates and writes (Heyyo's user routes).
+      const mine = await client.rooms.create({ name: "jane's room", created_by: randomUUID() });
+      expect(mine.created_by).toBe(jane.id);
+      const sent = await client.messages.create(mine.id, { content: 'from jane', user_id: randomUUID() });
+      expect(sent).toMatchObject({ room_id: mine.id, user_id: jane.id, username: 'jane', content: 'from jane' });
+      const listed = await client.rooms.list();
+      expect(listed).toMatchObject({ total: 1, items: [{ id: mine.id, created_by: null, member_count: 1, message_count: 1 }] });
     }
     {
       // Or initialize with both (backend that also needs WebSocket)

@@ -23,11 +23,15 @@ export class RoomsAPI {
     return paginated(body.map(toRoom), window, headers.get('x-total-count'));
   }
 
-  /** Creates the room; `created_by` (an internal user id) becomes its owner and first member. */
+  /**
+   * Creates the room; `created_by` (an internal user id) becomes its owner and first member.
+   * With only a user token the token's user does: Heyyo's user route takes no `created_by`.
+   */
   async create(input: CreateRoomInput): Promise<Room> {
+    const creator = this.session.apiKey !== undefined ? { created_by: input.created_by } : {};
     const { body } = await request<Channel>(this.session, 'POST', '/api/channels', 'server', {
       name: input.name,
-      created_by: input.created_by,
+      ...creator,
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),

@@ -75,7 +75,7 @@ export interface Room {
 
 export interface CreateRoomInput {
   name: string;
-  /** Internal id of the user who creates the room: its owner, and its first member. */
+  /** Internal id of the user who creates the room: its owner, and its first member. Ignored with a user token: the token's user creates. */
   created_by: string;
   description?: string;
   type?: string;
