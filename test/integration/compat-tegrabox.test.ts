@@ -592,6 +592,15 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     await stranger.socket.connect();
     expectError(await rejection(stranger.socket.sendMessage(room.id, 'hi')), 'AuthenticationError', 403, 'HEYYO_ERR_NOT_MEMBER');
     expectError(await rejection(stranger.socket.joinRoom(randomUUID())), 'NotFoundError', 404, 'HEYYO_ERR_CHANNEL_NOT_FOUND');
+    // A refused handshake: onError hears it, and the client keeps trying with backoff.
+    const refused = new ChatClient({ jwtToken: 'not-a-jwt' });
+    const handshakeErrors: Error[] = [];
+    refused.socket.onError((error) => handshakeErrors.push(error));
+    void refused.socket.connect();
+    const handshakeError = await eventually(() => handshakeErrors[0], 'the refused handshake heard');
+    expectError(handshakeError, 'WebSocketError', 0, 'HEYYO_ERR_INVALID_TOKEN');
+    expect(handshakeError.message).toBe('Invalid token');
+    expect(refused.socket.connected).toBe(false);
   });
 
   it('Configuration: the README examples, setBaseUrl and setJwtToken', async () => {
