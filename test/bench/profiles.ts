@@ -7,6 +7,7 @@ import type { W5Options } from './workloads/w5-reconnect-storm.ts';
 import type { W7Options } from './workloads/w7-realistic.ts';
 import type { OverloadOptions } from './workloads/overload.ts';
 import type { BrowserOptions } from './workloads/browser-render.ts';
+import type { ListTotalsProfile } from './workloads/list-totals.ts';
 
 export interface Profile {
   /** Users created up front (≥ every workload's client count). */
@@ -21,6 +22,7 @@ export interface Profile {
   overload: OverloadOptions;
   insert: { connections: number; durationMs: number };
   browser: BrowserOptions;
+  lists: ListTotalsProfile;
 }
 
 export const profiles: Record<'quick' | 'full', Profile> = {
@@ -36,6 +38,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     overload: { clients: 200, channels: 20, defaultRate: 800, warmMs: 10_000, overloadMs: 30_000, recoverMs: 15_000 },
     insert: { connections: 8, durationMs: 10_000 },
     browser: { sizes: [1000, 10_000], renderRuns: 5, scrollPxPerSecond: 10_000 },
+    lists: { users: 100_000, smallUsers: 100, samples: 200 },
   },
   quick: {
     users: 100,
@@ -48,5 +51,6 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     overload: { clients: 40, channels: 4, defaultRate: 400, warmMs: 3000, overloadMs: 5000, recoverMs: 6000 },
     insert: { connections: 8, durationMs: 3000 },
     browser: { sizes: [1000], renderRuns: 2, scrollPxPerSecond: 10_000 },
+    lists: { users: 100_000, smallUsers: 100, samples: 30 },
   },
 };
