@@ -3,6 +3,7 @@
  * channel, `content` is a message's `text`, `username` is a user's external id.
  */
 import type { JsonObject, MemberRole } from '@heyyo/contracts';
+import type { Paginated } from '../../http.ts';
 
 /** A user. `id` is Heyyo's internal id: what `created_by`, `user_id` and `generateToken` take. */
 export interface ChatUser {
@@ -122,13 +123,8 @@ export interface PaginationParams {
   limit?: number;
 }
 
-export interface PaginatedResponse<T> {
-  items: T[];
-  page: number;
-  limit: number;
-  total: number;
-  totalPages: number;
-}
+/** `{ items, page, limit, total, totalPages }`: the native SDK's pages have tegrabox's shape. */
+export type PaginatedResponse<T> = Paginated<T>;
 
 /** What `users.generateToken()` answers. */
 export interface TokenResponse {
