@@ -82,7 +82,7 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     ((await ctx.request('GET', `/api/channels/${roomId}`, { token: as.token })).body.members ?? []).map(
       (member: { external_id: string; role: string }) => `${member.external_id}:${member.role}`,
     );
-  const printedLine = (line: string) => eventually(() => printed.includes(line), `"${line}" printed; printed: ${JSON.stringify(printed)}`);
+  const printedLine = (line: string) => eventually(() => printed.includes(line), `"${line}" printed`);
 
   beforeAll(() => {
     process.env.HEYYO_URL = ctx.url;
