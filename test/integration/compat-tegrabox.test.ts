@@ -642,6 +642,25 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
     }
   });
 
+  it('setJwtToken between connects: the next connect() is the new token\'s user', async () => {
+    const alice = await heyyoUser('alice');
+    const bob = await heyyoUser('bob');
+    const room = await ctx.newChannel(alice, { members: [bob.id] });
+    const client = new ChatClient({ jwtToken: alice.token });
+    await client.socket.connect();
+    expect((await client.socket.sendMessage(room.id, 'as alice')).username).toBe('alice');
+    client.socket.disconnect();
+    client.setJwtToken(bob.token);
+    await client.socket.connect();
+    await client.socket.joinRoom(room.id);
+    expect((await client.socket.sendMessage(room.id, 'as bob')).username).toBe('bob');
+    const history = await ctx.request('GET', `/api/channels/${room.id}/messages`, { token: alice.token });
+    expect(history.body.map((message: { text: string; user_id: string }) => [message.text, message.user_id])).toEqual([
+      ['as alice', alice.id],
+      ['as bob', bob.id],
+    ]);
+  });
+
   it('Pagination: items, page, total and totalPages of users.list', async () => {
     const client = new ChatClient({ apiKey: process.env.CHAT_API_KEY });
     for (const username of ['u1', 'u2', 'u3']) await client.users.create({ username });

@@ -42,7 +42,11 @@ export class ChatSocket {
   connect(): Promise<void> {
     const token = this.session.jwtToken;
     if (!token) throw new WebSocketError('client.socket.connect() needs a jwtToken (new ChatClient({ jwtToken }) or setJwtToken())', 0);
-    if (this.heyyo && (this.heyyo.token !== token || this.heyyo.url !== this.session.baseUrl)) this.disconnect();
+    if (this.heyyo && (this.heyyo.token !== token || this.heyyo.url !== this.session.baseUrl)) {
+      // A client holds one token and one server: setJwtToken() or setBaseUrl() since, a new one.
+      this.disconnect();
+      this.heyyo = undefined;
+    }
     this.heyyo ??= { client: this.open(token), token, url: this.session.baseUrl };
     this.ready = this.reported(this.heyyo.client.connect());
     return this.ready;
