@@ -113,6 +113,9 @@ describe('server API (X-API-Key + X-API-Secret on channel and message routes)', 
     expect(await names(`?name_prefix=g&member=${bob.id}`)).toEqual(['gaming']);
     expect(await names('?name_prefix=%25')).toEqual([]);
     expect(await names(`?member=${randomUUID()}`)).toEqual([]);
+    for (const hostile of ['?name_prefix=a%00', `?name_prefix=${'x'.repeat(201)}`, '?type=a%20b']) {
+      expect((await ctx.request('GET', `/api/channels${hostile}`, server(app))).status, hostile).toBe(400);
+    }
     const listed = await ctx.request('GET', '/api/channels?limit=1', server(app));
     expect(listed.body).toEqual([
       expect.objectContaining({ id: random.id, member_count: 2, message_count: 0, last_seq: 0, last_message_at: null, created_by: bob.id }),
