@@ -8,6 +8,7 @@ import type { W7Options } from './workloads/w7-realistic.ts';
 import type { OverloadOptions } from './workloads/overload.ts';
 import type { BrowserOptions } from './workloads/browser-render.ts';
 import type { SyntheticExport } from './lib/export-file.ts';
+import type { ListTotalsProfile } from './workloads/list-totals.ts';
 
 export interface Profile {
   /** Users created up front (≥ every workload's client count). */
@@ -24,6 +25,7 @@ export interface Profile {
   browser: BrowserOptions;
   /** The export file `npm run import` reads (issue 16: 1,000,000 messages at ≥ 50,000/s). */
   import: SyntheticExport;
+  lists: ListTotalsProfile;
 }
 
 export const profiles: Record<'quick' | 'full', Profile> = {
@@ -40,6 +42,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     insert: { connections: 8, durationMs: 10_000 },
     browser: { sizes: [1000, 10_000], renderRuns: 5, scrollPxPerSecond: 10_000 },
     import: { users: 1000, channels: 1000, messages: 1_000_000, reactionEvery: 100 },
+    lists: { users: 100_000, smallUsers: 100, samples: 200 },
   },
   quick: {
     users: 100,
@@ -53,5 +56,6 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     insert: { connections: 8, durationMs: 3000 },
     browser: { sizes: [1000], renderRuns: 2, scrollPxPerSecond: 10_000 },
     import: { users: 100, channels: 100, messages: 100_000, reactionEvery: 100 },
+    lists: { users: 100_000, smallUsers: 100, samples: 30 },
   },
 };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=w1,w3] [-- --overload-rate=N] [-- --w1-rates=300,400] [-- --browser-unlimited]`: runs the workloads against
+ * `npm run bench [-- --quick] [-- --only=w1,w3,lists] [-- --overload-rate=N] [-- --w1-rates=300,400] [-- --browser-unlimited]`: runs the workloads against
  * fresh Heyyo clusters (2 gateways + 1 API + 1 worker) and their baselines, writes
  * test/bench/results/<time>-<mode>.json and results/latest.md, and removes every process, database
  * and Redis key it created.
@@ -21,6 +21,7 @@ import { runOverload } from './workloads/overload.ts';
 import { runStartup } from './workloads/startup.ts';
 import { runImport } from './workloads/import.ts';
 import { runBrowser } from './workloads/browser-render.ts';
+import { runListTotals } from './workloads/list-totals.ts';
 import { totalCpu } from './workloads/measured-step.ts';
 import { profiles, type Profile } from './profiles.ts';
 
@@ -125,6 +126,11 @@ try {
   if (enabled('import')) {
     const imported = await attempt('Import', () => runImport(profile.import, log));
     if (imported) (rows.push(...imported.rows), (details.import = imported.result));
+  }
+
+  if (enabled('lists')) {
+    const lists = await attempt('List totals', () => runListTotals(profile.lists, log));
+    if (lists) (rows.push(...lists.rows), (details.lists = lists.result));
   }
 
   if (enabled('browser')) {

@@ -30,7 +30,7 @@ globalThis.setUp = async ({ apiUrl, tokenA, tokenB, userBId, channelName }) => {
   }
   // REST to another origin: a preflighted POST (JSON body, bearer token), then a GET.
   const channel = await clients.A.channels.create(channelName, { type: 'messaging', members: [userBId] });
-  const listedByB = await clients.B.channels.list();
+  const { items: listedByB } = await clients.B.channels.list();
   // Socket.IO to another origin.
   await Promise.all([clients.A.connect(), clients.B.connect()]);
   return { channel, listedByB, connected: { A: clients.A.connected, B: clients.B.connected } };

@@ -99,7 +99,8 @@ describe('GET /openapi.json', () => {
     expect(paths['/api/apps'].post.security).toEqual([{ adminToken: [] }]);
     expect(paths['/api/auth/token'].post.security).toEqual([]);
     expect(paths['/api/users'].post.security).toEqual([{ apiKey: [], apiSecret: [] }]);
-    expect(paths['/api/channels'].post.security).toEqual([{ userToken: [] }]);
+    expect(paths['/api/channels'].post.security).toEqual([{ userToken: [] }, { apiKey: [], apiSecret: [] }]);
+    expect(paths['/api/channels/{id}/join'].post.security).toEqual([{ userToken: [] }]);
     expect(Object.keys(paths['/api/channels/{id}'].get.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '404', '429', '500']),
     );

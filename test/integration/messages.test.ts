@@ -522,7 +522,12 @@ describe('messages', () => {
       ['?limit=abc', 'limit must be of type integer'],
       ['?limit=1.5', 'limit must be of type integer'],
       ['?before=not-a-date', 'before must be a valid date-time'],
-      ['?offset=10', 'unknown field "offset"'],
+      ['?offset=-1', 'offset must be >= 0'],
+      ['?page=0', 'page must be >= 1'],
+      ['?page=2&offset=10', 'Use either page or offset, not both'],
+      ['?page=2&before=2026-01-01T00:00:00.000Z', 'Use either page (or offset) or a cursor (before, after_seq), not both'],
+      ['?offset=5&after_seq=1', 'Use either page (or offset) or a cursor (before, after_seq), not both'],
+      ['?cursor=10', 'unknown field "cursor"'],
     ])('refuses %s with 400', async (query, error) => {
       const { owner, channel } = await room();
       await ctx.send(owner, channel.id);

@@ -174,7 +174,8 @@ describe('@heyyo/sdk against one node', () => {
       expect(team).toMatchObject({ type: 'team', name: 'team', description: null, metadata: {}, created_by: owner.id });
       await ctx.settled();
 
-      const mine = await ownerClient.channels.list();
+      const { items: mine, ...paging } = await ownerClient.channels.list();
+      expect(paging).toEqual({ page: 1, limit: 100, total: 2, totalPages: 1 });
       expect(mine.map((channel) => channel.id).sort()).toEqual([general.id, team.id].sort());
       expect(mine.find((channel) => channel.id === general.id)).toEqual({
         id: general.id,
@@ -194,12 +195,13 @@ describe('@heyyo/sdk against one node', () => {
         updated_at: expect.stringMatching(ISO),
       });
       const firstPage = await ownerClient.channels.list({ limit: 1 });
-      const secondPage = await ownerClient.channels.list({ limit: 1, offset: 1 });
-      expect([...firstPage, ...secondPage].map((channel) => channel.id)).toEqual(mine.map((channel) => channel.id));
-      expect(await bobClient.channels.list()).toEqual([]);
+      const secondPage = await ownerClient.channels.list({ limit: 1, page: 2 });
+      expect(secondPage).toMatchObject({ page: 2, limit: 1, total: 2, totalPages: 2 });
+      expect([...firstPage.items, ...secondPage.items].map((channel) => channel.id)).toEqual(mine.map((channel) => channel.id));
+      expect(await bobClient.channels.list()).toEqual({ items: [], page: 1, limit: 100, total: 0, totalPages: 0 });
 
       // Discover: every channel of the app, newest first, with is_member for the caller.
-      const discovered = await bobClient.channels.discover();
+      const { items: discovered } = await bobClient.channels.discover();
       expect(discovered).toEqual([
         {
           id: team.id,
@@ -220,7 +222,7 @@ describe('@heyyo/sdk against one node', () => {
           created_at: general.created_at,
         },
       ]);
-      expect(await bobClient.channels.discover({ limit: 1, offset: 1 })).toEqual([discovered[1]]);
+      expect((await bobClient.channels.discover({ limit: 1, offset: 1 })).items).toEqual([discovered[1]]);
 
       // Join (idempotent), then addMember (idempotent), by a member only.
       expect(await bobClient.channels.join(general.id)).toEqual({ message: 'Joined channel' });
@@ -257,7 +259,7 @@ describe('@heyyo/sdk against one node', () => {
           }))
           .sort(byId),
       });
-      expect((await bobClient.channels.discover()).find((channel) => channel.id === general.id)).toMatchObject({
+      expect((await bobClient.channels.discover()).items.find((channel) => channel.id === general.id)).toMatchObject({
         member_count: 4,
         is_member: true,
       });
@@ -288,7 +290,7 @@ describe('@heyyo/sdk against one node', () => {
       expect(socketCalls.calls).toEqual([]);
 
       await ctx.settled();
-      const item = (await offline.channels.list()).find((entry) => entry.id === channel.id);
+      const item = (await offline.channels.list()).items.find((entry) => entry.id === channel.id);
       expect(item).toMatchObject({ last_read_seq: 5, unread_count: 0, last_seq: 5 });
     });
   });
@@ -358,8 +360,8 @@ describe('@heyyo/sdk against one node', () => {
       const pinned = await ownerClient.messages.pin(channel.id, message.id);
       expect(pinned).toEqual({ ...message, pinned_at: expect.stringMatching(ISO), pinned_by: owner.id });
       expect(await pinnedHeard).toEqual({ ...pinned, version: expect.any(Number) });
-      expect((await memberClient.channels.pins(channel.id)).map((listed) => listed.id)).toEqual([message.id]);
-      expect(await memberClient.channels.pins(channel.id, { offset: 1 })).toEqual([]);
+      expect((await memberClient.channels.pins(channel.id)).items.map((listed) => listed.id)).toEqual([message.id]);
+      expect((await memberClient.channels.pins(channel.id, { offset: 1 })).items).toEqual([]);
       expectHeyyoError(await rejection(memberClient.messages.pin(channel.id, message.id)), ForbiddenError, {
         status: 403,
         code: ErrorCodes.FORBIDDEN,
@@ -369,7 +371,7 @@ describe('@heyyo/sdk against one node', () => {
       const unpinnedHeard = nextEvent(memberClient, 'message.unpinned');
       expect(await ownerClient.messages.unpin(channel.id, message.id)).toMatchObject({ id: message.id, pinned_at: null, pinned_by: null });
       expect(await unpinnedHeard).toMatchObject({ id: message.id, pinned_at: null });
-      expect(await memberClient.channels.pins(channel.id)).toEqual([]);
+      expect((await memberClient.channels.pins(channel.id)).items).toEqual([]);
     });
 
     it('send (REST) returns the stored Message; list pages with limit, before and afterSeq; delete leaves a tombstone', async () => {
@@ -659,7 +661,7 @@ describe('@heyyo/sdk against one node', () => {
 
       // Default: REST and on('error') leave the socket closed (a REST-only script ends by itself)…
       const lazyClient = sdk({ token: lazy.token });
-      expect(await lazyClient.channels.list()).toHaveLength(1);
+      expect((await lazyClient.channels.list()).items).toHaveLength(1);
       lazyClient.on('error', () => {});
       expect(await isOnline(lazy)).toBe(false);
       expect(lazyClient.connected).toBe(false);
@@ -1020,7 +1022,7 @@ describe('@heyyo/sdk against one node', () => {
       const { calls, tokenProvider } = provider(fresh.token);
       const client = sdk({ token: expired, tokenProvider, autoConnect: false });
 
-      expect(await client.channels.list()).toEqual([]);
+      expect((await client.channels.list()).items).toEqual([]);
       expect(calls).toHaveLength(1);
       await client.channels.create('after refresh');
       expect(calls).toHaveLength(1);
@@ -1048,7 +1050,7 @@ describe('@heyyo/sdk against one node', () => {
       client.on('error', (error) => errors.push(error));
       await client.connect();
       expect(calls).toHaveLength(1);
-      expect(await client.channels.list()).toEqual([]);
+      expect((await client.channels.list()).items).toEqual([]);
       expect(calls).toHaveLength(1);
       // The refusal was handled, not reported.
       expect(errors).toEqual([]);
@@ -1059,7 +1061,7 @@ describe('@heyyo/sdk against one node', () => {
       const { calls, tokenProvider } = provider(user.token);
       const client = sdk({ tokenProvider });
       const [channels] = await Promise.all([client.channels.list(), client.connect()]);
-      expect(channels).toEqual([]);
+      expect(channels.items).toEqual([]);
       expect(client.connected).toBe(true);
       expect(calls).toHaveLength(1);
     });
@@ -1077,7 +1079,7 @@ describe('@heyyo/sdk against one node', () => {
       expect(calls[0]!).toBeLessThan((iat + 3) * 1000);
       // The fresh token is in use: REST works after the short one expired, without another call.
       await eventually(() => Date.now() > (iat + 3) * 1000 + 100, 'the short token to expire', 5000);
-      expect(await client.channels.list()).toEqual([]);
+      expect((await client.channels.list()).items).toEqual([]);
       expect(calls).toHaveLength(1);
     });
 
@@ -1183,7 +1185,7 @@ describe('@heyyo/sdk against one node', () => {
 
       const muted = await ownerClient.moderation.mute(channel.id, member!.user_id, { expiresIn: 60 });
       expect(muted).toMatchObject({ user_id: member!.user_id, external_id: 'member', created_by: owner!.user_id });
-      expect(await ownerClient.moderation.mutes(channel.id)).toEqual([muted]);
+      expect((await ownerClient.moderation.mutes(channel.id)).items).toEqual([muted]);
       expect(await rejection(memberClient.messages.send(channel.id, 'hi'))).toMatchObject({ status: 403, code: ErrorCodes.MUTED });
       await ownerClient.moderation.unmute(channel.id, member!.user_id);
 
@@ -1199,7 +1201,7 @@ describe('@heyyo/sdk against one node', () => {
       const banned = nextEvent(memberClient, 'member.banned');
       await ownerClient.moderation.ban(channel.id, member!.user_id, { expiresIn: 3600, reason: 'spam' });
       expect(await banned).toMatchObject({ channelId: channel.id, userId: member!.user_id, bannedBy: owner!.user_id });
-      expect((await ownerClient.moderation.bans(channel.id)).map((ban) => ban.reason)).toEqual(['spam']);
+      expect((await ownerClient.moderation.bans(channel.id)).items.map((ban) => ban.reason)).toEqual(['spam']);
       expect(await ownerClient.moderation.unban(channel.id, member!.user_id)).toEqual({ message: 'Ban lifted' });
 
       await memberClient.channels.join(channel.id);
@@ -1251,8 +1253,8 @@ describe('@heyyo/sdk against one node', () => {
       const updated = await server.users.upsert('ext-1', { displayName: null });
       expect(updated).toEqual({ ...first, display_name: null, updated_at: expect.stringMatching(ISO) });
 
-      expect(await server.users.list()).toEqual([updated, second]);
-      expect(await server.users.list({ limit: 1, offset: 1 })).toEqual([second]);
+      expect(await server.users.list()).toEqual({ items: [updated, second], page: 1, limit: 100, total: 2, totalPages: 1 });
+      expect(await server.users.list({ limit: 1, page: 2 })).toEqual({ items: [second], page: 2, limit: 1, total: 2, totalPages: 2 });
       expect(await server.users.get(first.id)).toEqual(updated);
       expectHeyyoError(await rejection(server.users.get(randomUUID())), NotFoundError, {
         status: 404,
@@ -1320,11 +1322,11 @@ describe('@heyyo/sdk against one node', () => {
         created_at: expect.stringMatching(ISO),
         message: 'Store your API secret securely. It will not be shown again.',
       });
-      const apps = await admin.apps.list();
+      const { items: apps } = await admin.apps.list();
       // Newest first, and never the secret.
       expect(apps[0]).toEqual({ id: created.id, name: 'Acme Chat', api_key: created.api_key, created_at: created.created_at });
-      expect(await admin.apps.list({ limit: 1 })).toEqual([apps[0]]);
-      expect(await admin.apps.list({ limit: 1, offset: 1 })).toEqual([apps[1]]);
+      expect((await admin.apps.list({ limit: 1 })).items).toEqual([apps[0]]);
+      expect((await admin.apps.list({ limit: 1, offset: 1 })).items).toEqual([apps[1]]);
       expectHeyyoError(await rejection(admin.apps.create('')), ValidationError, {
         status: 400,
         code: ErrorCodes.VALIDATION,
@@ -1417,7 +1419,7 @@ describe('@heyyo/sdk with HEYYO_RATE_LIMIT_MAX=3', () => {
   it('the 4th request in the window is a 429 RateLimitError with retryAfter', async () => {
     const user = await ctx.newUser();
     const client = sdk({ token: user.token, autoConnect: false });
-    for (let index = 0; index < 3; index++) expect(await client.channels.list()).toEqual([]);
+    for (let index = 0; index < 3; index++) expect((await client.channels.list()).items).toEqual([]);
     const error = await rejection(client.channels.list());
     expectHeyyoError(error, RateLimitError, { status: 429, code: ErrorCodes.RATE_LIMITED, message: /^Rate limit exceeded/ });
     const retryAfter = (error as RateLimitError).retryAfter;
@@ -1435,7 +1437,7 @@ describe('@heyyo/sdk against a node with HEYYO_ADMIN_TOKEN', () => {
     const admin = new HeyyoAdminClient({ apiUrl: ctx.url, adminToken: ADMIN_TOKEN });
     const created = await admin.apps.create('Guarded');
     expect(created).toMatchObject({ name: 'Guarded', api_key: expect.stringMatching(/^cb_/) });
-    expect((await admin.apps.list())[0]).toEqual({
+    expect((await admin.apps.list()).items[0]).toEqual({
       id: created.id,
       name: 'Guarded',
       api_key: created.api_key,

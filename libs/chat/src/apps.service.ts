@@ -18,8 +18,9 @@ export function createAppsService(deps: { repos: Pick<Repositories, 'apps'> }) {
       };
     },
 
-    async list(page: Page): Promise<AppSummary[]> {
-      return (await repos.apps.list(page)).map(presentAppSummary);
+    async list(page: Page): Promise<{ items: AppSummary[]; total: number }> {
+      const [rows, total] = await Promise.all([repos.apps.list(page), repos.apps.count()]);
+      return { items: rows.map(presentAppSummary), total };
     },
   };
 }

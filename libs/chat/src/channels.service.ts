@@ -1,12 +1,13 @@
-import type { Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState, ServerEventPayload } from '@heyyo/contracts';
-import type { AppId, ChannelRecord, MemberRole, Page, Repositories, Restrictions } from '@heyyo/database';
+import type { AppChannel, Channel, ChannelDetails, ChannelListItem, DiscoverChannel, ReadState, ServerEventPayload } from '@heyyo/contracts';
+import type { AppChannelFilter, AppId, ChannelRecord, MemberRole, Page, Repositories, Restrictions } from '@heyyo/database';
 import type { EventPublisher, Invalidation, InvalidationBus, PresenceReader, SlowMode } from '@heyyo/realtime';
 import { LRUCache } from 'lru-cache';
-import type { Actor } from './actor.ts';
+import { isServerActor, type Actor } from './actor.ts';
 import { Errors } from './errors.ts';
 import { may, requirePermission } from './permissions.ts';
 import { assertMetadataSize, type ContentLimits } from './message-content.ts';
 import {
+  presentAppChannel,
   presentChannel,
   presentChannelDetails,
   presentChannelListItem,
@@ -48,6 +49,15 @@ export interface MemberStanding {
   slowModeSeconds: number;
   restrictions: Restrictions;
 }
+
+/** What a bulk membership change did: the user ids it changed, and those it found as wanted already. */
+export interface MembershipChanges {
+  changed: string[];
+  unchanged: string[];
+}
+
+/** User ids once each, as Postgres prints UUIDs (they are case-insensitive). */
+const uniqueIds = (ids: readonly string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
 
 /** Whether a restriction (until when, in ms; null: none) is in force now. */
 const inForce = (untilMs: number | null) => untilMs !== null && untilMs > Date.now();
@@ -114,7 +124,10 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     if (access.role === null && inForce(access.restrictions.bannedUntilMs)) throw Errors.bannedFromChannel();
     requirePermission(actor, access.role, 'participate');
     const standing = { role: access.role!, slowModeSeconds: access.channel.slowModeSeconds, restrictions: access.restrictions };
-    if (invalidationsHeard === heardBefore) knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), standing);
+    // Only memberships are remembered: the app's backend reads without one, and is asked every time.
+    if (access.role !== null && invalidationsHeard === heardBefore) {
+      knownMembers.set(membershipKey(actor.appId, channelId, actor.userId), standing);
+    }
     return { channel: access.channel, standing };
   }
 
@@ -165,6 +178,20 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   }
 
   /**
+   * Removes a member whom the checks let go, as member.removed on every node.
+   * @returns false when they were not in the channel (any more).
+   * @throws 409 when they are its last owner.
+   */
+  async function removeAndAnnounce(actor: Actor, channelId: string, user: { id: string; externalId: string }): Promise<boolean> {
+    const payload = { channelId, userId: user.id, externalId: user.externalId, removedBy: actor.userId };
+    const removed = await repos.channels.removeMember(actor.appId, channelId, user.id, { event: 'member.removed', payload });
+    if (removed.outcome === 'last-owner') throw Errors.lastOwnerRole();
+    if (removed.outcome !== 'left') return false;
+    await membershipEnded(actor.appId, channelId, user.id, 'member.removed', { ...payload, version: removed.version });
+    return true;
+  }
+
+  /**
    * The actor's role in the channel (null: not a member).
    * @throws 404 when the channel is not in the actor's app.
    */
@@ -212,7 +239,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       const metadata = input.metadata ?? {};
       assertMetadataSize(metadata, limits);
       // UUIDs are case-insensitive; compare them the way Postgres prints them.
-      const memberIds = [...new Set((input.members ?? []).map((id) => id.toLowerCase()))].filter(
+      const memberIds = uniqueIds(input.members ?? []).filter(
         (id) => id !== actor.userId,
       );
       const known = await repos.users.existingIds(actor.appId, memberIds);
@@ -292,18 +319,33 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       return readState;
     },
 
-    async listMine(actor: Actor, page: Page): Promise<ChannelListItem[]> {
-      return (await repos.channels.listForMember(actor.appId, actor.userId, page)).map(presentChannelListItem);
+    /** A page of the actor's channels, most recently active first, and how many they are in. */
+    async listMine(actor: Actor, page: Page): Promise<{ items: ChannelListItem[]; total: number }> {
+      const [rows, total] = await Promise.all([
+        repos.channels.listForMember(actor.appId, actor.userId, page),
+        repos.channels.countForMember(actor.appId, actor.userId),
+      ]);
+      return { items: rows.map(presentChannelListItem), total };
     },
 
-    async discover(actor: Actor, page: Page): Promise<DiscoverChannel[]> {
-      return (await repos.channels.listInApp(actor.appId, actor.userId, page)).map(presentDiscoverChannel);
+    /** The app's backend lists every channel of its app, newest first, filtered. */
+    async listForApp(appId: AppId, filter: AppChannelFilter, page: Page): Promise<{ items: AppChannel[]; total: number }> {
+      const { rows, total } = await repos.channels.listForApp(appId, filter, page);
+      return { items: rows.map(presentAppChannel), total };
     },
 
-    /** Channel details with members; 404 for non-members too, as the seed says. */
+    async discover(actor: Actor, page: Page): Promise<{ items: DiscoverChannel[]; total: number }> {
+      const [rows, total] = await Promise.all([
+        repos.channels.listInApp(actor.appId, actor.userId, page),
+        repos.channels.countInApp(actor.appId),
+      ]);
+      return { items: rows.map(presentDiscoverChannel), total };
+    },
+
+    /** Channel details with members; 404 for non-members too, as the seed says (the app's backend sees every channel). */
     async details(actor: Actor, channelId: string): Promise<ChannelDetails> {
       const access = await repos.channels.findAccess(actor.appId, channelId, actor.userId);
-      if (!access?.role) throw Errors.channelNotFound();
+      if (!access || (!access.role && !isServerActor(actor))) throw Errors.channelNotFound();
       const members = await repos.channels.listMembers(actor.appId, channelId);
       const online = await presence.onlineUserIds(
         actor.appId,
@@ -350,11 +392,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       requirePermission(actor, actorRole, 'moderate');
       const target = await requireMember(actor, channelId, userId);
       if (target.role === 'owner' && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
-      const payload = { channelId, userId: target.user.id, externalId: target.user.externalId, removedBy: actor.userId };
-      const removed = await repos.channels.removeMember(actor.appId, channelId, target.user.id, { event: 'member.removed', payload });
-      if (removed.outcome === 'last-owner') throw Errors.lastOwnerRole();
-      if (removed.outcome !== 'left') throw Errors.memberNotFound();
-      await membershipEnded(actor.appId, channelId, target.user.id, 'member.removed', { ...payload, version: removed.version });
+      if (!(await removeAndAnnounce(actor, channelId, target.user))) throw Errors.memberNotFound();
     },
 
     /**
@@ -378,14 +416,47 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       return access !== undefined && may(actor, access.role, 'moderate');
     },
 
-    /** A member adds another user of the app. Adding a member twice is not an error. */
-    async addMember(actor: Actor, channelId: string, userId: string): Promise<{ added: boolean }> {
+    /**
+     * A member (or the app's backend) adds users of the app; adding a member twice changes nothing.
+     * Every user is checked first (in the app, not banned from the channel), so a refusal adds no
+     * one; a retry after a failure part-way (Postgres lost) completes it.
+     * @throws 404 for a user not in the app, 403 for one banned from the channel.
+     */
+    async addMembers(actor: Actor, channelId: string, userIds: readonly string[]): Promise<MembershipChanges> {
       await requireVoice(actor, channelId);
-      const user = await repos.users.findById(actor.appId, userId);
-      if (!user) throw Errors.userNotFound();
-      const target = await repos.channels.findAccess(actor.appId, channelId, user.id);
-      if (target && !target.role && inForce(target.restrictions.bannedUntilMs)) throw Errors.userBannedFromChannel();
-      return { added: await addAndAnnounce(actor.appId, channelId, { userId: user.id, externalId: user.externalId }) };
+      const users = await Promise.all(uniqueIds(userIds).map((id) => repos.users.findById(actor.appId, id)));
+      if (users.some((user) => !user)) throw Errors.userNotFound();
+      for (const user of users) {
+        const target = await repos.channels.findAccess(actor.appId, channelId, user!.id);
+        if (target && !target.role && inForce(target.restrictions.bannedUntilMs)) throw Errors.userBannedFromChannel();
+      }
+      const changes: MembershipChanges = { changed: [], unchanged: [] };
+      for (const user of users) {
+        const added = await addAndAnnounce(actor.appId, channelId, { userId: user!.id, externalId: user!.externalId });
+        (added ? changes.changed : changes.unchanged).push(user!.id);
+      }
+      return changes;
+    },
+
+    /**
+     * removeMember for several users at once; those not in the channel are left unchanged (so a
+     * retry is harmless). Every member is checked first, so a refusal removes no one.
+     * @throws 403 without the permission (or an owner among them without assign-roles), 404 for a
+     * user not in the app, 409 when the last owner would go.
+     */
+    async removeMembers(actor: Actor, channelId: string, userIds: readonly string[]): Promise<MembershipChanges> {
+      const actorRole = await roleIn(actor, channelId);
+      requirePermission(actor, actorRole, 'moderate');
+      const users = await Promise.all(uniqueIds(userIds).map((id) => repos.users.findById(actor.appId, id)));
+      if (users.some((user) => !user)) throw Errors.userNotFound();
+      const members = await Promise.all(users.map((user) => repos.channels.findAccess(actor.appId, channelId, user!.id)));
+      if (members.some((member) => member?.role === 'owner') && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
+      const changes: MembershipChanges = { changed: [], unchanged: [] };
+      for (const [index, user] of users.entries()) {
+        const removed = Boolean(members[index]?.role) && (await removeAndAnnounce(actor, channelId, user!));
+        (removed ? changes.changed : changes.unchanged).push(user!.id);
+      }
+      return changes;
     },
 
     /** The channels whose rooms a new connection of the actor joins. */

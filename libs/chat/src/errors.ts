@@ -25,6 +25,8 @@ export function createError(code: ErrorCode, message: string, status: number, re
 export const Errors = {
   validation: (message: string) => createError(ErrorCodes.VALIDATION, message, 400),
   authRequired: () => createError(ErrorCodes.AUTH_REQUIRED, 'Authentication required', 401),
+  userTokenRequired: () =>
+    createError(ErrorCodes.AUTH_REQUIRED, 'This route acts as a user: send a user token (Authorization: Bearer), not API credentials', 401),
   // The seed answers 403 for a token that fails verification.
   invalidToken: () => createError(ErrorCodes.INVALID_TOKEN, 'Invalid token', 403),
   tokenExpired: () => createError(ErrorCodes.TOKEN_EXPIRED, 'Token expired', 403),

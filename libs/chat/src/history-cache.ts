@@ -11,10 +11,11 @@ export interface HistoryCacheOptions {
 }
 
 /** A page's key: its channel and window. A page is the same for every member, so no user. */
-const pageKey = (appId: string, channelId: string, page: HistoryPage) =>
-  page.afterSeq !== undefined
-    ? `${appId}:${channelId}:${page.limit}:after:${page.afterSeq}`
-    : `${appId}:${channelId}:${page.limit}:before:${page.before?.toISOString() ?? ''}`;
+const pageKey = (appId: string, channelId: string, page: HistoryPage) => {
+  if (page.afterSeq !== undefined) return `${appId}:${channelId}:${page.limit}:after:${page.afterSeq}`;
+  if (page.offset) return `${appId}:${channelId}:${page.limit}:offset:${page.offset}`;
+  return `${appId}:${channelId}:${page.limit}:before:${page.before?.toISOString() ?? ''}`;
+};
 
 /**
  * Rendered history pages, kept while their version (the channel's history version and the app's

@@ -10,7 +10,7 @@ export {
   type CredentialLimiterOptions,
   type CredentialLimitSettings,
 } from './credential-limiter.ts';
-export type { Actor } from './actor.ts';
+export { isServerActor, serverActor, SERVER_ACTOR_ID, type Actor } from './actor.ts';
 // The ports the domain uses, declared beside their implementations (lower layers).
 export type { EventPublisher, PresenceReader } from '@heyyo/realtime';
 export type { JobQueue } from '@heyyo/queue';

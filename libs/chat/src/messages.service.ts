@@ -1,5 +1,5 @@
 import { MAX_SYNC_PAGE, type Message, type SyncResult } from '@heyyo/contracts';
-import { CHANGE_LOG_VERSIONS, type HistoryPage, type RepliesPage, type Repositories } from '@heyyo/database';
+import { CHANGE_LOG_VERSIONS, type CountedJsonPage, type HistoryPage, type RepliesPage, type Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
@@ -114,10 +114,11 @@ export function createMessagesService(deps: MessagesServiceDeps) {
     },
 
     /**
-     * History by `before` (newest page first) or, with `afterSeq`, catch-up in seq order: the
-     * JSON text of a ListedMessage array, rendered by the database (the REST read path).
+     * History by `before` or `offset` (newest page first) or, with `afterSeq`, catch-up in seq
+     * order: the JSON text of a ListedMessage array, rendered by the database (the REST read
+     * path), and the channel's live messages (the list's total).
      */
-    async historyJson(actor: Actor, channelId: string, query: HistoryPage): Promise<string> {
+    async historyJson(actor: Actor, channelId: string, query: HistoryPage): Promise<CountedJsonPage> {
       // Asked every time, not remembered: the page version comes with it.
       const access = await repos.channels.findHistoryAccess(actor.appId, channelId, actor.userId);
       if (!access) throw Errors.channelNotFound();
@@ -125,9 +126,10 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       if (access.role === null) await channels.requireMembership(actor, channelId);
       requirePermission(actor, access.role, 'participate');
       if (query.afterSeq !== undefined) assertSyncable(access.lastSeq, query.afterSeq);
-      return deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
+      const json = await deps.historyCache.page(actor.appId, channelId, query, access.historyVersion, () =>
         repos.messages.renderHistoryPage(actor.appId, channelId, query),
       );
+      return { json, total: access.messageCount };
     },
 
     /**
@@ -135,15 +137,15 @@ export function createMessagesService(deps: MessagesServiceDeps) {
      * JSON text of a ListedMessage array rendered by the database.
      * @throws 404 when the parent is not a message of the channel (a deleted parent's replies stay readable).
      */
-    async repliesJson(actor: Actor, channelId: string, parentId: string, page: RepliesPage): Promise<string> {
+    async repliesJson(actor: Actor, channelId: string, parentId: string, page: RepliesPage): Promise<CountedJsonPage> {
       await channels.requireMembership(actor, channelId);
-      const json = await repos.messages.renderRepliesPage(actor.appId, channelId, parentId, page);
-      if (json === undefined) throw Errors.messageNotFound();
-      return json;
+      const rendered = await repos.messages.renderRepliesPage(actor.appId, channelId, parentId, page);
+      if (rendered === undefined) throw Errors.messageNotFound();
+      return rendered;
     },
 
-    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array. */
-    async pinsJson(actor: Actor, channelId: string, page: { limit: number; offset: number }): Promise<string> {
+    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array, and how many. */
+    async pinsJson(actor: Actor, channelId: string, page: { limit: number; offset: number }): Promise<CountedJsonPage> {
       await channels.requireMembership(actor, channelId);
       return repos.messages.renderPinsPage(actor.appId, channelId, page);
     },

@@ -1,5 +1,5 @@
 import type { AppBan, Restriction } from '@heyyo/contracts';
-import type { AppId, Repositories, RestrictionKind } from '@heyyo/database';
+import type { AppId, Page, Repositories, RestrictionKind } from '@heyyo/database';
 import type { EventPublisher, InvalidationBus } from '@heyyo/realtime';
 import type { Actor } from './actor.ts';
 import type { ChannelsService } from './channels.service.ts';
@@ -21,8 +21,6 @@ export interface RestrictionInput {
   reason?: string;
 }
 
-/** Most bans or mutes one listing returns. */
-const MAX_LISTED = 200;
 
 const expiryOf = (now: Date, seconds: number | undefined) => (seconds === undefined ? null : new Date(now.getTime() + seconds * 1000));
 
@@ -62,10 +60,10 @@ export function createModerationService(deps: ModerationServiceDeps) {
     publisher.toChannel(channelId, event, { ...payload, version });
   }
 
-  async function list(actor: Actor, channelId: string, kind: RestrictionKind, limit: number): Promise<Restriction[]> {
+  async function list(actor: Actor, channelId: string, kind: RestrictionKind, page: Page): Promise<{ items: Restriction[]; total: number }> {
     requirePermission(actor, await channels.roleIn(actor, channelId), 'moderate');
-    const restrictions = await repos.moderation.listInForce(actor.appId, channelId, kind, Math.min(limit, MAX_LISTED));
-    return restrictions.map(presentRestriction);
+    const { rows, total } = await repos.moderation.listInForce(actor.appId, channelId, kind, page);
+    return { items: rows.map(presentRestriction), total };
   }
 
   return {
@@ -92,7 +90,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     unban: (actor: Actor, channelId: string, userId: string) => lift(actor, channelId, userId, 'ban'),
 
     /** The channel's bans in force, newest first. */
-    listBans: (actor: Actor, channelId: string, limit: number) => list(actor, channelId, 'ban', limit),
+    listBans: (actor: Actor, channelId: string, page: Page) => list(actor, channelId, 'ban', page),
 
     /**
      * Mutes a member: they keep reading but cannot send, edit, react or type, on every node, until
@@ -116,7 +114,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     unmute: (actor: Actor, channelId: string, userId: string) => lift(actor, channelId, userId, 'mute'),
 
     /** The channel's mutes in force, newest first. */
-    listMutes: (actor: Actor, channelId: string, limit: number) => list(actor, channelId, 'mute', limit),
+    listMutes: (actor: Actor, channelId: string, page: Page) => list(actor, channelId, 'mute', page),
 
     /**
      * Bans a user app-wide (the tenant's backend): they keep reading, but every write in every

@@ -36,8 +36,12 @@ export const PERMISSIONS: Readonly<Record<ChannelAction, readonly Grantee[]>> = 
   pin: ['owner', 'moderator', 'app-admin'],
 };
 
-/** Whether an actor with `role` in the channel (null: not a member) may do `action`. */
+/**
+ * Whether an actor with `role` in the channel (null: not a member) may do `action`. The app's
+ * backend (a server actor) may do everything in its app.
+ */
 export function may(actor: Actor, role: MemberRole | null, action: ChannelAction): boolean {
+  if (actor.appRole === 'server') return true;
   const grantees = PERMISSIONS[action];
   return (role !== null && grantees.includes(role)) || (actor.appRole === 'admin' && grantees.includes('app-admin'));
 }

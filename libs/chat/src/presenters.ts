@@ -3,6 +3,7 @@ import type {
   AppSummary,
   Attachment,
   ChangedMessage,
+  AppChannel,
   Channel,
   ChannelChange,
   ChannelDetails,
@@ -106,6 +107,17 @@ export function presentChannel(channel: ChannelRecord): Channel {
     slow_mode_seconds: channel.slowModeSeconds,
     created_at: iso(channel.createdAt),
     updated_at: iso(channel.updatedAt),
+  };
+}
+
+/** A channel as the app's backend lists it: the channel, its counters and newest seq. */
+export function presentAppChannel(channel: ChannelRecord): AppChannel {
+  return {
+    ...presentChannel(channel),
+    member_count: channel.memberCount,
+    message_count: channel.messageCount,
+    last_message_at: isoOrNull(channel.lastMessageAt),
+    last_seq: channel.lastSeq,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ERASED_EXTERNAL_ID_PREFIX, type UpdateUserRequest, type UpsertUserRequest, type User } from '@heyyo/contracts';
 import type { AppId, Page, Repositories, UserRecord } from '@heyyo/database';
 import type { InvalidationBus } from '@heyyo/realtime';
+import type { Actor } from './actor.ts';
 import type { ChannelsService } from './channels.service.ts';
 import { Errors, type HeyyoError } from './errors.ts';
 import { assertMetadataSize, type ContentLimits } from './message-content.ts';
@@ -92,8 +93,22 @@ export function createUsersService(deps: UsersServiceDeps) {
       return presentUser(user);
     },
 
-    async list(appId: AppId, page: Page): Promise<User[]> {
-      return (await repos.users.list(appId, page)).map(presentUser);
+    /** A page of the app's users in creation order, and how many there are. */
+    async list(appId: AppId, page: Page): Promise<{ items: User[]; total: number }> {
+      const [rows, total] = await Promise.all([repos.users.list(appId, page), repos.users.count(appId)]);
+      return { items: rows.map(presentUser), total };
+    },
+
+    /**
+     * Whom the app's backend acts as when it names a user (`created_by`, `user_id`): that user,
+     * under the rules their own token would meet.
+     * @throws 404 for a user not in the app, 403 for a deactivated (or erased) one.
+     */
+    async actAs(appId: AppId, userId: string): Promise<Actor> {
+      const user = await repos.users.findById(appId, userId);
+      if (!user) throw Errors.userNotFound();
+      if (user.deactivatedAt) throw Errors.userDeactivated();
+      return { appId, userId: user.id, externalId: user.externalId, appRole: 'user' };
     },
 
     async get(appId: AppId, userId: string): Promise<User> {

@@ -30,6 +30,9 @@ export const Uuid = Type.String({ format: 'uuid', examples: ['0b6f2a51-5c44-4f7e
  */
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 
+/** An Id with a description of its own (a field's meaning). */
+export const DescribedId = (description: string) => Type.String({ minLength: 1, maxLength: 64, description });
+
 /** Any JSON object (metadata, attachments); its size is limited by the server's config. */
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());
 export type JsonObject = Static<typeof JsonObject>;

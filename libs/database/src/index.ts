@@ -18,6 +18,7 @@ export {
   type ChannelAccess,
   type HistoryAccess,
   type ChannelChanges,
+  type AppChannelFilter,
 } from './repositories/channels.repository.ts';
 export {
   createModerationRepository,
@@ -33,6 +34,7 @@ export {
   type HistoryPage,
   type RenderedPage,
   type RepliesPage,
+  type CountedJsonPage,
   type CatchUpPage,
   type ChangeRecord,
 } from './repositories/messages.repository.ts';

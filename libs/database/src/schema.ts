@@ -56,7 +56,11 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [uniqueIndex('users_app_external_id_key').on(table.appId, table.externalId)],
+  (table) => [
+    uniqueIndex('users_app_external_id_key').on(table.appId, table.externalId),
+    // GET /api/users pages in creation order: read in order, not sorted per request.
+    index('users_app_created_idx').on(table.appId, table.createdAt, table.id),
+  ],
 );
 
 /** Single tokens revoked by their `jti`, kept until they would have expired anyway. */

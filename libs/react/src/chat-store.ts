@@ -144,7 +144,7 @@ export class ChatStore {
 
   async loadChannels(): Promise<void> {
     try {
-      const channels = await this.client.channels.list({ limit: 100 });
+      const { items: channels } = await this.client.channels.list({ limit: 100 });
       this.update((s) => ({
         channels: {
           loaded: true,
@@ -216,8 +216,8 @@ export class ChatStore {
     return channel.id;
   }
 
-  discover(): Promise<DiscoverChannel[]> {
-    return this.client.channels.discover({ limit: 50 });
+  async discover(): Promise<DiscoverChannel[]> {
+    return (await this.client.channels.discover({ limit: 50 })).items;
   }
 
   async joinChannel(channelId: string): Promise<void> {

@@ -57,7 +57,7 @@ export class HeyyoChatProvider implements ChatProvider {
   }
 
   async listChannels(): Promise<{ id: string; name: string; unread: number }[]> {
-    const channels: ChannelListItem[] = await this.client.channels.list();
-    return channels.map((channel) => ({ id: channel.id, name: channel.name, unread: channel.unread_count }));
+    const { items }: { items: ChannelListItem[] } = await this.client.channels.list();
+    return items.map((channel) => ({ id: channel.id, name: channel.name, unread: channel.unread_count }));
   }
 }

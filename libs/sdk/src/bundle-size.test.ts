@@ -19,4 +19,10 @@ describe('@heyyo/sdk bundle size', () => {
     expect(whole, `${whole - BUDGET_BYTES} bytes over the budget`).toBeLessThanOrEqual(BUDGET_BYTES);
     expect(own).toBeLessThan(whole);
   });
+
+  it('ships none of @heyyo/sdk/compat/tegrabox, an entry point of its own', async () => {
+    // Unminified, so the compat client's class name would be in it, from whichever file.
+    const { code } = await bundleSdk({ external: ['socket.io-client'] });
+    expect(code).not.toContain('ChatClient');
+  });
 });

@@ -22,7 +22,7 @@ import { ChannelSequencer } from './channel-sequencer.ts';
 import { Connection, type ConnectionState } from './connection.ts';
 import { Emitter } from './emitter.ts';
 import { HeyyoError, UnavailableError, WebSocketError } from './errors.ts';
-import { HttpClient, query } from './http.ts';
+import { HttpClient, query, type PageParams, type Paginated } from './http.ts';
 import { TokenManager } from './tokens.ts';
 
 export interface HeyyoClientOptions {
@@ -220,14 +220,15 @@ export class HeyyoClient {
       this.track(channel.id, 0);
       return channel;
     },
-    list: async (page: { limit?: number; offset?: number } = {}) => {
-      const channels = await this.http.request<ChannelListItem[]>('GET', `/api/channels${query(page)}`);
+    /** A page of your channels, most recently active first (`limit` default 100), and how many you are in. */
+    list: async (page: PageParams = {}): Promise<Paginated<ChannelListItem>> => {
+      const channels = await this.http.requestPage<ChannelListItem>('/api/channels', page, 100);
       // Positions to catch up from after a reconnect.
-      for (const channel of channels) this.track(channel.id, channel.last_seq);
+      for (const channel of channels.items) this.track(channel.id, channel.last_seq);
       return channels;
     },
-    discover: (page: { limit?: number; offset?: number } = {}) =>
-      this.http.request<DiscoverChannel[]>('GET', `/api/channels/discover${query(page)}`),
+    /** A page of the app's channels, newest first, each with whether you are in it. */
+    discover: (page: PageParams = {}) => this.http.requestPage<DiscoverChannel>('/api/channels/discover', page, 100),
     get: (channelId: string) => this.http.request<ChannelDetails>('GET', `/api/channels/${encodeURIComponent(channelId)}`),
     join: (channelId: string) =>
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/join`),
@@ -271,9 +272,9 @@ export class HeyyoClient {
       this.http.request<{ message: string }>('POST', `/api/channels/${encodeURIComponent(channelId)}/members`, {
         user_id: userId,
       }),
-    /** The channel's pinned messages, newest pin first (`limit` default 100, `offset` 0). */
-    pins: (channelId: string, page: { limit?: number; offset?: number } = {}) =>
-      this.http.request<ListedMessage[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/pins${query(page)}`),
+    /** A page of the channel's pinned messages, newest pin first (`limit` default 100). */
+    pins: (channelId: string, page: PageParams = {}) =>
+      this.http.requestPage<ListedMessage>(`/api/channels/${encodeURIComponent(channelId)}/pins`, page, 100),
     /** Marks the channel read up to `seq` (the newest when omitted); the user's other devices hear of it. */
     markRead: async (channelId: string, seq?: number): Promise<ReadState> => {
       if (this.connection.connected) return this.connection.request<ReadState>('channel.read', { channelId, seq });
@@ -296,8 +297,8 @@ export class HeyyoClient {
         'DELETE',
         `/api/channels/${encodeURIComponent(channelId)}/bans/${encodeURIComponent(userId)}`,
       ),
-    bans: (channelId: string, page: { limit?: number } = {}) =>
-      this.http.request<Restriction[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/bans${query(page)}`),
+    bans: (channelId: string, page: PageParams = {}) =>
+      this.http.requestPage<Restriction>(`/api/channels/${encodeURIComponent(channelId)}/bans`, page, 100),
     /** Mutes a member: they read but cannot send, edit, react or type; the channel hears `member.muted`. */
     mute: (channelId: string, userId: string, options: Omit<RestrictionOptions, 'reason'> = {}) =>
       this.http.request<Restriction>('POST', `/api/channels/${encodeURIComponent(channelId)}/mutes`, restrictionBody(userId, options)),
@@ -306,8 +307,8 @@ export class HeyyoClient {
         'DELETE',
         `/api/channels/${encodeURIComponent(channelId)}/mutes/${encodeURIComponent(userId)}`,
       ),
-    mutes: (channelId: string, page: { limit?: number } = {}) =>
-      this.http.request<Restriction[]>('GET', `/api/channels/${encodeURIComponent(channelId)}/mutes${query(page)}`),
+    mutes: (channelId: string, page: PageParams = {}) =>
+      this.http.requestPage<Restriction>(`/api/channels/${encodeURIComponent(channelId)}/mutes`, page, 100),
   };
 
   readonly auth = {
@@ -349,6 +350,13 @@ export class HeyyoClient {
       if (newest && !options.before && options.afterSeq === undefined) this.track(channelId, newest.seq);
       return messages;
     },
+    /**
+     * Numbered pages of the history, newest page first (each oldest first), with the channel's
+     * live messages as `total`: for showing "page 3 of 12". A live view pages with `list`'s
+     * `before`, which no new message shifts.
+     */
+    page: (channelId: string, page: PageParams = {}) =>
+      this.http.requestPage<ListedMessage>(`/api/channels/${encodeURIComponent(channelId)}/messages`, { page: 1, ...page }, 50),
     /**
      * One catch-up page over REST (`GET /api/channels/:id/sync`): with `afterVersion`, the changes since
      * it, then the messages after `afterSeq`. The client catches up by itself on every (re)connect and

@@ -11,11 +11,47 @@ export interface HttpOptions {
   fetch?: typeof fetch;
 }
 
+/** Which page of a list to read: `page` (from 1) or `offset`, and its size. */
+export interface PageParams {
+  page?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of a list and the list's size (the server's X-Total-Count), shaped as most chat SDKs page. */
+export interface Paginated<T> {
+  items: T[];
+  /** This page's number, from 1 (with an `offset` that is not a multiple of `limit`: the page it starts in). */
+  page: number;
+  limit: number;
+  /** Items in the whole list. */
+  total: number;
+  totalPages: number;
+}
+
 /** JSON over fetch, turning every failure into a typed error. */
 export class HttpClient {
   constructor(private readonly options: HttpOptions) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).body;
+  }
+
+  /**
+   * GETs a page of a list: `path` with the paging parameters added, and the list's size from the
+   * X-Total-Count header. `defaultLimit` is the server's default for the route.
+   */
+  async requestPage<T>(path: string, page: PageParams, defaultLimit: number): Promise<Paginated<T>> {
+    const separator = path.includes('?') ? '&' : '?';
+    const paging = query({ page: page.page, limit: page.limit, offset: page.offset });
+    const { body, headers } = await this.exchange<T[]>('GET', `${path}${paging ? `${separator}${paging.slice(1)}` : ''}`);
+    const limit = page.limit ?? defaultLimit;
+    const total = Number(headers.get('x-total-count') ?? body.length);
+    const offset = page.offset ?? ((page.page ?? 1) - 1) * limit;
+    return { items: body, page: Math.floor(offset / limit) + 1, limit, total, totalPages: Math.ceil(total / limit) };
+  }
+
+  private async exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     try {
       return await this.send<T>(method, path, body);
     } catch (error) {
@@ -25,7 +61,7 @@ export class HttpClient {
     }
   }
 
-  private async send<T>(method: string, path: string, body: unknown): Promise<T> {
+  private async send<T>(method: string, path: string, body: unknown): Promise<{ body: T; headers: Headers }> {
     const headers: Record<string, string> = { ...this.options.headers };
     const authorization = await this.options.authorization?.();
     if (authorization) headers.authorization = authorization;
@@ -49,7 +85,7 @@ export class HttpClient {
       parsed = undefined;
     }
     if (!response.ok) throw errorFromResponse(response.status, parsed as never, response.headers.get('retry-after'));
-    return parsed as T;
+    return { body: parsed as T, headers: response.headers };
   }
 }
 

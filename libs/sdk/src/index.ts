@@ -3,8 +3,10 @@ export {
   HeyyoServerClient,
   HeyyoAdminClient,
   type HeyyoServerClientOptions,
+  type ServerSendOptions,
   type TokenOptions,
 } from './server-client.ts';
+export type { PageParams, Paginated } from './http.ts';
 export type { ConnectionState } from './connection.ts';
 export { applyReply } from './threads.ts';
 export {
@@ -24,6 +26,7 @@ export { ErrorCodes } from '@heyyo/contracts';
 export type {
   Attachment,
   AppBan,
+  AppChannel,
   AuthRevokedEvent,
   Channel,
   ChannelDeletedEvent,
@@ -36,6 +39,7 @@ export type {
   MemberBannedEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MembersChanged,
   MemberMutedEvent,
   MemberRemovedEvent,
   MemberRestrictionLiftedEvent,

@@ -1,5 +1,22 @@
-import type { AppBan, AppSummary, CreatedApp, RevokeTokensResponse, TokenResponse, User, UserExport } from '@heyyo/contracts';
-import { HttpClient, query } from './http.ts';
+import type {
+  AppBan,
+  AppChannel,
+  AppSummary,
+  Attachment,
+  Channel,
+  ChannelDetails,
+  CreatedApp,
+  JsonObject,
+  ListedMessage,
+  MemberRole,
+  MembersChanged,
+  Message,
+  RevokeTokensResponse,
+  TokenResponse,
+  User,
+  UserExport,
+} from '@heyyo/contracts';
+import { HttpClient, query, type PageParams } from './http.ts';
 
 export interface HeyyoServerClientOptions {
   apiUrl: string;
@@ -57,7 +74,8 @@ export class HeyyoServerClient {
         ...(profile.displayName !== undefined ? { display_name: profile.displayName } : {}),
         ...(profile.avatarUrl !== undefined ? { avatar_url: profile.avatarUrl } : {}),
       }),
-    list: (page: { limit?: number; offset?: number } = {}) => this.http.request<User[]>('GET', `/api/users${query(page)}`),
+    /** A page of the app's users in creation order (`limit` default 100), and how many there are. */
+    list: (page: PageParams = {}) => this.http.requestPage<User>('/api/users', page, 100),
     get: (id: string) => this.http.request<User>('GET', `/api/users/${encodeURIComponent(id)}`),
     /**
      * Refuses the user's tokens issued before now — or only the one with `jti` — on every node
@@ -94,6 +112,65 @@ export class HeyyoServerClient {
     /** Everything stored about the user (their data subject access request). */
     export: (id: string) => this.http.request<UserExport>('GET', `/api/users/${encodeURIComponent(id)}/export`),
   };
+
+  /** Every channel of the app, with its whole scope (the server API: docs/server-api.md). */
+  readonly channels = {
+    /** A page of the app's channels, newest first, narrowed by type, a member (user id) and a name prefix. */
+    list: (options: PageParams & { type?: string; member?: string; namePrefix?: string } = {}) => {
+      const { type, member, namePrefix, ...page } = options;
+      return this.http.requestPage<AppChannel>(`/api/channels${query({ type, member, name_prefix: namePrefix })}`, page, 100);
+    },
+    /** Creates a channel as `createdBy` (a user id), who becomes its owner; `members` join with them. */
+    create: (name: string, options: { createdBy: string; type?: string; description?: string; metadata?: JsonObject; members?: string[] }) => {
+      const { createdBy, ...rest } = options;
+      return this.http.request<Channel>('POST', '/api/channels', { name, created_by: createdBy, ...rest });
+    },
+    get: (id: string) => this.http.request<ChannelDetails>('GET', channelPath(id)),
+    update: (id: string, changes: { name?: string; description?: string | null; metadata?: JsonObject; slow_mode_seconds?: number }) =>
+      this.http.request<Channel>('PATCH', channelPath(id), changes),
+    delete: (id: string) => this.http.request<{ message: string }>('DELETE', channelPath(id)),
+    /** Adds users (at most 100): all are checked before anyone joins; members already in are `unchanged`. */
+    addMembers: (id: string, userIds: string[]) =>
+      this.http.request<MembersChanged>('POST', `${channelPath(id)}/members`, { user_ids: userIds }),
+    /** Removes members (at most 100); users not in the channel are `unchanged`, so a retry is harmless. */
+    removeMembers: (id: string, userIds: string[]) =>
+      this.http.request<MembersChanged>('POST', `${channelPath(id)}/members/remove`, { user_ids: userIds }),
+    setMemberRole: (id: string, userId: string, role: MemberRole) =>
+      this.http.request<{ message: string }>('PATCH', `${channelPath(id)}/members/${encodeURIComponent(userId)}`, { role }),
+  };
+
+  /** Messages of any channel of the app. */
+  readonly messages = {
+    /**
+     * Sends as `userId` (a member of the channel), under their rules and write budget. A retry with
+     * the same `clientId` returns the message stored the first time.
+     */
+    send: (channelId: string, userId: string, text: string | null, options: ServerSendOptions = {}) =>
+      this.http.request<Message>('POST', `${channelPath(channelId)}/messages`, {
+        text,
+        user_id: userId,
+        ...(options.clientId !== undefined ? { client_id: options.clientId } : {}),
+        ...(options.parentId !== undefined ? { parent_id: options.parentId } : {}),
+        ...(options.attachments !== undefined ? { attachments: options.attachments } : {}),
+        ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
+      }),
+    /** Numbered pages of the history, newest page first (each oldest first); `total`: the channel's live messages. */
+    list: (channelId: string, page: PageParams = {}) =>
+      this.http.requestPage<ListedMessage>(`${channelPath(channelId)}/messages`, { page: 1, ...page }, 50),
+    /** Deletes any message (a tombstone keeps its seq); members hear `message.deleted`. */
+    delete: (channelId: string, messageId: string) =>
+      this.http.request<{ message: string }>('DELETE', `${channelPath(channelId)}/messages/${encodeURIComponent(messageId)}`),
+  };
+}
+
+const channelPath = (id: string) => `/api/channels/${encodeURIComponent(id)}`;
+
+/** What a server-side send may carry besides its text. */
+export interface ServerSendOptions {
+  clientId?: string;
+  parentId?: string;
+  attachments?: Attachment[];
+  metadata?: JsonObject;
 }
 
 /** For operators: app (tenant) management with the server's admin token. */
@@ -111,7 +188,6 @@ export class HeyyoAdminClient {
   readonly apps = {
     /** Creates an app; `api_secret` is in this answer only. */
     create: (name: string) => this.http.request<CreatedApp>('POST', '/api/apps', { name }),
-    list: (page: { limit?: number; offset?: number } = {}) =>
-      this.http.request<AppSummary[]>('GET', `/api/apps${query(page)}`),
+    list: (page: PageParams = {}) => this.http.requestPage<AppSummary>('/api/apps', page, 100),
   };
 }

@@ -8,7 +8,7 @@ import type { ChatServices, CredentialLimiter, WorkGate } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
 import { redisKeys, type WriteBudget } from '@heyyo/realtime';
-import { requireAppCredentials, requireUser } from './plugins/auth.ts';
+import { requireAppCredentials, requireUserOrApp } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { openApiOptions } from './docs/openapi.ts';
 import { registerJsonBodyParser } from './plugins/json-body.ts';
@@ -87,7 +87,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
     // @fastify/cors allows only GET, HEAD and POST by default: a browser could not edit or delete.
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'x-total-count', 'link'],
     maxAge: 600,
   });
   const rateLimitNameSpace = redisKeys(config.redis.keyPrefix).rateLimit;
@@ -112,12 +112,13 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     await serverApi.register(usersRoutes, { users: services.users, auth: services.auth });
     await serverApi.register(appBansRoutes, { moderation: services.moderation });
   });
+  // User routes; those marked `serverApi` take the app's API credentials too (plugins/server-api.ts).
   await app.register(async (userApi) => {
-    userApi.addHook('onRequest', requireUser(services.auth, limiter));
+    userApi.addHook('onRequest', requireUserOrApp(services.auth, limiter));
     await userApi.register(verifyRoutes);
-    await userApi.register(channelsRoutes, { channels: services.channels });
+    await userApi.register(channelsRoutes, { channels: services.channels, users: services.users });
     await userApi.register(moderationRoutes, { moderation: services.moderation });
-    await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget });
+    await userApi.register(messagesRoutes, { messages: services.messages, writeBudget: options.writeBudget, users: services.users });
   });
   if (config.demo.enabled) await app.register(demoPageRoutes, { dir: config.demo.dir });
   if (config.demo.sessions) await app.register(demoRoutes, { demo: services.demo, windowMs: config.limits.rateLimitWindowMs });

@@ -27,11 +27,17 @@ export const CreatedApp = Strict(
 );
 export type CreatedApp = Static<typeof CreatedApp>;
 
-export const PageQuery = Strict(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0 })),
-  },
-  { title: 'PageQuery' },
-);
+/** Furthest a list pages by offset: deeper than this, narrow the list with its filters instead. */
+export const MAX_PAGE_OFFSET = 100_000;
+
+/** Paging fields every list takes: `limit` with `offset`, or with `page`. */
+export const pageFields = (defaultLimit: number, maxLimit: number) => ({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFFSET, description: 'Default 0; not with `page`.' })),
+  page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_PAGE_OFFSET + 1, description: 'Pages of `limit`, from 1; not with `offset`.' }),
+  ),
+});
+
+export const PageQuery = Strict(pageFields(100, 200), { title: 'PageQuery' });
 export type PageQuery = Static<typeof PageQuery>;

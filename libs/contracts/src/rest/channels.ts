@@ -1,8 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, JsonObject, Nullable, OneOf, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
+import { DescribedId, Id, JsonObject, Nullable, OneOf, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
+import { pageFields } from './apps.ts';
 
 /** Most users one create request may add; larger rosters are added with /members. */
 export const MAX_INITIAL_MEMBERS = 100;
+
+/** Most users one bulk membership change names. */
+export const MAX_BULK_MEMBERS = 100;
 
 /** The longest slow-mode interval a channel may have: six hours. */
 export const MAX_SLOW_MODE_SECONDS = 21_600;
@@ -25,6 +29,9 @@ export const CreateChannelRequest = Strict(
     members: Type.Optional(
       Type.Array(Id, { maxItems: MAX_INITIAL_MEMBERS, description: 'Internal user UUIDs to add besides the creator.' }),
     ),
+    created_by: Type.Optional(
+      DescribedId('API credentials only (and then required): the user who creates it and becomes its owner.'),
+    ),
   },
   { title: 'CreateChannelRequest', examples: [{ name: 'general', type: 'messaging' }] },
 );
@@ -44,9 +51,15 @@ export type UpdateChannelRequest = Static<typeof UpdateChannelRequest>;
 export const ChannelParams = Strict({ id: Id });
 export type ChannelParams = Static<typeof ChannelParams>;
 
-export const AddMemberRequest = Strict(
-  { user_id: Id },
-  { title: 'AddMemberRequest', examples: [{ user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11' }] },
+export const AddMemberRequest = Type.Union(
+  [
+    Strict({ user_id: Id }),
+    Strict({ user_ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_MEMBERS, uniqueItems: true, description: 'Several users at once.' }) }),
+  ],
+  {
+    title: 'AddMemberRequest',
+    examples: [{ user_id: '0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11' }, { user_ids: ['0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11'] }],
+  },
 );
 export type AddMemberRequest = Static<typeof AddMemberRequest>;
 
@@ -161,3 +174,42 @@ export const ChannelDetails = Strict(
   { title: 'ChannelDetails' },
 );
 export type ChannelDetails = Static<typeof ChannelDetails>;
+
+/** A channel as the app's backend lists it (`GET /api/channels` with API credentials): no caller's read state. */
+export const AppChannel = Strict(
+  {
+    ...channelFields,
+    member_count: Type.Integer(),
+    message_count: Type.Integer(),
+    last_message_at: Nullable(Timestamp),
+    last_seq: Type.Integer({ description: "The channel's newest seq." }),
+  },
+  { title: 'AppChannel' },
+);
+export type AppChannel = Static<typeof AppChannel>;
+
+/** `GET /api/channels`: a user's own channels, or — with API credentials — the app's, filtered. */
+export const ChannelListQuery = Strict(
+  {
+    ...pageFields(100, 200),
+    type: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'API credentials only: channels of this type.' })),
+    member: Type.Optional(DescribedId('API credentials only: channels this user is in.')),
+    name_prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'API credentials only: names starting with this (case-sensitive).' })),
+  },
+  { title: 'ChannelListQuery' },
+);
+export type ChannelListQuery = Static<typeof ChannelListQuery>;
+
+/** `POST /api/channels/:id/members/remove`: several members at once (API credentials or moderators). */
+export const RemoveMembersRequest = Strict(
+  { user_ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_MEMBERS, uniqueItems: true }) },
+  { title: 'RemoveMembersRequest', examples: [{ user_ids: ['0b6f2a51-5c44-4f7e-9d2a-6a3f0d0b8a11'] }] },
+);
+export type RemoveMembersRequest = Static<typeof RemoveMembersRequest>;
+
+/** What a bulk membership change did, per user id it named. */
+export const MembersChanged = Strict(
+  { message: Type.String(), changed: Type.Array(Uuid), unchanged: Type.Array(Uuid) },
+  { title: 'MembersChanged' },
+);
+export type MembersChanged = Static<typeof MembersChanged>;

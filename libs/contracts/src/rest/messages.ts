@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClientMessageId, Id, JsonObject, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
+import { ClientMessageId, DescribedId, Id, JsonObject, Nullable, ReactionType, SeqInput, Strict, Timestamp, Uuid } from '../schema.ts';
+import { pageFields } from './apps.ts';
 
 /** Largest page of history one request returns; a larger `limit` is capped, as the seed's "max 100". */
 export const MAX_HISTORY_PAGE = 100;
@@ -19,6 +20,9 @@ const timePageFields = {
   before: Type.Optional(
     Type.String({ format: 'date-time', description: 'Only messages created strictly before this time (newest first).' }),
   ),
+  // Numbered pages, newest first; `limit` is capped as above.
+  offset: pageFields(50, Number.MAX_SAFE_INTEGER).offset,
+  page: pageFields(50, Number.MAX_SAFE_INTEGER).page,
 };
 
 /** A thread's replies, paged like the history (without catch-up: replies are in the history's too). */
@@ -51,6 +55,7 @@ export const SendMessageRequest = Strict(
     ...messageContentFields,
     parent_id: Type.Optional(Nullable(Id)),
     client_id: Type.Optional(ClientMessageId),
+    user_id: Type.Optional(DescribedId('API credentials only (and then required): the member who sends it.')),
   },
   { title: 'SendMessageRequest', examples: [{ text: 'Hello from REST', client_id: '9f1c2d3e-local-1' }] },
 );

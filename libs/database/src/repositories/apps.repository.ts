@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import type { AppRecord } from '../records.ts';
 import { apps } from '../schema.ts';
@@ -13,6 +13,11 @@ export function createAppsRepository(db: Database) {
 
     async list(page: { limit: number; offset: number }): Promise<AppRecord[]> {
       return db.select().from(apps).orderBy(desc(apps.createdAt), desc(apps.id)).limit(page.limit).offset(page.offset);
+    },
+
+    async count(): Promise<number> {
+      const [row] = await db.select({ total: sql<string>`count(*)` }).from(apps);
+      return Number(row?.total ?? 0);
     },
 
     async findByApiKey(apiKey: string): Promise<AppRecord | undefined> {

@@ -11,6 +11,14 @@ import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { upsertRestriction, type NewRestriction } from './moderation.repository.ts';
 import { unreadCountOf } from './unread.ts';
 
+/** What the server API's channel list narrows by; omitted: any. */
+export interface AppChannelFilter {
+  type?: string;
+  /** A user who must be a member. */
+  memberId?: string;
+  namePrefix?: string;
+}
+
 const LISTED_UNREAD_COUNT = unreadCountOf({
   channelId: '"channel_members"."channel_id"',
   userId: '"channel_members"."user_id"',
@@ -38,7 +46,7 @@ const FIND_ACCESS = `
 
 /** What a history read needs: the reader's membership, the channel's seq and its page version. */
 const FIND_HISTORY_ACCESS = `
-  select c.last_seq, ${PAGE_VERSION} as history_version, cm.role from channels c
+  select c.last_seq, c.message_count, ${PAGE_VERSION} as history_version, cm.role from channels c
     join apps a on a.id = c.app_id
     left join channel_members cm on cm.channel_id = c.id and cm.user_id = $3
    where c.app_id = $1 and c.id = $2 and c.deleted_at is null`;
@@ -195,6 +203,8 @@ async function deleteMember(tx: Pick<Database, 'execute'>, channelId: string, us
 export interface HistoryAccess {
   role: MemberRole | null;
   lastSeq: number;
+  /** Its live messages: the history's total. */
+  messageCount: number;
   /** Changes whenever the channel's history would render differently (PAGE_VERSION). */
   historyVersion: string;
 }
@@ -223,7 +233,7 @@ export function createChannelsRepository(db: Database) {
   const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
   type AccessRow = RawChannelRow & { role: MemberRole | null } & Record<'muted_until_ms' | 'banned_until_ms' | 'app_banned_until_ms', string | null>;
   const findAccess = fixedStatement<AccessRow>(db, FIND_ACCESS);
-  const findHistoryAccess = fixedStatement<{ last_seq: string; history_version: string; role: MemberRole | null }>(
+  const findHistoryAccess = fixedStatement<{ last_seq: string; message_count: string; history_version: string; role: MemberRole | null }>(
     db,
     FIND_HISTORY_ACCESS,
   );
@@ -328,7 +338,9 @@ export function createChannelsRepository(db: Database) {
     async findHistoryAccess(appId: AppId, channelId: string, userId: string): Promise<HistoryAccess | undefined> {
       if (!isUuid(channelId)) return undefined;
       const [row] = await findHistoryAccess(appId, channelId, userId);
-      return row && { role: row.role, lastSeq: Number(row.last_seq), historyVersion: row.history_version };
+      return (
+        row && { role: row.role, lastSeq: Number(row.last_seq), messageCount: Number(row.message_count), historyVersion: row.history_version }
+      );
     },
 
     /** The user's channels with their read state, most recently active first. */
@@ -367,6 +379,48 @@ export function createChannelsRepository(db: Database) {
         .limit(page.limit)
         .offset(page.offset);
       return rows.map((row) => ({ ...row.channel, isMember: row.memberUserId !== null }));
+    },
+
+    /** How many live channels the user is in (listForMember's total). */
+    async countForMember(appId: AppId, userId: string): Promise<number> {
+      const [row] = await db
+        .select({ total: sql<string>`count(*)` })
+        .from(channelMembers)
+        .innerJoin(channels, eq(channels.id, channelMembers.channelId))
+        .where(and(eq(channelMembers.appId, appId), eq(channelMembers.userId, userId), isNull(channels.deletedAt)));
+      return Number(row?.total ?? 0);
+    },
+
+    /**
+     * The app's live channels, newest first, narrowed by type, a member and a name prefix (the
+     * server API's list), and how many match.
+     */
+    async listForApp(appId: AppId, filter: AppChannelFilter, page: Page): Promise<{ rows: ChannelRecord[]; total: number }> {
+      const where = and(
+        eq(channels.appId, appId),
+        isNull(channels.deletedAt),
+        filter.type === undefined ? undefined : eq(channels.type, filter.type),
+        filter.namePrefix === undefined ? undefined : sql`starts_with(${channels.name}, ${filter.namePrefix})`,
+        filter.memberId === undefined
+          ? undefined
+          : isUuid(filter.memberId)
+            ? sql`exists (select 1 from channel_members cm where cm.channel_id = ${channels.id} and cm.user_id = ${filter.memberId})`
+            : sql`false`,
+      );
+      const [rows, [count]] = await Promise.all([
+        db.select().from(channels).where(where).orderBy(desc(channels.createdAt), desc(channels.id)).limit(page.limit).offset(page.offset),
+        db.select({ total: sql<string>`count(*)` }).from(channels).where(where),
+      ]);
+      return { rows, total: Number(count?.total ?? 0) };
+    },
+
+    /** How many live channels the app has (listInApp's total). */
+    async countInApp(appId: AppId): Promise<number> {
+      const [row] = await db
+        .select({ total: sql<string>`count(*)` })
+        .from(channels)
+        .where(and(eq(channels.appId, appId), isNull(channels.deletedAt)));
+      return Number(row?.total ?? 0);
     },
 
     /** Ids of every channel the user is in (the rooms a new connection joins), at most `max`. */

@@ -1,18 +1,22 @@
 import type { AppId } from '../tenant.ts';
 
 /**
- * A page of history: the newest `limit` live messages before an instant, or —
- * for catching up — the first `limit` messages after a seq, deleted ones
- * included as tombstones so the seqs have no gaps. Oldest first either way.
+ * A page of history: the newest `limit` live messages before an instant, or after skipping the
+ * newest `offset` (numbered pages), or — for catching up — the first `limit` messages after a
+ * seq, deleted ones included as tombstones so the seqs have no gaps. Oldest first every way.
  */
-export type HistoryPage = { limit: number; before?: Date; afterSeq?: undefined } | { limit: number; afterSeq: number };
+export type HistoryPage =
+  | { limit: number; before?: Date; afterSeq?: undefined; offset?: undefined }
+  | { limit: number; offset: number; afterSeq?: undefined; before?: undefined }
+  | { limit: number; afterSeq: number; offset?: undefined; before?: undefined };
 
-export type Window = 'newest' | 'before' | 'after';
+export type Window = 'newest' | 'before' | 'offset' | 'after';
 
-/** $1 app, $2 channel, $3 limit, $4 the `before` instant or the `afterSeq`. */
+/** $1 app, $2 channel, $3 limit, $4 the `before` instant, the `offset` or the `afterSeq`. */
 const WINDOWS: Record<Window, string> = {
   newest: 'and deleted_at is null order by created_at desc limit $3',
   before: 'and deleted_at is null and created_at < $4::timestamptz order by created_at desc limit $3',
+  offset: 'and deleted_at is null order by created_at desc limit $3 offset $4',
   after: 'and seq > $4 order by seq asc limit $3',
 };
 
@@ -45,7 +49,7 @@ const LISTED_MESSAGE_JSON = `json_build_object(
 export const listedMessagesJson = (order: string) => `coalesce(json_agg(${LISTED_MESSAGE_JSON} order by ${order}), '[]'::json)::text`;
 
 const byWindow = (statement: (window: Window) => string) =>
-  Object.fromEntries((['newest', 'before', 'after'] as const).map((window) => [window, statement(window)])) as Record<Window, string>;
+  Object.fromEntries((['newest', 'before', 'offset', 'after'] as const).map((window) => [window, statement(window)])) as Record<Window, string>;
 
 /**
  * What a history page shows changes with this: the channel's history version and its app's profile
@@ -68,5 +72,6 @@ export const PAGE_JSON = byWindow(
 export function pageQuery(appId: AppId, channelId: string, page: HistoryPage): { window: Window; parameters: unknown[] } {
   if (page.afterSeq !== undefined) return { window: 'after', parameters: [appId, channelId, page.limit, page.afterSeq] };
   if (page.before) return { window: 'before', parameters: [appId, channelId, page.limit, page.before.toISOString()] };
+  if (page.offset) return { window: 'offset', parameters: [appId, channelId, page.limit, page.offset] };
   return { window: 'newest', parameters: [appId, channelId, page.limit] };
 }

@@ -107,6 +107,14 @@ function toMessageRecord(row: RawMessageRow): MessageRecord {
 export interface RepliesPage {
   limit: number;
   before?: Date;
+  /** Numbered pages: the newest replies after skipping this many (not with `before`). */
+  offset?: number;
+}
+
+/** A rendered list page (the JSON text of a ListedMessage array) and how many items the whole list has. */
+export interface CountedJsonPage {
+  json: string;
+  total: number;
 }
 
 /** Message rows `m` with their authors' columns (`u`), as RawMessageRow: add the conditions. */
@@ -143,8 +151,8 @@ export function createMessagesRepository(db: Database) {
   const variantFor = (parentIds: (string | null)[]): keyof InsertStatements =>
     parentIds.some((parentId) => parentId !== null) ? 'withReplies' : 'plain';
   const pageJson = fixedStatements<{ page: string; version: string | null }, Window>(db, PAGE_JSON);
-  const repliesJson = fixedStatements<{ found: boolean; page: string }>(db, REPLIES_JSON);
-  const pinsJson = fixedStatement<{ page: string }>(db, PINS_JSON);
+  const repliesJson = fixedStatements<{ total: number | null; page: string }>(db, REPLIES_JSON);
+  const pinsJson = fixedStatement<{ total: string; page: string }>(db, PINS_JSON);
 
   const findByClientId = async (appId: AppId, channelId: string, userId: string, clientId: string) => {
     const [row] = await rows(sql`
@@ -331,19 +339,21 @@ export function createMessagesRepository(db: Database) {
      * REPLIES_JSON), rendered by Postgres like a history page.
      * @returns undefined when the parent is not a message of this channel.
      */
-    async renderRepliesPage(appId: AppId, channelId: string, parentId: string, page: RepliesPage): Promise<string | undefined> {
+    async renderRepliesPage(appId: AppId, channelId: string, parentId: string, page: RepliesPage): Promise<CountedJsonPage | undefined> {
       if (!isUuid(channelId) || !isUuid(parentId)) return undefined;
       const [row] = page.before
         ? await repliesJson.before!(appId, channelId, parentId, page.limit, page.before.toISOString())
-        : await repliesJson.newest!(appId, channelId, parentId, page.limit);
-      return row!.found ? row!.page : undefined;
+        : page.offset
+          ? await repliesJson.offset!(appId, channelId, parentId, page.limit, page.offset)
+          : await repliesJson.newest!(appId, channelId, parentId, page.limit);
+      return row!.total === null ? undefined : { json: row!.page, total: Number(row!.total) };
     },
 
-    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array. */
-    async renderPinsPage(appId: AppId, channelId: string, page: { limit: number; offset: number }): Promise<string> {
-      if (!isUuid(channelId)) return '[]';
+    /** The channel's pinned messages, newest pin first, as the JSON text of a ListedMessage array, and how many. */
+    async renderPinsPage(appId: AppId, channelId: string, page: { limit: number; offset: number }): Promise<CountedJsonPage> {
+      if (!isUuid(channelId)) return { json: '[]', total: 0 };
       const [row] = await pinsJson(appId, channelId, page.limit, page.offset);
-      return row!.page;
+      return { json: row!.page, total: Number(row!.total) };
     },
 
     /**

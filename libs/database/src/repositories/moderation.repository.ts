@@ -79,30 +79,39 @@ export function createModerationRepository(db: Database) {
       });
     },
 
-    /** The channel's bans or mutes in force, newest first. */
-    async listInForce(appId: AppId, channelId: string, kind: RestrictionKind, limit: number): Promise<RestrictionRecord[]> {
-      if (!isUuid(channelId)) return [];
-      return db
-        .select({
-          userId: channelRestrictions.userId,
-          externalId: users.externalId,
-          reason: channelRestrictions.reason,
-          createdBy: channelRestrictions.createdBy,
-          createdAt: channelRestrictions.createdAt,
-          expiresAt: channelRestrictions.expiresAt,
-        })
-        .from(channelRestrictions)
-        .innerJoin(users, eq(users.id, channelRestrictions.userId))
-        .where(
-          and(
-            eq(channelRestrictions.appId, appId),
-            eq(channelRestrictions.channelId, channelId),
-            eq(channelRestrictions.kind, kind),
-            inForce(channelRestrictions.expiresAt),
-          ),
-        )
-        .orderBy(desc(channelRestrictions.createdAt), desc(channelRestrictions.userId))
-        .limit(limit);
+    /** A page of the restrictions of a kind in force in the channel, newest first, and how many there are. */
+    async listInForce(
+      appId: AppId,
+      channelId: string,
+      kind: RestrictionKind,
+      page: { limit: number; offset: number },
+    ): Promise<{ rows: RestrictionRecord[]; total: number }> {
+      if (!isUuid(channelId)) return { rows: [], total: 0 };
+      const where = and(
+        eq(channelRestrictions.appId, appId),
+        eq(channelRestrictions.channelId, channelId),
+        eq(channelRestrictions.kind, kind),
+        inForce(channelRestrictions.expiresAt),
+      );
+      const [rows, [count]] = await Promise.all([
+        db
+          .select({
+            userId: channelRestrictions.userId,
+            externalId: users.externalId,
+            reason: channelRestrictions.reason,
+            createdBy: channelRestrictions.createdBy,
+            createdAt: channelRestrictions.createdAt,
+            expiresAt: channelRestrictions.expiresAt,
+          })
+          .from(channelRestrictions)
+          .innerJoin(users, eq(users.id, channelRestrictions.userId))
+          .where(where)
+          .orderBy(desc(channelRestrictions.createdAt), desc(channelRestrictions.userId))
+          .limit(page.limit)
+          .offset(page.offset),
+        db.select({ total: sql<string>`count(*)` }).from(channelRestrictions).where(where),
+      ]);
+      return { rows, total: Number(count?.total ?? 0) };
     },
 
     /** Bans a user of the app (the caller checked it is one) from writing anywhere in it, replacing an earlier ban. */

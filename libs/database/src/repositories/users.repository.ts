@@ -238,6 +238,12 @@ export function createUsersRepository(db: Database) {
         .offset(page.offset);
     },
 
+    /** How many users the app has (an index-only count on users_app_external_idx). */
+    async count(appId: AppId): Promise<number> {
+      const [row] = await db.select({ total: sql<string>`count(*)` }).from(users).where(eq(users.appId, appId));
+      return Number(row?.total ?? 0);
+    },
+
     /** The ids among `userIds` that are users of this app. */
     async existingIds(appId: AppId, userIds: readonly string[]): Promise<Set<string>> {
       const candidates = userIds.filter(isUuid);

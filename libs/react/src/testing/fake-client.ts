@@ -98,7 +98,7 @@ export class FakeClient {
 
   auth = { verify: async () => ({ valid: true as const, user_id: ME, external_id: 'me', app_id: 'app', role: 'user' as const, exp: 0 }) };
   channels = {
-    list: async () => this.channelList,
+    list: async () => ({ items: this.channelList, page: 1, limit: 100, total: this.channelList.length, totalPages: 1 }),
     get: async (id: string) => {
       this.detailsRead.push(id);
       return { ...this.channelList.find((c) => c.id === id)!, members: this.members[id] ?? [] };

@@ -1,6 +1,14 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, constantTimeEqual } from '@heyyo/auth';
-import { authenticateUser, Errors, type Actor, type AuthService, type CredentialLimiter, type Session } from '@heyyo/chat';
+import {
+  authenticateUser,
+  Errors,
+  serverActor,
+  type Actor,
+  type AuthService,
+  type CredentialLimiter,
+  type Session,
+} from '@heyyo/chat';
 import type { AppId } from '@heyyo/database';
 
 declare module 'fastify' {
@@ -12,6 +20,10 @@ declare module 'fastify' {
     /** The app whose credentials were checked: server-side routes' API-key hook, token minting. */
     tenant: AppId | null;
   }
+  interface FastifyContextConfig {
+    /** The route also takes the app's API credentials: the tenant's backend acts with the app's whole scope. */
+    serverApi?: boolean;
+  }
 }
 
 /** onRequest hook: the request must carry a valid user JWT (checked under the failed-credential limits). */
@@ -19,6 +31,24 @@ export function requireUser(auth: AuthService, limiter: CredentialLimiter): onRe
   return async (request) => {
     request.session = await authenticateUser(auth, limiter, request.ip, bearerToken(request.headers.authorization));
     request.actor = request.session.actor;
+  };
+}
+
+/**
+ * onRequest hook of the channel and message routes: a user JWT, or — on routes marked
+ * `config: { serverApi: true }` — the app's `X-API-Key` + `X-API-Secret`, which make the actor
+ * the app's backend (`serverActor`). A bearer token wins when both are sent.
+ */
+export function requireUserOrApp(auth: AuthService, limiter: CredentialLimiter): onRequestAsyncHookHandler {
+  const asUser = requireUser(auth, limiter);
+  const asApp = requireAppCredentials(auth, limiter);
+  return async function (request, reply) {
+    if (request.headers.authorization !== undefined || request.headers['x-api-key'] === undefined) {
+      return asUser.call(this, request, reply);
+    }
+    if (!request.routeOptions.config.serverApi) throw Errors.userTokenRequired();
+    await asApp.call(this, request, reply);
+    request.actor = serverActor(tenantOf(request));
   };
 }
 

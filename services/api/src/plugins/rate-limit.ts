@@ -15,8 +15,8 @@ export interface RateLimitOptions {
 
 /** Users are limited by identity, tenant backends by app, anonymous callers by IP. */
 function rateLimitKey(request: FastifyRequest): string {
-  if (request.actor) return `user:${request.actor.appId}:${request.actor.userId}`;
   if (request.tenant) return `app:${request.tenant}`;
+  if (request.actor) return `user:${request.actor.appId}:${request.actor.userId}`;
   return `ip:${request.ip}`;
 }
 

@@ -1,5 +1,5 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import { Errors } from '@heyyo/chat';
+import { Errors, type Actor } from '@heyyo/chat';
 import type { WriteBudget } from '@heyyo/realtime';
 import { actorOf } from './auth.ts';
 
@@ -9,9 +9,11 @@ import { actorOf } from './auth.ts';
  * After validation, so a malformed request is refused without spending anything.
  */
 export function spendWriteBudget(budget: WriteBudget): preHandlerAsyncHookHandler {
-  return async (request) => {
-    const verdict = await budget.spend(actorOf(request));
-    if (verdict.ok) return;
-    throw Errors.writesSpent(verdict.retryAfterSeconds);
-  };
+  return async (request) => spendWrite(budget, actorOf(request));
+}
+
+/** Spends one write of the actor's budget. @throws 429 with `retry-after` past it. */
+export async function spendWrite(budget: WriteBudget, actor: Actor): Promise<void> {
+  const verdict = await budget.spend(actor);
+  if (!verdict.ok) throw Errors.writesSpent(verdict.retryAfterSeconds);
 }

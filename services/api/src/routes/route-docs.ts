@@ -5,15 +5,30 @@
 import { STATUS_CODES } from 'node:http';
 import { ErrorBody } from '@heyyo/contracts';
 
-/** The credentials a route takes: the names of OpenAPI security schemes (see openapi.ts). */
-export type RouteAuth = 'none' | 'admin' | 'user' | 'app';
+/**
+ * The credentials a route takes: the names of OpenAPI security schemes (see openapi.ts).
+ * `user-or-app`: a user token, or the app's API credentials (the server API, docs/server-api.md).
+ */
+export type RouteAuth = 'none' | 'admin' | 'user' | 'app' | 'user-or-app';
 
 const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
   none: [],
   admin: [{ adminToken: [] }],
   user: [{ userToken: [] }],
   app: [{ apiKey: [], apiSecret: [] }],
+  'user-or-app': [{ userToken: [] }, { apiKey: [], apiSecret: [] }],
 };
+
+/** The response headers of a paged list, as @fastify/swagger documents them. */
+const PAGING_HEADERS = {
+  'x-total-count': { type: 'integer', description: 'How many items the whole list holds.' },
+  link: { type: 'string', description: 'RFC 8288 links to the first, prev, next and last pages (paths of this origin).' },
+};
+
+/** What every paged list says of its paging (plugins/paging.ts). */
+export const PAGED =
+  'Paged with `limit` and `offset`, or `limit` and `page` (from 1); the headers `X-Total-Count` (the whole list) and ' +
+  '`Link` (first, prev, next, last) come with every page.';
 
 /** What each failure status means here (its `code` says which case). */
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -39,7 +54,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Failures each kind of route can answer, besides its own. */
-const AUTH_ERRORS: Record<RouteAuth, number[]> = { none: [], admin: [401, 403], user: [401, 403], app: [401] };
+const AUTH_ERRORS: Record<RouteAuth, number[]> = { none: [], admin: [401, 403], user: [401, 403], app: [401], 'user-or-app': [401, 403] };
 
 export interface RouteDocs {
   summary: string;
@@ -52,6 +67,8 @@ export interface RouteDocs {
   validates?: boolean;
   /** Whether the route is rate limited (adds 429). @defaultValue true */
   rateLimited?: boolean;
+  /** A paged list: its 200 carries X-Total-Count and Link. */
+  paged?: boolean;
   /** Whether the route reads or writes Postgres or Redis (adds 503). @defaultValue true */
   usesStorage?: boolean;
 }
@@ -78,7 +95,7 @@ export function documented<S extends { response: Record<number, unknown> }>(docs
   const successResponses = Object.fromEntries(
     Object.entries(shapes.response).map(([status, schema]) => [
       status,
-      { description: STATUS_CODES[Number(status)], ...(schema as object) },
+      { description: STATUS_CODES[Number(status)], ...(docs.paged && status === '200' ? { headers: PAGING_HEADERS } : {}), ...(schema as object) },
     ]),
   );
   return {

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { AppSummary, CreateAppRequest, CreatedApp, PageQuery } from '@heyyo/contracts';
 import { Errors, type AppsService, type CredentialLimiter } from '@heyyo/chat';
 import { requireAdmin } from '../../plugins/auth.ts';
-import { documented } from '../route-docs.ts';
+import { answerPage, listPage } from '../../plugins/paging.ts';
+import { documented, PAGED } from '../route-docs.ts';
 
 export interface AppsRoutesOptions {
   apps: AppsService;
@@ -39,10 +40,13 @@ export const appsRoutes: FastifyPluginAsyncTypebox<AppsRoutesOptions> = async (a
     '/api/apps',
     {
       schema: documented(
-        { summary: 'List applications', description: ADMIN_NOTE, tag: 'Apps', auth: 'admin' },
+        { summary: 'List applications', description: `Newest first. ${ADMIN_NOTE} ${PAGED}`, tag: 'Apps', auth: 'admin', paged: true },
         { querystring: PageQuery, response: { 200: Type.Array(AppSummary) } },
       ),
     },
-    async (request) => apps.list({ limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 }),
+    async (request, reply) => {
+      const page = listPage(request.query, 100);
+      return answerPage(request, reply, page, await apps.list(page));
+    },
   );
 };

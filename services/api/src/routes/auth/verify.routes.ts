@@ -27,7 +27,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         user_id: actor.userId,
         external_id: actor.externalId,
         app_id: actor.appId,
-        role: actor.appRole,
+        role: actor.appRole === 'admin' ? ('admin' as const) : ('user' as const),
         exp: Math.floor(expiresAtMs / 1000),
       };
     },

@@ -19,16 +19,20 @@ import {
   SyncQuery,
   SyncResult,
 } from '@heyyo/contracts';
-import { Errors, type MessagesService } from '@heyyo/chat';
+import { Errors, type MessagesService, type UsersService } from '@heyyo/chat';
 import type { WriteBudget } from '@heyyo/realtime';
 import { actorOf } from '../../plugins/auth.ts';
-import { spendWriteBudget } from '../../plugins/write-budget.ts';
-import { documented } from '../route-docs.ts';
+import { listPage, sendListTotals } from '../../plugins/paging.ts';
+import { actingUser, serverApi } from '../../plugins/server-api.ts';
+import { spendWrite, spendWriteBudget } from '../../plugins/write-budget.ts';
+import { documented, PAGED } from '../route-docs.ts';
 
 export interface MessagesRoutesOptions {
   messages: MessagesService;
   /** Spent by sends and reaction changes, shared with the user's sockets. */
   writeBudget: WriteBudget;
+  /** Whom the server API sends as. */
+  users: Pick<UsersService, 'actAs'>;
 }
 
 /** JSON text rendered by Postgres: Fastify sends a string as it is, unserialized. */
@@ -36,7 +40,7 @@ const sendJsonText = (reply: FastifyReply, json: string) =>
   reply.type('application/json; charset=utf-8').send(json as unknown as ListedMessage[]);
 
 /** Message history, threads, pins, sending, deleting and reactions. Mounted behind the user-auth hook. */
-export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = async (app, { messages, writeBudget }) => {
+export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = async (app, { messages, writeBudget, users }) => {
   const preHandler = spendWriteBudget(writeBudget);
   app.get(
     '/api/channels/:id/messages',
@@ -45,25 +49,37 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         {
           summary: "List a channel's messages",
           description:
-            'Newest first, `limit` (default 50, max 100) per page; page back with `before` (the oldest `created_at` you ' +
-            'hold). Or catch up with `after_seq`: messages after that seq in seq order, deleted ones as tombstones.',
+            'Newest page first, `limit` (default 50, max 100) per page, each page oldest first; page back with `before` (the ' +
+            'oldest `created_at` you hold), or number the pages with `page` (or `offset`). Or catch up with `after_seq`: ' +
+            'messages after that seq in seq order, deleted ones as tombstones. `X-Total-Count` is the live messages of the ' +
+            'channel; `Link` names numbered pages. With API credentials: any channel of the app.',
           tag: 'Messages',
-          auth: 'user',
+          auth: 'user-or-app',
+          paged: true,
           errors: [404, 410],
         },
         { params: ChannelParams, querystring: HistoryQuery, response: { 200: Type.Array(ListedMessage) } },
       ),
+      config: serverApi,
     },
     async (request, reply) => {
       const { before, after_seq: afterSeq } = request.query;
       const limit = Math.min(request.query.limit ?? 50, MAX_HISTORY_PAGE);
+      const page = listPage({ ...request.query, limit }, limit);
+      const numbered = request.query.offset !== undefined || request.query.page !== undefined;
       if (before !== undefined && afterSeq !== undefined) throw Errors.validation('Use either before or after_seq, not both');
-      const page = await messages.historyJson(
-        actorOf(request),
-        request.params.id,
-        afterSeq !== undefined ? { limit, afterSeq } : { limit, ...(before ? { before: new Date(before) } : {}) },
-      );
-      return sendJsonText(reply, page);
+      if (numbered && (before !== undefined || afterSeq !== undefined)) {
+        throw Errors.validation('Use either page (or offset) or a cursor (before, after_seq), not both');
+      }
+      const window =
+        afterSeq !== undefined
+          ? { limit, afterSeq }
+          : numbered
+            ? { limit, offset: page.offset }
+            : { limit, ...(before ? { before: new Date(before) } : {}) };
+      const rendered = await messages.historyJson(actorOf(request), request.params.id, window);
+      sendListTotals(request, reply, page, rendered.total);
+      return sendJsonText(reply, rendered.json);
     },
   );
 
@@ -106,21 +122,28 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
           summary: "List a thread's replies",
           description:
             'The live replies to the message, paged like the history: the newest `limit` (default 50, max 100), oldest ' +
-            'first; page back with `before` (the oldest `created_at` you hold). Replies are in the channel history too.',
+            'first; page back with `before` (the oldest `created_at` you hold) or `page` (or `offset`). Replies are in the ' +
+            'channel history too. `X-Total-Count` is the live replies. With API credentials: any channel of the app.',
           tag: 'Messages',
-          auth: 'user',
+          auth: 'user-or-app',
+          paged: true,
           errors: [404],
         },
         { params: MessageParams, querystring: RepliesQuery, response: { 200: Type.Array(ListedMessage) } },
       ),
+      config: serverApi,
     },
     async (request, reply) => {
-      const { limit, before } = request.query;
-      const page = await messages.repliesJson(actorOf(request), request.params.id, request.params.messageId, {
-        limit: Math.min(limit ?? 50, MAX_HISTORY_PAGE),
-        ...(before ? { before: new Date(before) } : {}),
+      const { before } = request.query;
+      const limit = Math.min(request.query.limit ?? 50, MAX_HISTORY_PAGE);
+      const page = listPage({ ...request.query, limit }, limit);
+      if (before !== undefined && page.offset > 0) throw Errors.validation('Use either before or page (or offset), not both');
+      const rendered = await messages.repliesJson(actorOf(request), request.params.id, request.params.messageId, {
+        limit,
+        ...(before ? { before: new Date(before) } : { offset: page.offset }),
       });
-      return sendJsonText(reply, page);
+      sendListTotals(request, reply, page, rendered.total);
+      return sendJsonText(reply, rendered.json);
     },
   );
 
@@ -130,17 +153,21 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       schema: documented(
         {
           summary: "List a channel's pinned messages",
-          description: 'Newest pin first, paged with `limit` (default 100, max 200) and `offset`.',
+          description: `Newest pin first, \`limit\` default 100, max 200. ${PAGED} With API credentials: any channel of the app.`,
           tag: 'Messages',
-          auth: 'user',
+          auth: 'user-or-app',
+          paged: true,
           errors: [404],
         },
         { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(ListedMessage) } },
       ),
+      config: serverApi,
     },
     async (request, reply) => {
-      const { limit = 100, offset = 0 } = request.query;
-      return sendJsonText(reply, await messages.pinsJson(actorOf(request), request.params.id, { limit, offset }));
+      const page = listPage(request.query, 100);
+      const rendered = await messages.pinsJson(actorOf(request), request.params.id, page);
+      sendListTotals(request, reply, page, rendered.total);
+      return sendJsonText(reply, rendered.json);
     },
   );
 
@@ -191,18 +218,21 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
           summary: 'Send a message',
           description:
             'Answers once the message is committed; members get `message.new`. A retry with the same `client_id` gets ' +
-            'the original message back with the header `idempotent-replayed: true`.',
+            'the original message back with the header `idempotent-replayed: true`. With API credentials, `user_id` names ' +
+            'the member who sends it (required), under the rules and write budget their token would meet.',
           tag: 'Messages',
-          auth: 'user',
-          errors: [404],
+          auth: 'user-or-app',
+          errors: [403, 404],
         },
         { params: ChannelParams, body: SendMessageRequest, response: { 201: Message } },
       ),
-      preHandler,
+      config: serverApi,
     },
     async (request, reply) => {
       const body = request.body;
-      const { message, created } = await messages.send(actorOf(request), request.params.id, {
+      const sender = await actingUser(actorOf(request), 'user_id', body.user_id, users.actAs);
+      await spendWrite(writeBudget, sender);
+      const { message, created } = await messages.send(sender, request.params.id, {
         text: body.text,
         attachments: body.attachments,
         metadata: body.metadata,
@@ -241,13 +271,16 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       schema: documented(
         {
           summary: 'Delete your message',
-          description: "It keeps its seq as a tombstone; members get `message.deleted`. Another user's message is a 404.",
+          description:
+            "It keeps its seq as a tombstone; members get `message.deleted`. Another user's message is a 404, but for the " +
+            "channel's moderators, app admins, and API credentials (any message of the app).",
           tag: 'Messages',
-          auth: 'user',
+          auth: 'user-or-app',
           errors: [404],
         },
         { params: MessageParams, response: { 200: Confirmation } },
       ),
+      config: serverApi,
     },
     async (request) => {
       await messages.delete(actorOf(request), request.params.id, request.params.messageId);

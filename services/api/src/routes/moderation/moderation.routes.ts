@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { BanRequest, ChannelParams, Confirmation, MemberParams, MuteRequest, PageQuery, Restriction } from '@heyyo/contracts';
 import type { ModerationService, RestrictionInput } from '@heyyo/chat';
 import { actorOf } from '../../plugins/auth.ts';
-import { documented } from '../route-docs.ts';
+import { answerPage, listPage } from '../../plugins/paging.ts';
+import { documented, PAGED } from '../route-docs.ts';
 
 const MODERATORS = 'Moderators, owners and app admins; a moderator cannot restrict an owner (403).';
-const ListQuery = Type.Pick(PageQuery, ['limit']);
 
 const restrictionInput = (body: { user_id: string; expires_in?: number; reason?: string }): RestrictionInput => ({
   userId: body.user_id,
@@ -60,11 +60,21 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     '/api/channels/:id/bans',
     {
       schema: documented(
-        { summary: "A channel's bans in force", description: `${MODERATORS} Newest first.`, tag: 'Moderation', auth: 'user', errors: [403, 404] },
-        { params: ChannelParams, querystring: ListQuery, response: { 200: Type.Array(Restriction) } },
+        {
+          summary: "A channel's bans in force",
+          description: `${MODERATORS} Newest first. ${PAGED}`,
+          tag: 'Moderation',
+          auth: 'user',
+          errors: [403, 404],
+          paged: true,
+        },
+        { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(Restriction) } },
       ),
     },
-    async (request) => moderation.listBans(actorOf(request), request.params.id, request.query.limit ?? 100),
+    async (request, reply) => {
+      const page = listPage(request.query, 100);
+      return answerPage(request, reply, page, await moderation.listBans(actorOf(request), request.params.id, page));
+    },
   );
 
   app.post(
@@ -111,10 +121,20 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     '/api/channels/:id/mutes',
     {
       schema: documented(
-        { summary: "A channel's mutes in force", description: `${MODERATORS} Newest first.`, tag: 'Moderation', auth: 'user', errors: [403, 404] },
-        { params: ChannelParams, querystring: ListQuery, response: { 200: Type.Array(Restriction) } },
+        {
+          summary: "A channel's mutes in force",
+          description: `${MODERATORS} Newest first. ${PAGED}`,
+          tag: 'Moderation',
+          auth: 'user',
+          errors: [403, 404],
+          paged: true,
+        },
+        { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(Restriction) } },
       ),
     },
-    async (request) => moderation.listMutes(actorOf(request), request.params.id, request.query.limit ?? 100),
+    async (request, reply) => {
+      const page = listPage(request.query, 100);
+      return answerPage(request, reply, page, await moderation.listMutes(actorOf(request), request.params.id, page));
+    },
   );
 };

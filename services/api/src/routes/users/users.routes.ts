@@ -14,7 +14,8 @@ import {
 } from '@heyyo/contracts';
 import type { AuthService, UsersService } from '@heyyo/chat';
 import { tenantOf } from '../../plugins/auth.ts';
-import { documented } from '../route-docs.ts';
+import { answerPage, listPage } from '../../plugins/paging.ts';
+import { documented, PAGED } from '../route-docs.ts';
 
 /**
  * Server-side user management: a tenant backend registers users and learns their
@@ -41,12 +42,14 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; auth:
     '/api/users',
     {
       schema: documented(
-        { summary: "List the app's users", tag: 'Users', auth: 'app' },
+        { summary: "List the app's users", description: `In creation order. ${PAGED}`, tag: 'Users', auth: 'app', paged: true },
         { querystring: PageQuery, response: { 200: Type.Array(User) } },
       ),
     },
-    async (request) =>
-      users.list(tenantOf(request), { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 }),
+    async (request, reply) => {
+      const page = listPage(request.query, 100);
+      return answerPage(request, reply, page, await users.list(tenantOf(request), page));
+    },
   );
 
   app.get(

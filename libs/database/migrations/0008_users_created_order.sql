@@ -1,0 +1,1 @@
+CREATE INDEX "users_app_created_idx" ON "users" USING btree ("app_id","created_at","id");
