@@ -6,7 +6,8 @@
  *   services/node ──► services/{api,gateway,worker} ──► @heyyo/chat
  *     ──► @heyyo/{database,realtime,queue,auth} ──► @heyyo/{contracts,config,logging}
  *
- * and @heyyo/sdk (published to npm) ──► @heyyo/contracts only; @heyyo/react (published) ──► @heyyo/sdk only.
+ * and @heyyo/sdk (published to npm) ──► @heyyo/contracts only; @heyyo/react (published) ──► @heyyo/sdk only;
+ * @heyyo/transfer (the export/import tool) ──► @heyyo/{database,config,logging}, imported by nothing.
  *
  * Workspace packages resolve through npm's symlinks to their real paths (libs/<name>/src/…,
  * services/<name>/src/…), so the layer rules below match paths. Type-only imports count
@@ -152,6 +153,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/sdk/' },
       to: { path: '^(libs|services)/', pathNot: '^libs/(sdk|contracts)/' },
+    },
+    {
+      name: 'transfer-is-a-tool',
+      comment:
+        '@heyyo/transfer (npm run export / import) works on the tables directly, beside the running system: it ' +
+        'may use @heyyo/database, config and logging, never the domain or the services (an import is not a ' +
+        'stream of API calls), and nothing in the product imports it.',
+      severity: 'error',
+      from: { path: '^libs/transfer/' },
+      to: { path: '^(libs|services)/', pathNot: '^libs/(transfer|database|config|logging)/' },
+    },
+    {
+      name: 'nothing-imports-transfer',
+      comment: 'The export/import tool is run by hand (npm run export / import), not part of any role: no lib or service depends on it.',
+      severity: 'error',
+      from: { path: '^(libs|services)/', pathNot: '^libs/transfer/' },
+      to: { path: '^libs/transfer/' },
     },
     ...undeclaredWorkspaceImports(),
     {

@@ -7,6 +7,7 @@ import type { W5Options } from './workloads/w5-reconnect-storm.ts';
 import type { W7Options } from './workloads/w7-realistic.ts';
 import type { OverloadOptions } from './workloads/overload.ts';
 import type { BrowserOptions } from './workloads/browser-render.ts';
+import type { SyntheticExport } from './lib/export-file.ts';
 import type { ListTotalsProfile } from './workloads/list-totals.ts';
 
 export interface Profile {
@@ -22,6 +23,8 @@ export interface Profile {
   overload: OverloadOptions;
   insert: { connections: number; durationMs: number };
   browser: BrowserOptions;
+  /** The export file `npm run import` reads (issue 16: 1,000,000 messages at ≥ 50,000/s). */
+  import: SyntheticExport;
   lists: ListTotalsProfile;
 }
 
@@ -38,6 +41,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     overload: { clients: 200, channels: 20, defaultRate: 800, warmMs: 10_000, overloadMs: 30_000, recoverMs: 15_000 },
     insert: { connections: 8, durationMs: 10_000 },
     browser: { sizes: [1000, 10_000], renderRuns: 5, scrollPxPerSecond: 10_000 },
+    import: { users: 1000, channels: 1000, messages: 1_000_000, reactionEvery: 100 },
     lists: { users: 100_000, smallUsers: 100, samples: 200 },
   },
   quick: {
@@ -51,6 +55,7 @@ export const profiles: Record<'quick' | 'full', Profile> = {
     overload: { clients: 40, channels: 4, defaultRate: 400, warmMs: 3000, overloadMs: 5000, recoverMs: 6000 },
     insert: { connections: 8, durationMs: 3000 },
     browser: { sizes: [1000], renderRuns: 2, scrollPxPerSecond: 10_000 },
+    import: { users: 100, channels: 100, messages: 100_000, reactionEvery: 100 },
     lists: { users: 100_000, smallUsers: 100, samples: 30 },
   },
 };

@@ -19,6 +19,7 @@ import { runW6 } from './workloads/w6-memory.ts';
 import { runW7, workerAndPostgres } from './workloads/w7-realistic.ts';
 import { runOverload } from './workloads/overload.ts';
 import { runStartup } from './workloads/startup.ts';
+import { runImport } from './workloads/import.ts';
 import { runBrowser } from './workloads/browser-render.ts';
 import { runListTotals } from './workloads/list-totals.ts';
 import { totalCpu } from './workloads/measured-step.ts';
@@ -120,6 +121,11 @@ try {
   if (enabled('startup')) {
     const startup = await attempt('Start-up', () => runStartup(log));
     if (startup) (rows.push(...startup.rows), (details.startup = startup.result));
+  }
+
+  if (enabled('import')) {
+    const imported = await attempt('Import', () => runImport(profile.import, log));
+    if (imported) (rows.push(...imported.rows), (details.import = imported.result));
   }
 
   if (enabled('lists')) {

@@ -1,1 +1,10 @@
-export {};
+export { exportApp, ExportRefused, type ExportOptions, type ExportReport } from './exporter.ts';
+export { importLines, ImportRefused, mapLine, type ImportOptions, type ImportReport, type ImportCounts } from './importer.ts';
+export { readLines, type InputLine } from './line-reader.ts';
+export { validateLine, type LineLimits } from './validate-line.ts';
+export { createIdMapping, uuidV5, type IdMapping } from './id-mapping.ts';
+export { createProgress, progressLine, progressModeFor, type Progress, type ProgressMode } from './progress.ts';
+export * from './format.ts';
+export { parseTegraboxDump, tegraboxToLines, tegraboxLines, TegraboxRefused } from './tegrabox.ts';
+export { openTransferDatabase, TRANSFER_DEADLINE_MS } from './transfer-database.ts';
+export { parseExportArgs, parseImportArgs, UsageError } from './cli-args.ts';

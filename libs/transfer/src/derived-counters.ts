@@ -1,0 +1,63 @@
+import type { Sql } from 'postgres';
+
+/*
+ * What the live system keeps beside the rows, recomputed for the channels an import touched, so
+ * the API goes on from the imported state: the next send takes seq max+1 at a later created_at,
+ * counts and unread arithmetic hold (see libs/database counters.repository.ts and unread.ts for
+ * the definitions restated here), and every cached history page of those channels and of the app
+ * is stale (history_version, profile_version move).
+ */
+
+/** Channels recounted per transaction: each locks its channels' rows (as sends do) for a bounded time. */
+const CHANNELS_PER_TRANSACTION = 500;
+
+export async function recountAfterImport(sql: Sql, appId: string, channelIds: readonly string[]): Promise<void> {
+  for (let start = 0; start < channelIds.length; start += CHANNELS_PER_TRANSACTION) {
+    const ids = channelIds.slice(start, start + CHANNELS_PER_TRANSACTION);
+    await sql.begin(async (tx) => {
+      await tx`select id from channels where app_id = ${appId} and id = any(${ids}::uuid[]) order by id for update`;
+      // Reaction counts of the channels' messages from their live reactions (an import never stores counts itself).
+      await tx`
+        update messages m set reaction_counts = coalesce(r.counts, '{}'::jsonb)
+          from messages t
+          left join (select message_id, jsonb_object_agg(type, n) as counts
+                       from (select x.message_id, x.type, count(*) as n from reactions x
+                               join messages xm on xm.id = x.message_id
+                              where xm.channel_id = any(${ids}::uuid[]) and x.removed_at is null
+                              group by 1, 2) per_type
+                      group by 1) r on r.message_id = t.id
+         where t.channel_id = any(${ids}::uuid[]) and m.id = t.id and m.reaction_counts <> coalesce(r.counts, '{}'::jsonb)`;
+      await tx`
+        update messages p set reply_count = coalesce(r.replies, 0), last_reply_at = r.newest
+          from messages t
+          left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
+                      where channel_id = any(${ids}::uuid[]) and parent_id is not null and deleted_at is null
+                      group by parent_id) r on r.parent_id = t.id
+         where t.channel_id = any(${ids}::uuid[]) and p.id = t.id
+           and (p.reply_count <> coalesce(r.replies, 0) or p.last_reply_at is distinct from r.newest)`;
+      await tx`
+        update channels c set
+          last_seq = s.last_seq,
+          last_seq_at = s.last_seq_at,
+          message_count = s.last_seq - s.deleted,
+          last_message_at = s.last_message_at,
+          member_count = s.members,
+          history_version = c.history_version + 1
+          from (select c2.id,
+                       coalesce((select max(seq) from messages m where m.channel_id = c2.id), 0) as last_seq,
+                       (select m.created_at from messages m where m.channel_id = c2.id order by m.seq desc limit 1) as last_seq_at,
+                       (select count(*) from messages m where m.channel_id = c2.id and m.deleted_at is not null) as deleted,
+                       (select m.created_at from messages m where m.channel_id = c2.id and m.deleted_at is null
+                         order by m.seq desc limit 1) as last_message_at,
+                       (select count(*) from channel_members cm where cm.channel_id = c2.id)::int as members
+                  from channels c2 where c2.id = any(${ids}::uuid[])) s
+         where c.id = s.id and c.app_id = ${appId}`;
+      // A read position past the end (a file whose messages were cut short) would make unread counts negative.
+      await tx`
+        update channel_members cm set last_read_seq = c.last_seq from channels c
+         where c.id = cm.channel_id and cm.channel_id = any(${ids}::uuid[]) and cm.last_read_seq > c.last_seq`;
+    });
+  }
+  // Imported profiles show in history pages of any channel: every cached page of the app is stale.
+  await sql`update apps set profile_version = profile_version + 1 where id = ${appId}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * Import: `npm run import` of a synthetic 1,000,000-message export (1,000 users, 1,000 channels,
+ * 1,000 messages each, 10,000 reactions) into an empty app on a fresh database, as a child process
+ * (reading, checking, COPY, the final recount); then the same file again (every row present: the
+ * idempotent re-run through staging); then with --trust-checked-references into a second fresh
+ * database. Baseline: one plain COPY of the same messages into the same
+ * table (no checks, no batches), what Postgres alone takes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { createBenchDatabase } from '../lib/environment.ts';
+import { writeSyntheticExport, type SyntheticExport } from '../lib/export-file.ts';
+import { ROOT } from '../lib/processes.ts';
+import type { Row } from '../lib/report.ts';
+import { runScript } from '../../support/run-script.ts';
+
+export interface ImportBenchResult {
+  size: SyntheticExport;
+  fileMiB: number;
+  first: { seconds: number; messagesPerSecond: number };
+  rerun: { seconds: number; messagesPerSecond: number };
+  /** --trust-checked-references, into a second fresh database. */
+  trusted: { seconds: number; messagesPerSecond: number };
+  plainCopy: { seconds: number; messagesPerSecond: number };
+  storedMessages: number;
+  /** The CLI's summary lines (where its time went). */
+  output: { first: string; rerun: string; trusted: string };
+}
+
+/** The machine's 1-minute load average: this box is shared, and the import's rate moves with it. */
+const load = () => loadavg()[0]!.toFixed(1);
+
+async function timedImport(url: string, appId: string, file: string, extra: string[] = []): Promise<{ seconds: number; output: string; load: string }> {
+  const started = performance.now();
+  const result = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', appId, ...extra, file], { DATABASE_URL: url, NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: randomBytes(16).toString('hex'), HEYYO_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`, HOME: process.env.HOME ?? '/tmp' }, ROOT);
+  const seconds = (performance.now() - started) / 1000;
+  if (result.code !== 0) throw new Error(`import exited ${result.code}:\n${result.output}`);
+  return { seconds, output: result.output, load: load() };
+}
+
+async function createApp(sql: postgres.Sql, id: string = randomUUID()): Promise<string> {
+  await sql`insert into apps (id, name, api_key, api_secret_hash) values (${id}, 'import bench', ${randomBytes(12).toString('hex')}, 'unused')`;
+  return id;
+}
+
+const lastLine = (output: string) => output.trim().split('\n').at(-1) ?? '';
+
+export async function runImport(size: SyntheticExport, log: (line: string) => void): Promise<{ result: ImportBenchResult; rows: Row[] }> {
+  const folder = mkdtempSync(join(tmpdir(), 'heyyo-bench-import-'));
+  const database = await createBenchDatabase('import');
+  const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+  try {
+    const appId = await createApp(sql);
+    const file = join(folder, 'export.ndjson');
+    await writeSyntheticExport(file, appId, size);
+    const fileMiB = statSync(file).size / 2 ** 20;
+    log(`import: ${size.messages} messages in ${fileMiB.toFixed(0)} MiB`);
+    const first = await timedImport(database.url, appId, file);
+    log(`import: first run ${first.seconds.toFixed(1)} s (${Math.round(size.messages / first.seconds)} messages/s)`);
+    const rerun = await timedImport(database.url, appId, file);
+    log(`import: re-run ${rerun.seconds.toFixed(1)} s`);
+    const trustedDatabase = await createBenchDatabase('import_trusted');
+    const trustedSql = postgres(trustedDatabase.url, { max: 1, onnotice: () => {} });
+    let trusted: { seconds: number; output: string; load: string };
+    try {
+      await createApp(trustedSql, appId);
+      trusted = await timedImport(trustedDatabase.url, appId, file, ['--trust-checked-references']);
+    } finally {
+      await trustedSql.end();
+      await trustedDatabase.drop();
+    }
+    log(`import: --trust-checked-references ${trusted.seconds.toFixed(1)} s (${Math.round(size.messages / trusted.seconds)} messages/s)`);
+    const [{ count }] = (await sql`select count(*)::int as count from messages where app_id = ${appId}`) as unknown as [{ count: number }];
+    if (count !== size.messages) throw new Error(`stored ${count} messages, not ${size.messages}`);
+
+    // Baseline: the same rows in one COPY from another table into the emptied messages table.
+    await sql`create table plain as select * from messages where app_id = ${appId}`;
+    await sql`delete from reactions where app_id = ${appId}`;
+    await sql`delete from messages where app_id = ${appId}`;
+    await sql`vacuum messages`;
+    const started = performance.now();
+    await pipeline(await sql`copy plain to stdout`.readable(), await sql`copy messages from stdin`.writable());
+    const plainSeconds = (performance.now() - started) / 1000;
+    const plainLoad = load();
+    log(`import: one plain COPY of the same rows ${plainSeconds.toFixed(1)} s`);
+
+    const result: ImportBenchResult = {
+      size,
+      fileMiB,
+      first: { seconds: first.seconds, messagesPerSecond: size.messages / first.seconds },
+      rerun: { seconds: rerun.seconds, messagesPerSecond: size.messages / rerun.seconds },
+      trusted: { seconds: trusted.seconds, messagesPerSecond: size.messages / trusted.seconds },
+      plainCopy: { seconds: plainSeconds, messagesPerSecond: size.messages / plainSeconds },
+      storedMessages: count,
+      output: { first: lastLine(first.output), rerun: lastLine(rerun.output), trusted: lastLine(trusted.output) },
+    };
+    const W = 'Import (`npm run import`, 1 process)';
+    const baselineName = 'one plain COPY of the rows, no checks';
+    const rows: Row[] = [
+      { workload: W, metric: `${size.messages.toLocaleString('en')} messages into an empty app`, unit: 'messages/s', ours: Math.round(result.first.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.first.seconds.toFixed(1)} s for ${fileMiB.toFixed(0)} MiB, process start and recount included; load ${first.load} (COPY: ${plainLoad})` },
+      { workload: W, metric: 'the same file again (idempotent re-run)', unit: 'messages/s', ours: Math.round(result.rerun.messagesPerSecond), note: `${result.rerun.seconds.toFixed(1)} s, nothing new stored; load ${rerun.load}` },
+      { workload: W, metric: 'into an empty app with --trust-checked-references', unit: 'messages/s', ours: Math.round(result.trusted.messagesPerSecond), baseline: Math.round(result.plainCopy.messagesPerSecond), baselineName, note: `${result.trusted.seconds.toFixed(1)} s; no per-row FK triggers (superuser); load ${trusted.load}` },
+    ];
+    return { result, rows };
+  } finally {
+    await sql.end();
+    await database.drop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
