@@ -8,6 +8,13 @@ export {
 export type { ConnectionState } from './connection.ts';
 export { applyReply } from './threads.ts';
 export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+  type WebhookVerificationFailure,
+} from './webhooks.ts';
+export {
   HeyyoError,
   AuthenticationError,
   ForbiddenError,
@@ -60,4 +67,8 @@ export type {
   VerifyResponse,
   AppSummary,
   CreatedApp,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookEventType,
 } from '@heyyo/contracts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppId } from '../tenant.ts';
+import { MESSAGE_NEW_OUTBOX } from './webhook-outbox.ts';
 
 /** What a send stores, validated. */
 export interface NewMessage {
@@ -94,7 +95,8 @@ const withAndWithoutReplies = (statement: (replies: string) => string): InsertSt
  * or whose channel is deleted or not in its app, is left out (the caller writes it alone);
  * a clientId stored concurrently fails the whole statement (the caller then writes each alone).
  * Seqs are numbered after that filtering, so they stay gap-free. Replies move their parents'
- * reply_count and last_reply_at in the same statement (see REPLIES_COUNTED).
+ * reply_count and last_reply_at in the same statement (see REPLIES_COUNTED), and each message is a
+ * message.new webhook event when its app has an endpoint for it (MESSAGE_NEW_OUTBOX).
  * $1: the batch's rows (batchRows) as JSON.
  */
 export const INSERT_BATCH = withAndWithoutReplies(
@@ -142,7 +144,7 @@ export const INSERT_BATCH = withAndWithoutReplies(
              b.base_at + (nb.k - 1) * interval '1 millisecond', b.base_at + (nb.k - 1) * interval '1 millisecond'
         from numbered nb join bumped b on b.id = nb.channel_id
       returning *
-    )${replies}
+    )${replies}${MESSAGE_NEW_OUTBOX}
     select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`,
 );
 
@@ -170,6 +172,6 @@ export const INSERT_ONE = withAndWithoutReplies(
                             parent_id, client_id, created_at, updated_at)
       select $9, $1, $2, $3, b.last_seq, $4, $5, $6, $7, $8, b.last_seq_at, b.last_seq_at from bumped b
       returning *
-    )${replies}
+    )${replies}${MESSAGE_NEW_OUTBOX}
     select inserted.*, ${AUTHOR_COLUMNS} from inserted join users u on u.id = inserted.user_id`,
 );

@@ -22,6 +22,7 @@ export function openApiOptions(version: string): SwaggerOptions {
         { name: 'Messages', description: 'History, sending and deleting (user token).' },
         { name: 'Reactions', description: 'Reactions, applied by the worker and announced in real time (user token).' },
         { name: 'Users', description: 'Server-side user management (X-API-Key + X-API-Secret).' },
+        { name: 'Webhooks', description: "The app's events POSTed to its endpoints, signed (X-API-Key + X-API-Secret; docs/webhooks.md)." },
         { name: 'Apps', description: 'Tenants (admin token).' },
         { name: 'Operations', description: 'Probes and metrics.' },
         {
