@@ -65,8 +65,8 @@ export async function urlRefusal(url: string, options: { allowPrivate: boolean; 
     return `${host} does not resolve`;
   }
   if (addresses.length === 0) return `${host} does not resolve`;
-  const refused = addresses.map((entry) => addressRefusal(entry.address)).find((reason) => reason !== undefined);
-  return refused && `${host} resolves to ${refused.replace(/^\S+ is /, '')} (${addresses[0]!.address})`;
+  const refused = addresses.find((entry) => addressRefusal(entry.address) !== undefined);
+  return refused && `${host} resolves to ${addressRefusal(refused.address)!.replace(/^\S+ is /, '')} (${refused.address})`;
 }
 
 /** The error a guarded lookup fails a connection with. */
