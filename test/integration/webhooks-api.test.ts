@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookDelivery } from '@heyyo/chat';
-import type { WebhookJob } from '@heyyo/contracts';
+import { WEBHOOK_EVENT_TYPES, type WebhookJob } from '@heyyo/contracts';
 import { verifiedAppId } from '@heyyo/database';
 import { useApiContext } from '../support/api-context.ts';
 import type { TestApp } from '../support/factories.ts';
@@ -156,6 +156,19 @@ describe('/api/webhooks', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('has the webhook routes, and every event type as an OpenAPI webhook', async () => {
+    const document = (await ctx.app.inject('/openapi.json')).json();
+    expect(document.paths['/api/webhooks'].post.security).toEqual([{ apiKey: [], apiSecret: [] }]);
+    expect(document.paths['/api/webhooks/{id}/deliveries/{deliveryId}/redeliver'].post.tags).toEqual(['Webhooks']);
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    const body = document.webhooks['message.new'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['id', 'type', 'created_at', 'app_id', 'data']);
+    expect(body.properties.type.const).toBe('message.new');
+    expect(body.properties.data.properties.seq).toBeDefined();
+  });
+});
+
 describe('the webhook outbox', () => {
   it('records an event only for an enabled endpoint of the app that takes its type', async () => {
     const { app, owner, hook } = await appWithWebhook(['member.joined']);
@@ -190,6 +203,17 @@ describe('the webhook outbox', () => {
       select count(*)::int as deliveries from webhook_deliveries d join webhook_events e on e.id = d.event_id
        where e.app_id = ${app.id} and e.type = 'message.new'`;
     expect(counted!.deliveries).toBe(2);
+  });
+
+  it('numbers the events of sends that share a statement in their seq order', async () => {
+    const { app, owner } = await appWithWebhook(['message.new']);
+    const channel = await ctx.newChannel(owner);
+    const sent = await Promise.all(Array.from({ length: 30 }, (_, i) => ctx.send(owner, channel.id, { text: `burst ${i}` })));
+    const events = await outbox(app.id);
+    expect(events).toHaveLength(30);
+    expect(events.map((event) => event.data.seq)).toEqual(sent.map((message) => message.seq).sort((a, b) => a - b));
+    const byId = new Map(sent.map((message) => [message.id, message]));
+    for (const event of events) expect(event.data).toEqual(byId.get(event.data.id));
   });
 
   it('is written in the transaction of the change: a change that fails leaves no event', async () => {

@@ -126,6 +126,38 @@ describe('a delivery job', () => {
     expect(webhooks.recordOutcome).not.toHaveBeenCalled();
   });
 
+  it('cuts a try in flight short when the worker stops, retrying it at once, and starts none after', async () => {
+    const outcomes: TryOutcome[] = [];
+    const posts: WebhookPost[] = [];
+    const webhooks = {
+      startAttempt: vi.fn(async () => started),
+      recordOutcome: vi.fn(async (_id: string, _attempt: number, outcome: TryOutcome) => (outcomes.push(outcome), 'pending' as const)),
+      claimDue: vi.fn(async () => []),
+      failExpired: vi.fn(async () => 0),
+      prune: vi.fn(async () => {}),
+    };
+    const delivery = createWebhookDelivery({
+      repos: { webhooks } as unknown as Pick<Repositories, 'webhooks'>,
+      jobs: { webhookDelivery: async () => {} },
+      webhooks: settings,
+      // A receiver that never answers: only the stop ends the try.
+      send: (post) => {
+        posts.push(post);
+        return new Promise((resolve) =>
+          post.signal!.addEventListener('abort', () => resolve({ delivered: false, status: null, body: null, error: 'cut short: the worker stopped', ms: 1 })),
+        );
+      },
+    });
+    const relay = delivery.startRelay();
+    const inFlight = delivery.deliver({ data: { deliveryId: 'd1', attempt: 2 }, attemptsMade: 0 });
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    await relay.stop();
+    expect(await inFlight).toEqual({ status: 'pending' });
+    expect(outcomes[0]).toMatchObject({ delivered: false, error: 'cut short: the worker stopped', retryInMs: 0 });
+    expect(await delivery.deliver({ data: { deliveryId: 'd1', attempt: 3 }, attemptsMade: 0 })).toEqual({ status: 'skipped' });
+    expect(posts).toHaveLength(1);
+  });
+
   it('keeps relaying when the queue refuses a job (the delivery is handed out again later)', async () => {
     const { webhooks } = harness('delivered');
     const down = createWebhookDelivery({

@@ -64,6 +64,8 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   const send = deps.send ?? postWebhook;
   const now = deps.now ?? Date.now;
   const leaseMs = deps.leaseMs ?? leaseMsFor(settings);
+  // Aborted when the worker stops: tries in flight end at once (and are tried again soon, elsewhere).
+  const stopping = new AbortController();
 
   /** Queues the deliveries handed out; one that cannot be queued is handed out again when its lease lapses. */
   async function enqueue(due: DueDelivery[]): Promise<void> {
@@ -92,6 +94,8 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
      * success the next delivery of its lane is handed out at once.
      */
     async deliver(job: JobRun<WebhookJob>): Promise<{ status: WebhookDeliveryStatus | 'skipped' }> {
+      // A stopping worker starts no try: the delivery is handed out again when its lease lapses.
+      if (stopping.signal.aborted) return { status: 'skipped' };
       const started = await repos.webhooks.startAttempt(job.data.deliveryId, job.data.attempt, leaseMs);
       if (!started) return { status: 'skipped' };
       const timestamp = Math.floor(now() / 1000);
@@ -108,13 +112,16 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
         },
         timeoutMs: settings.timeoutMs,
         allowPrivate: settings.allowPrivate,
+        signal: stopping.signal,
       });
+      // Cut short by a stop: not the receiver's failure, so no backoff.
+      const cutShort = stopping.signal.aborted && !answer.delivered;
       const status = await repos.webhooks.recordOutcome(started.id, started.attempt, {
         delivered: answer.delivered,
         responseStatus: answer.status,
         responseBody: answer.body,
         error: answer.error,
-        retryInMs: retryDelayMs(started.attempt, settings),
+        retryInMs: cutShort ? 0 : retryDelayMs(started.attempt, settings),
         retryWindowMs: settings.retryWindowMs,
       });
       const context = { deliveryId: started.id, endpointId: started.endpointId, attempt: started.attempt, ms: answer.ms };
@@ -130,7 +137,8 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
     /**
      * Starts the relay: every `pollMs` it hands out what is due (again at once while it finds full
      * batches), gives up on what outlived its window and prunes old deliveries now and then.
-     * @returns stop(): ends the loop, after the round in progress.
+     * @returns stop(): ends the loop, after the round in progress, and cuts the tries in flight short
+     * (a receiver that hangs cannot hold a worker's shutdown; those deliveries are retried at once).
      */
     startRelay(): { stop(): Promise<void> } {
       let stopped = false;
@@ -167,6 +175,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
         async stop() {
           stopped = true;
           clearTimeout(timer);
+          stopping.abort();
           await round;
         },
       };

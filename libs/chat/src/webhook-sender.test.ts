@@ -73,6 +73,15 @@ describe('postWebhook', () => {
     expect(await post(base, { timeoutMs: 200 })).toMatchObject({ delivered: false, error: 'timed out after 200 ms' });
   });
 
+  it('ends a try at once when told to (the worker is stopping)', async () => {
+    handle = () => {};
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    const startedAt = Date.now();
+    expect(await post(base, { timeoutMs: 5000, signal: stop.signal })).toMatchObject({ delivered: false, error: 'cut short: the worker stopped' });
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+  });
+
   it('does not follow redirects', async () => {
     handle = (request, response) =>
       request.url === '/moved' ? response.writeHead(301, { location: '/elsewhere' }).end() : response.writeHead(200).end();

@@ -26,6 +26,8 @@ export interface WebhookPost {
   allowPrivate: boolean;
   /** DNS, for tests. */
   resolve?: Resolver;
+  /** Cuts the try short (the worker is stopping). */
+  signal?: AbortSignal;
 }
 
 export interface WebhookAnswer {
@@ -74,7 +76,8 @@ export async function postWebhook(post: WebhookPost): Promise<WebhookAnswer> {
   const literalRefusal = isIP(host) && !post.allowPrivate ? addressRefusal(host) : undefined;
   if (literalRefusal) return failed(`refused: ${literalRefusal}`);
 
-  const signal = AbortSignal.timeout(timeoutMs);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = post.signal ? AbortSignal.any([deadline, post.signal]) : deadline;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   try {
     const { response, head } = await new Promise<{ response: IncomingMessage; head: Buffer }>((resolve, reject) => {
@@ -110,7 +113,8 @@ export async function postWebhook(post: WebhookPost): Promise<WebhookAnswer> {
     const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
     return failed(`HTTP ${status}${redirect}`, status, body);
   } catch (error) {
-    if (signal.aborted) return failed(`timed out after ${timeoutMs} ms`);
+    if (post.signal?.aborted) return failed('cut short: the worker stopped');
+    if (deadline.aborted) return failed(`timed out after ${timeoutMs} ms`);
     return failed((error as Error).message || String(error));
   }
 }

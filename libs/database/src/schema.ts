@@ -356,7 +356,8 @@ export const webhookEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },
-  (table) => [index('webhook_events_created_idx').on(table.createdAt)],
+  // Pruning by age: rows are appended in time order, which a BRIN index summarizes for almost nothing.
+  (table) => [index('webhook_events_created_idx').using('brin', table.createdAt)],
 );
 
 /**
@@ -394,10 +395,15 @@ export const webhookDeliveries = pgTable(
   (table) => [
     // An endpoint's deliveries, newest first (GET …/deliveries).
     index('webhook_deliveries_endpoint_idx').on(table.endpointId, table.seq),
-    // The head of each (endpoint, channel) lane: its oldest pending delivery.
+    // The relay walks the (endpoint, channel) lanes that have pending deliveries and takes each one's
+    // head, its oldest: one probe per lane, however many deliveries wait behind a failing head.
     index('webhook_deliveries_lane_idx').on(table.endpointId, table.channelId, table.seq).where(sql`${table.status} = 'pending'`),
-    // What is due.
-    index('webhook_deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    // Deliveries of events in no channel, which wait for nothing: by when they are due.
+    index('webhook_deliveries_unordered_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending' and ${table.channelId} is null`),
+    // Pruning and giving up by age (see webhook_events_created_idx).
+    index('webhook_deliveries_created_idx').using('brin', table.createdAt),
     index('webhook_deliveries_event_idx').on(table.eventId),
   ],
 );

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { webhookOutboxOfLog } from './webhook-outbox.ts';
+import { webhookEventOfLog } from './webhook-outbox.ts';
 
 /*
  * A channel's changes are numbered by its version (channels.history_version). A transaction moves
@@ -31,17 +31,17 @@ export interface ChannelEventEntry {
  * `app_id`, `history_version`): logs `entry` for each at its new version (`payload`: the jsonb to
  * store, entry's own payload by default), and deletes their events that fell more than
  * CHANGE_LOG_VERSIONS behind. Returns `channel_id, version` per logged event. An event that is a
- * webhook event type is also written to the webhook outbox (webhookOutboxOfLog).
+ * webhook event type is also written to the webhook outbox (webhookEventOfLog).
  */
 export function logEventsOf(source: string, entry: ChannelEventEntry, payload: SQL = sql`${JSON.stringify(entry.payload)}::jsonb`) {
   const from = sql.raw(source);
   return sql`, pruned as (
       delete from channel_events e using ${from} s
        where e.channel_id = s.id and e.version <= s.history_version - ${CHANGE_LOG_VERSIONS}
-    )${webhookOutboxOfLog(source, entry.event, payload)}
+    )
     insert into channel_events (channel_id, version, app_id, event, payload, message_id)
     select id, history_version, app_id, ${entry.event}, ${payload}, ${entry.messageId ?? null}::uuid from ${from}
-    returning channel_id, version`;
+    returning channel_id, version${webhookEventOfLog(entry.event)}`;
 }
 
 /**

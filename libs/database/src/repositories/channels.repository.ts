@@ -219,14 +219,12 @@ export async function insertChannelWithMembers(
     ...memberIds.map((userId) => ({ channelId: channel!.id, userId, appId, role: 'member' as const })),
   ]);
   await recordWebhookEvents(tx, {
-    name: 'hook',
     type: 'channel.created',
     from: 'channels c',
     where: sql`c.id = ${channel!.id}`,
     appId: 'c.app_id',
     channelId: 'c.id',
     data: channelJson('c'),
-    order: 'c.id',
   });
   return channel!;
 }
@@ -313,14 +311,12 @@ export function createChannelsRepository(db: Database) {
           .returning({ id: channels.id });
         if (!deleted) return undefined;
         await recordWebhookEvents(tx, {
-          name: 'hook',
           type: 'channel.deleted',
           from: 'channels c',
           where: sql`c.id = ${channelId}`,
           appId: 'c.app_id',
           channelId: 'c.id',
           data: sql`jsonb_build_object('channelId', c.id, 'deletedBy', ${deletedBy}::uuid)`,
-          order: 'c.id',
         });
         const members = await tx.select({ userId: channelMembers.userId }).from(channelMembers).where(eq(channelMembers.channelId, channelId));
         return members.map((member) => member.userId);

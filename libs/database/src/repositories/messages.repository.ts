@@ -19,29 +19,23 @@ import {
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
 import { CHANGE_LOG_VERSIONS, nthChangeVersion } from './channel-changes.ts';
 import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
-import { changedMessageJson, recordWebhookEvents, webhookOutboxText } from './webhook-outbox.ts';
+import { changedMessageJson, recordWebhookEvents, webhookEventColumn } from './webhook-outbox.ts';
 
-/** message.updated for an edited message (`edited`), in the edit's statement. */
-const EDIT_OUTBOX = webhookOutboxText({
-  name: 'hook',
+/** message.updated for an edited message (`edited`, its author `u`), in the edit's statement. */
+const EDITED_COLUMN = webhookEventColumn({
   type: 'message.updated',
-  from: 'edited m join users u on u.id = m.user_id',
-  appId: 'm.app_id',
-  channelId: 'm.channel_id',
-  data: changedMessageJson('m', 'u'),
-  order: 'm.change_version',
+  appId: 'edited.app_id',
+  channelId: 'edited.channel_id',
+  data: changedMessageJson('edited', 'u'),
 });
 
 /** message.deleted for a deleted message (`deleted`), in the delete's statement: MessageDeletedEvent. */
-const DELETE_OUTBOX = webhookOutboxText({
-  name: 'hook',
+const DELETED_COLUMN = webhookEventColumn({
   type: 'message.deleted',
-  from: 'deleted d',
-  appId: 'd.app_id',
-  channelId: 'd.channel_id',
-  data: `jsonb_build_object('messageId', d.id, 'channelId', d.channel_id, 'seq', d.seq,
-           'deletedAt', ${isoText('d.deleted_at')}, 'version', d.change_version)`,
-  order: 'd.change_version',
+  appId: 'deleted.app_id',
+  channelId: 'deleted.channel_id',
+  data: `jsonb_build_object('messageId', deleted.id, 'channelId', deleted.channel_id, 'seq', deleted.seq,
+           'deletedAt', ${isoText('deleted.deleted_at')}, 'version', deleted.change_version)`,
 });
 
 export type { NewMessage } from './message-batch.ts';
@@ -429,8 +423,8 @@ export function createMessagesRepository(db: Database) {
             returning *
           ), bumped as (
             update channels c set history_version = c.history_version + 1 from edited e where c.id = e.channel_id
-          )${sql.raw(EDIT_OUTBOX)}
-          select edited.*, ${sql.raw(AUTHOR_COLUMNS)} from edited join users u on u.id = edited.user_id`)) as unknown as RawMessageRow[];
+          )
+          select edited.*, ${sql.raw(AUTHOR_COLUMNS)}${sql.raw(EDITED_COLUMN)} from edited join users u on u.id = edited.user_id`)) as unknown as RawMessageRow[];
         return row && toMessageRecord(row);
       });
     },
@@ -482,8 +476,8 @@ export function createMessagesRepository(db: Database) {
                      else c.last_message_at end
               from deleted d
              where c.id = ${channelId}
-          )${sql.raw(DELETE_OUTBOX)}
-          select seq, deleted_at, parent_id, change_version from deleted`)) as unknown as {
+          )
+          select seq, deleted_at, parent_id, change_version${sql.raw(DELETED_COLUMN)} from deleted`)) as unknown as {
           seq: string;
           deleted_at: string;
           parent_id: string | null;
@@ -493,14 +487,12 @@ export function createMessagesRepository(db: Database) {
         if (row.parent_id !== null) {
           // The parent's message.updated after the reply's message.deleted, as the channel hears them.
           await recordWebhookEvents(tx, {
-            name: 'hook',
             type: 'message.updated',
             from: 'messages m join users u on u.id = m.user_id',
             where: sql`m.id = ${row.parent_id} and m.channel_id = ${channelId}`,
             appId: 'm.app_id',
             channelId: 'm.channel_id',
             data: changedMessageJson('m', 'u'),
-            order: 'm.change_version',
           });
         }
         const parent = row.parent_id === null ? undefined : await findWithAuthor(tx, appId, channelId, row.parent_id);

@@ -9,14 +9,12 @@ import { recordWebhookEvents, userJson } from './webhook-outbox.ts';
 /** user.deleted for the user when `changed` (over their row `u`) says this transaction deleted them. */
 export const recordUserDeleted = (tx: Pick<Database, 'execute'>, userId: string, changed: SQL) =>
   recordWebhookEvents(tx, {
-    name: 'hook',
     type: 'user.deleted',
     from: 'users u',
     where: sql`u.id = ${userId} and ${changed}`,
     appId: 'u.app_id',
     channelId: 'null::uuid',
     data: userJson('u'),
-    order: 'u.id',
   });
 
 /** What decides whether a user's token is still good, besides its signature and expiry. */

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { webhookEndpoints } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
@@ -128,21 +128,17 @@ export function createWebhooksRepository(db: Database) {
   const endpointOf = (appId: AppId, id: string) => and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, id));
 
   /**
-   * Pending deliveries that are due, not handed out (or whose lease lapsed: a lost job), of enabled
-   * endpoints, and first of their (endpoint, channel) lane — none of the lane's pending deliveries
-   * comes before them — leased for `leaseMs` in one statement (rows locked by another relay are skipped).
+   * Leases up to `limit` of `candidates` (a CTE of delivery ids) that are pending, due, not handed
+   * out (or whose lease lapsed: a lost job) and of enabled endpoints, for `leaseMs`, in one statement;
+   * rows another relay is leasing are skipped.
    */
-  async function claim(limit: number, leaseMs: number, lane?: { endpointId: string; channelId: string }): Promise<DueDelivery[]> {
+  async function lease(candidates: SQL, limit: number, leaseMs: number): Promise<DueDelivery[]> {
     const rows = (await db.execute(sql`
-      with due as (
+      with ${candidates}, due as (
         select d.id from webhook_deliveries d
+          join candidates c on c.id = d.id
           join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-         where d.status = 'pending' and d.next_attempt_at <= now()
-           and (d.lease_until is null or d.lease_until < now())
-           ${lane ? sql`and d.endpoint_id = ${lane.endpointId} and d.channel_id = ${lane.channelId}` : sql``}
-           and not exists (
-             select 1 from webhook_deliveries p
-              where p.endpoint_id = d.endpoint_id and p.channel_id = d.channel_id and p.status = 'pending' and p.seq < d.seq)
+         where d.status = 'pending' and d.next_attempt_at <= now() and (d.lease_until is null or d.lease_until < now())
          order by d.next_attempt_at, d.seq
          limit ${limit}
            for update of d skip locked
@@ -152,6 +148,33 @@ export function createWebhooksRepository(db: Database) {
       returning d.id, d.attempts`)) as unknown as { id: string; attempts: number }[];
     return rows.map((row) => ({ id: row.id, attempts: Number(row.attempts) }));
   }
+
+  /** The oldest pending delivery of lane `l` (its endpoint_id and channel_id): its head. */
+  const headOfLane = (l: string) => `
+    select h.id from webhook_deliveries h
+     where h.endpoint_id = ${l}.endpoint_id and h.channel_id = ${l}.channel_id and h.status = 'pending'
+     order by h.seq limit 1`;
+
+  /**
+   * Every (endpoint, channel) lane that has pending deliveries, walked on the lane index one probe per
+   * lane (a loose index scan: the deliveries waiting behind a lane's head are never read), each
+   * lane's head, and the due deliveries of events in no channel, which wait for nothing.
+   */
+  const DUE_CANDIDATES = sql.raw(`recursive lanes as (
+      (select endpoint_id, channel_id from webhook_deliveries
+        where status = 'pending' and channel_id is not null
+        order by endpoint_id, channel_id limit 1)
+      union all
+      select n.endpoint_id, n.channel_id from lanes l cross join lateral (
+        select endpoint_id, channel_id from webhook_deliveries
+         where status = 'pending' and channel_id is not null and (endpoint_id, channel_id) > (l.endpoint_id, l.channel_id)
+         order by endpoint_id, channel_id limit 1) n
+    ), candidates as (
+      select head.id from lanes l cross join lateral (${headOfLane('l')}) head
+      union all
+      select id from webhook_deliveries
+       where status = 'pending' and channel_id is null and next_attempt_at <= now()
+    )`);
 
   return {
     /**
@@ -253,11 +276,15 @@ export function createWebhooksRepository(db: Database) {
     },
 
     /** Hands out up to `limit` due deliveries, each the head of its lane, for `leaseMs` (see claim). */
-    claimDue: (limit: number, leaseMs: number) => claim(limit, leaseMs),
+    claimDue: (limit: number, leaseMs: number) => lease(DUE_CANDIDATES, limit, leaseMs),
 
     /** Hands out the head of one (endpoint, channel) lane if it is due: the next after a delivery there succeeded. */
     async claimLaneHead(endpointId: string, channelId: string, leaseMs: number): Promise<DueDelivery | undefined> {
-      const [due] = await claim(1, leaseMs, { endpointId, channelId });
+      const head = sql`candidates as (
+        select h.id from webhook_deliveries h
+         where h.endpoint_id = ${endpointId} and h.channel_id = ${channelId} and h.status = 'pending'
+         order by h.seq limit 1)`;
+      const [due] = await lease(head, 1, leaseMs);
       return due;
     },
 

@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import { webhooksOpenApi } from './webhooks-openapi.ts';
 
 const DESCRIPTION = `Heyyo is a multi-tenant chat backend. A tenant (application) gets an \`api_key\` and an
 \`api_secret\`; its backend trades them and its own user id for a short-lived user JWT
@@ -30,6 +31,8 @@ export function openApiOptions(version: string): SwaggerOptions {
           description: 'The demo chat page served at `/`: on development nodes only (never with NODE_ENV=production).',
         },
       ],
+      // Plain JSON Schema (TypeBox's), which openapi-types' narrower schema type does not describe.
+      webhooks: webhooksOpenApi as never,
       components: {
         securitySchemes: {
           adminToken: {
