@@ -6,8 +6,10 @@ import { defineConfig } from 'tsup';
 // compiled in (their schemas tree-shaken away), so socket.io-client is the package's only runtime
 // dependency; the declarations name @sinclair/typebox's types (the contracts' types are Static<>
 // of their schemas), hence its place in `dependencies`.
+// `@heyyo/sdk/webhooks` (webhooks.ts) is verifyWebhook alone, for servers that receive webhooks
+// without loading the client.
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'compat/tegrabox': 'src/compat/tegrabox/index.ts' },
+  entry: { index: 'src/index.ts', 'compat/tegrabox': 'src/compat/tegrabox/index.ts', webhooks: 'src/webhooks.ts' },
   format: ['esm'],
   target: 'es2022',
   platform: 'neutral',

@@ -296,7 +296,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
      */
     async delete(actor: Actor, channelId: string): Promise<void> {
       requirePermission(actor, await roleIn(actor, channelId), 'delete-channel');
-      const memberIds = await repos.channels.softDelete(actor.appId, channelId);
+      const memberIds = await repos.channels.softDelete(actor.appId, channelId, actor.userId);
       if (!memberIds) throw Errors.channelNotFound();
       await invalidations.publish({ kind: 'channel', appId: actor.appId, channelId });
       publisher.toChannel(channelId, 'channel.deleted', { channelId, deletedBy: actor.userId });

@@ -37,6 +37,11 @@ export { EXPORT_PAGE_ROWS } from './user-export.ts';
 export { createModerationService, type ModerationService, type RestrictionInput } from './moderation.service.ts';
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
+export { createWebhooksService, presentWebhook, presentWebhookDelivery, type WebhooksService } from './webhooks.service.ts';
+export { createWebhookDelivery, retryDelayMs, type WebhookDelivery, type WebhookSettings } from './webhook-delivery.ts';
+export { postWebhook, DEFAULT_WEBHOOK_TIMEOUT_MS, RESPONSE_BODY_BYTES, type WebhookPost, type WebhookAnswer } from './webhook-sender.ts';
+export { addressRefusal, urlRefusal, guardedLookup, type Resolver } from './webhook-address.ts';
+export { webhookSignature, newWebhookSecret } from './webhook-signature.ts';
 export { createPresenceService, type PresenceService, type PresenceStatus } from './presence.service.ts';
 export {
   createDemoService,
@@ -49,6 +54,7 @@ export {
 } from './demo.service.ts';
 
 import type { TokenService } from '@heyyo/auth';
+import type { Logger } from '@heyyo/logging';
 import type { Repositories } from '@heyyo/database';
 import type { JobQueue } from '@heyyo/queue';
 import type { EventPublisher, InvalidationBus, PresenceReader, SlowMode } from '@heyyo/realtime';
@@ -65,6 +71,8 @@ import { createModerationService } from './moderation.service.ts';
 import { createPresenceService } from './presence.service.ts';
 import { createReactionsService } from './reactions.service.ts';
 import { createUsersService } from './users.service.ts';
+import { createWebhookDelivery, type WebhookSettings } from './webhook-delivery.ts';
+import { createWebhooksService } from './webhooks.service.ts';
 
 export interface ChatServicesDeps {
   repos: Repositories;
@@ -80,6 +88,10 @@ export interface ChatServicesDeps {
   observeMessageEmit?: (seconds: number) => void;
   /** Rendered history pages kept in memory, in characters of JSON (0: none), and their lookups. */
   historyCache: HistoryCacheOptions;
+  /** Webhook endpoints' limits and deliveries' timing (config.webhooks). */
+  webhooks: WebhookSettings;
+  /** Where the worker's webhook deliveries say what failed. */
+  logger?: Logger;
 }
 
 /** Every domain service, wired once per process. */
@@ -98,6 +110,10 @@ export function createChatServices(deps: ChatServicesDeps) {
     reactions: createReactionsService(deps),
     /** The worker's: recounting counters. */
     counters: createCountersService(deps),
+    /** Tenants' webhook endpoints and their deliveries (server API). */
+    webhooks: createWebhooksService(deps),
+    /** The worker's: relaying and sending webhook deliveries. */
+    webhookDelivery: createWebhookDelivery({ ...deps, ...(deps.logger ? { logger: deps.logger.child({ component: 'webhooks' }) } : {}) }),
     /** The demo page's sessions, on development nodes only. */
     demo: createDemoService({ ...deps, auth, channels }),
   };

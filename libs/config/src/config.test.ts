@@ -96,6 +96,31 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the webhook settings: a 10 s timeout, 24 h of retries, internal addresses allowed only outside production', () => {
+    const development = loadConfig({ HEYYO_DATA_DIR: dataDir() });
+    expect(development.webhooks).toEqual({
+      allowPrivate: true,
+      timeoutMs: 10_000,
+      concurrency: 16,
+      retryWindowMs: 86_400_000,
+      backoffMs: 10_000,
+      backoffMaxMs: 3_600_000,
+      pollMs: 500,
+      maxEndpointsPerApp: 10,
+    });
+    const production = { NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: 'a'.repeat(32), HEYYO_JWT_KEYS: KEY, HEYYO_DATA_DIR: dataDir() };
+    expect(loadConfig(production).webhooks.allowPrivate).toBe(false);
+    expect(loadConfig({ ...production, HEYYO_WEBHOOK_ALLOW_PRIVATE: '1' }).webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({ HEYYO_DATA_DIR: dataDir(), HEYYO_WEBHOOK_ALLOW_PRIVATE: '0', HEYYO_WEBHOOK_TIMEOUT_MS: '2500' }).webhooks).toMatchObject({
+      allowPrivate: false,
+      timeoutMs: 2500,
+    });
+    expect(problemsOf({ HEYYO_DATA_DIR: dataDir(), HEYYO_WEBHOOK_TIMEOUT_MS: '200000', HEYYO_WEBHOOK_MAX_ENDPOINTS: '0' })).toEqual([
+      'HEYYO_WEBHOOK_TIMEOUT_MS must be an integer from 100 to 120000 (got "200000")',
+      'HEYYO_WEBHOOK_MAX_ENDPOINTS must be an integer from 1 to 1000 (got "0")',
+    ]);
+  });
+
   it('refuses a heartbeat that is not below the presence TTL', () => {
     expect(problemsOf({ HEYYO_PRESENCE_TTL_MS: '5000', HEYYO_PRESENCE_HEARTBEAT_MS: '5000' })).toEqual([
       'HEYYO_PRESENCE_HEARTBEAT_MS must be below HEYYO_PRESENCE_TTL_MS',

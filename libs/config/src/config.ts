@@ -183,6 +183,28 @@ export interface Config {
     /** Failed jobs kept for inspection. @defaultValue 10000 */
     keepFailed: number;
   };
+  webhooks: {
+    /**
+     * Allow webhook URLs whose host is (or resolves to) a loopback, private, link-local, unique-local
+     * or multicast address (`HEYYO_WEBHOOK_ALLOW_PRIVATE`). Checked when an endpoint is saved and
+     * again at every delivery (DNS rebinding). @defaultValue false in production, else true
+     */
+    allowPrivate: boolean;
+    /** The longest one delivery request may take, connection included. @defaultValue 10000 */
+    timeoutMs: number;
+    /** Deliveries one worker process sends at once. @defaultValue 16 */
+    concurrency: number;
+    /** A delivery not answered 2xx within this long after its event is kept as failed. @defaultValue 86400000 (24 h) */
+    retryWindowMs: number;
+    /** The wait after a delivery's first failed try; it doubles with each try. @defaultValue 10000 */
+    backoffMs: number;
+    /** The longest wait between two tries. @defaultValue 3600000 (1 h) */
+    backoffMaxMs: number;
+    /** How often a worker looks for deliveries that are due. @defaultValue 500 */
+    pollMs: number;
+    /** Endpoints one app may have. @defaultValue 10 */
+    maxEndpointsPerApp: number;
+  };
   demo: {
     /**
      * Serve the demo chat page (`HEYYO_DEMO`) at `/` on nodes with the api role.
@@ -324,6 +346,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: read.int('HEYYO_JOB_BACKOFF_MS', 500, 10, 600_000),
       lockMs: read.int('HEYYO_WORKER_LOCK_MS', 30_000, 1000, 600_000),
       keepFailed: read.int('HEYYO_KEEP_FAILED_JOBS', 10_000, 0, 10_000_000),
+    },
+    webhooks: {
+      allowPrivate: read.bool('HEYYO_WEBHOOK_ALLOW_PRIVATE', !production),
+      timeoutMs: read.int('HEYYO_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      concurrency: read.int('HEYYO_WEBHOOK_CONCURRENCY', 16, 1, 1000),
+      retryWindowMs: read.int('HEYYO_WEBHOOK_RETRY_WINDOW_MS', 24 * 3600 * 1000, 1000, 30 * 24 * 3600 * 1000),
+      backoffMs: read.int('HEYYO_WEBHOOK_BACKOFF_MS', 10_000, 10, 3_600_000),
+      backoffMaxMs: read.int('HEYYO_WEBHOOK_BACKOFF_MAX_MS', 3_600_000, 10, 24 * 3600 * 1000),
+      pollMs: read.int('HEYYO_WEBHOOK_POLL_MS', 500, 10, 3_600_000),
+      maxEndpointsPerApp: read.int('HEYYO_WEBHOOK_MAX_ENDPOINTS', 10, 1, 1000),
     },
     demo: {
       enabled: demoEnabled,

@@ -45,6 +45,12 @@ export const ErrorCodes = {
   /** A catch-up position too far behind: reload the channel's history instead. */
   RESYNC_REQUIRED: 'HEYYO_ERR_RESYNC_REQUIRED',
   RATE_LIMITED: 'HEYYO_ERR_RATE_LIMITED',
+  /** No such webhook endpoint in the app (404). */
+  WEBHOOK_NOT_FOUND: 'HEYYO_ERR_WEBHOOK_NOT_FOUND',
+  /** No such delivery of the endpoint (404). */
+  DELIVERY_NOT_FOUND: 'HEYYO_ERR_DELIVERY_NOT_FOUND',
+  /** The app has as many webhook endpoints as it may (409, HEYYO_WEBHOOK_MAX_ENDPOINTS). */
+  WEBHOOK_LIMIT: 'HEYYO_ERR_WEBHOOK_LIMIT',
   /**
    * Postgres or Redis is down or did not answer in time (503, with `retry-after` on REST): nothing
    * was changed, or (when an answer was lost after a commit) a retry with the same `client_id`

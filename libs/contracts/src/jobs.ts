@@ -29,3 +29,15 @@ export interface JobRun<T> {
   /** Failed attempts before this one. */
   attemptsMade: number;
 }
+
+/** Queue of webhook deliveries: one job sends one delivery (see docs/webhooks.md). */
+export const WEBHOOKS_QUEUE = 'webhooks';
+
+/**
+ * Send delivery `deliveryId`, which had made `attempt` tries when it was handed out: a job whose
+ * delivery has moved on (tried meanwhile) does nothing, so a repeated job never sends twice.
+ */
+export interface WebhookJob {
+  deliveryId: string;
+  attempt: number;
+}

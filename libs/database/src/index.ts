@@ -58,6 +58,19 @@ export {
   type ExportedMessageRecord,
   type ExportedReactionRecord,
 } from './repositories/user-data.repository.ts';
+export {
+  createWebhooksRepository,
+  WEBHOOK_EVENT_TYPES,
+  type WebhooksRepository,
+  type WebhookEndpointRecord,
+  type WebhookEndpointChanges,
+  type WebhookDeliveryRecord,
+  type WebhookDeliveryStatus,
+  type WebhookEventType,
+  type DueDelivery,
+  type DeliveryTry,
+  type TryOutcome,
+} from './repositories/webhooks.repository.ts';
 export * as schema from './schema.ts';
 
 import type { Database } from './client.ts';
@@ -70,6 +83,7 @@ import { createModerationRepository } from './repositories/moderation.repository
 import { createReactionsRepository } from './repositories/reactions.repository.ts';
 import { createUsersRepository } from './repositories/users.repository.ts';
 import { createUserDataRepository } from './repositories/user-data.repository.ts';
+import { createWebhooksRepository } from './repositories/webhooks.repository.ts';
 
 /** Every repository over one database handle. */
 export function createRepositories(db: Database) {
@@ -83,6 +97,7 @@ export function createRepositories(db: Database) {
     moderation: createModerationRepository(db),
     userData: createUserDataRepository(db),
     demo: createDemoRepository(db),
+    webhooks: createWebhooksRepository(db),
   };
 }
 

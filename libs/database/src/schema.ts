@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -316,3 +318,96 @@ export const userBans = pgTable('user_bans', {
   /** null: until lifted. */
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
 });
+
+/**
+ * A tenant's webhook endpoints (`/api/webhooks`). The secret is stored as it is: every delivery is
+ * signed with it (HMAC), so it cannot be a hash.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appId: uuid('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    /** Event types sent to it; `*`: all. */
+    events: text('events').array().notNull(),
+    secret: text('secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  // Every change that may be an event asks "has this app an endpoint for it?" by app.
+  (table) => [index('webhook_endpoints_app_idx').on(table.appId)],
+);
+
+/**
+ * The webhook outbox: an event, written in the transaction (most often the statement) of the change
+ * it reports, and only when an enabled endpoint of the app takes its type. `seq` orders a channel's
+ * events as their changes committed (each holds the channel's row lock while it writes its event).
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    appId: uuid('app_id').notNull(),
+    type: text('type').notNull(),
+    /** The channel it happened in (null: not in a channel, e.g. user.deleted): what deliveries are ordered by. */
+    channelId: uuid('channel_id'),
+    /** The event's `data`: the payload its realtime event carries. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  // Pruning by age: rows are appended in time order, which a BRIN index summarizes for almost nothing.
+  (table) => [index('webhook_events_created_idx').using('brin', table.createdAt)],
+);
+
+/**
+ * One event for one endpoint: written with the event (one per endpoint that takes it), sent by the
+ * worker, retried until delivered or out of its retry window (then `failed`, kept for redelivery).
+ * A channel's deliveries to an endpoint go one at a time in `seq` order (see docs/webhooks.md).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    appId: uuid('app_id').notNull(),
+    channelId: uuid('channel_id'),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    /** Tries made (a try is counted when it starts). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Handed to a worker until then: not handed out again before (a lost job is, after it). */
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    error: text('error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    redeliveryOf: uuid('redelivery_of'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // An endpoint's deliveries, newest first (GET …/deliveries).
+    index('webhook_deliveries_endpoint_idx').on(table.endpointId, table.seq),
+    // The relay walks the (endpoint, channel) lanes that have pending deliveries and takes each one's
+    // head, its oldest: one probe per lane, however many deliveries wait behind a failing head.
+    index('webhook_deliveries_lane_idx').on(table.endpointId, table.channelId, table.seq).where(sql`${table.status} = 'pending'`),
+    // Deliveries of events in no channel, which wait for nothing: by when they are due.
+    index('webhook_deliveries_unordered_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending' and ${table.channelId} is null`),
+    // Pruning and giving up by age (see webhook_events_created_idx).
+    index('webhook_deliveries_created_idx').using('brin', table.createdAt),
+    index('webhook_deliveries_event_idx').on(table.eventId),
+  ],
+);

@@ -1,4 +1,4 @@
-import type { ReactionJob } from '@heyyo/contracts';
+import type { ReactionJob, WebhookJob } from '@heyyo/contracts';
 
 /**
  * Where work for the worker leaves the process (BullMQ, or the memory engine's queue).
@@ -14,4 +14,10 @@ export interface JobQueue {
   reaction(job: ReactionJob): Promise<void>;
   /** A message's reactions changed: recount them soon. */
   messageReactionsChanged(messageId: string): Promise<void>;
+  /**
+   * Send a webhook delivery (the worker's relay hands them out). Rejects when it cannot be queued:
+   * the delivery stays leased in Postgres and is handed out again when its lease lapses. A job whose
+   * id (delivery and attempt) is already queued is not queued twice.
+   */
+  webhookDelivery(job: WebhookJob): Promise<void>;
 }

@@ -1,19 +1,23 @@
-import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type JobRun, type ReactionJob } from '@heyyo/contracts';
+import { COUNTERS_QUEUE, REACTIONS_QUEUE, WEBHOOKS_QUEUE, type CounterJob, type JobRun, type ReactionJob, type WebhookJob } from '@heyyo/contracts';
 import type { Logger } from '@heyyo/logging';
 import type { JobSettings } from './job-options.ts';
 import type { QueueStats } from './metrics.ts';
-import { coalescedJob, counterKey, recountRequests, type WorkQueue } from './producer.ts';
+import { coalescedJob, counterKey, recountRequests, webhookJobId, type WorkQueue } from './producer.ts';
 
 /** The worker's processors, the same functions BullMQ workers run. */
 export interface Processors {
   reactions(job: JobRun<ReactionJob>): Promise<unknown>;
   counters(job: JobRun<CounterJob>): Promise<unknown>;
+  /** Webhook deliveries; without it they wait (a node whose worker runs no webhooks). */
+  webhooks?(job: JobRun<WebhookJob>): Promise<unknown>;
 }
 
 export interface MemoryQueueOptions extends JobSettings {
   coalesceMs: number;
   /** Jobs run at once, per queue. */
   concurrency: number;
+  /** Webhook deliveries sent at once. @defaultValue concurrency */
+  webhookConcurrency?: number;
 }
 
 export interface MemoryQueue extends WorkQueue {
@@ -108,6 +112,16 @@ function createLane<T>(name: string, options: MemoryQueueOptions, logger: Logger
         lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.readyAt) / 1000) : 0,
       };
     },
+    /** Drops the jobs not started (their work is kept elsewhere) and resolves once the running ones end. */
+    async discard(): Promise<void> {
+      for (const [timer, entry] of timers) {
+        clearTimeout(timer);
+        timers.delete(timer);
+        if (entry.id) pendingIds.delete(entry.id);
+      }
+      for (const entry of waiting.splice(0)) if (entry.id) pendingIds.delete(entry.id);
+      if (processor && busy()) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     /** Runs what waits for a timer now, and resolves once nothing is left. */
     async drain(): Promise<void> {
       for (const [timer, entry] of timers) {
@@ -130,6 +144,12 @@ function createLane<T>(name: string, options: MemoryQueueOptions, logger: Logger
 export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): MemoryQueue {
   const reactions = createLane<ReactionJob>(REACTIONS_QUEUE, options, logger);
   const counters = createLane<CounterJob>(COUNTERS_QUEUE, options, logger);
+  // Tried once: Postgres keeps a delivery's retries (see WorkQueue.webhookDelivery).
+  const webhooks = createLane<WebhookJob>(
+    WEBHOOKS_QUEUE,
+    { ...options, attempts: 1, concurrency: options.webhookConcurrency ?? options.concurrency },
+    logger,
+  );
   let acceptingReactions = true;
   let acceptingRecounts = true;
 
@@ -145,17 +165,24 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
       reactions.add(job);
     },
     ...recountRequests(recount),
+    async webhookDelivery(job) {
+      if (!acceptingReactions) throw new Error('the job queue is closed');
+      webhooks.add(job, { id: webhookJobId(job) });
+    },
     start(processors) {
       reactions.start(processors.reactions);
       counters.start(processors.counters);
+      if (processors.webhooks) webhooks.start(processors.webhooks);
     },
     async stats() {
-      return [reactions.stats(), counters.stats()];
+      return [reactions.stats(), counters.stats(), webhooks.stats()];
     },
     // An in-process add cannot fail.
     enqueueFailures: () => 0,
     async close() {
       acceptingReactions = false;
+      // Deliveries not started stay pending in Postgres (handed out again after the restart).
+      await webhooks.discard();
       // Reactions first: applying them enqueues the reaction recounts that follow.
       await reactions.drain();
       await counters.drain();

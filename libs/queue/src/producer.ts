@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { COUNTERS_QUEUE, REACTIONS_QUEUE, type CounterJob, type ReactionJob } from '@heyyo/contracts';
+import { COUNTERS_QUEUE, REACTIONS_QUEUE, WEBHOOKS_QUEUE, type CounterJob, type ReactionJob, type WebhookJob } from '@heyyo/contracts';
 import type { Logger } from '@heyyo/logging';
 import { closeSafely } from './close-safely.ts';
 import { retryEnqueue } from './retry-enqueue.ts';
@@ -36,6 +36,12 @@ export function recountRequests(recount: (job: CounterJob) => Promise<void>): Pi
 
 export const counterKey = (job: CounterJob) => `reactions_${job.messageId}`;
 
+/**
+ * A webhook job's id: one per try of a delivery, so handing the same try out twice (a lease that
+ * lapsed while the job waited) queues it once. BullMQ refuses ":" in custom ids.
+ */
+export const webhookJobId = (job: WebhookJob) => `wh_${job.deliveryId}_${job.attempt}`;
+
 /** Keys whose current recount window is remembered (one entry per busy channel or message). */
 const ENQUEUED_WINDOWS_CACHED = 10_000;
 
@@ -57,7 +63,9 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
   const queueOptions = { connection: redis, prefix: options.prefix, defaultJobOptions: defaultJobOptions(options) };
   const reactions = new Queue<ReactionJob>(REACTIONS_QUEUE, queueOptions);
   const counters = new Queue<CounterJob>(COUNTERS_QUEUE, queueOptions);
-  for (const queue of [reactions, counters]) {
+  const webhooks = new Queue<WebhookJob>(WEBHOOKS_QUEUE, queueOptions);
+  const queues = [reactions, counters, webhooks];
+  for (const queue of queues) {
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue error'));
   }
 
@@ -81,15 +89,19 @@ export function createProducer(redis: Redis, options: ProducerOptions, logger: L
   };
 
   return {
-    queues: [reactions, counters],
-    stats: () => queueStats([reactions, counters]),
+    queues,
+    stats: () => queueStats(queues),
     enqueueFailures: () => enqueueFailures,
     async reaction(job) {
       await reactions.add(job.op, job);
     },
     ...recountRequests(recount),
+    async webhookDelivery(job) {
+      // Postgres keeps the delivery's state and retries (the relay): a job is tried once, and not kept.
+      await webhooks.add('deliver', job, { jobId: webhookJobId(job), attempts: 1, removeOnComplete: true, removeOnFail: true });
+    },
     async close() {
-      await Promise.all([reactions, counters].map((queue) => closeSafely(queue)));
+      await Promise.all(queues.map((queue) => closeSafely(queue)));
     },
   };
 }

@@ -10,6 +10,13 @@ export type { PageParams, Paginated } from './http.ts';
 export type { ConnectionState } from './connection.ts';
 export { applyReply } from './threads.ts';
 export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+  type WebhookVerificationFailure,
+} from './webhooks.ts';
+export {
   HeyyoError,
   AuthenticationError,
   ForbiddenError,
@@ -64,4 +71,8 @@ export type {
   VerifyResponse,
   AppSummary,
   CreatedApp,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookEventType,
 } from '@heyyo/contracts';

@@ -30,6 +30,7 @@ import { moderationRoutes } from './routes/moderation/moderation.routes.ts';
 import { metricsRoutes } from './routes/metrics/metrics.routes.ts';
 import { usersRoutes } from './routes/users/users.routes.ts';
 import { verifyRoutes } from './routes/auth/verify.routes.ts';
+import { webhooksRoutes } from './routes/webhooks/webhooks.routes.ts';
 
 export interface ApiAppOptions {
   config: Readonly<Config>;
@@ -111,6 +112,7 @@ export async function buildApp(options: ApiAppOptions): Promise<FastifyInstance>
     serverApi.addHook('onRequest', requireAppCredentials(services.auth, limiter));
     await serverApi.register(usersRoutes, { users: services.users, auth: services.auth });
     await serverApi.register(appBansRoutes, { moderation: services.moderation });
+    await serverApi.register(webhooksRoutes, { webhooks: services.webhooks });
   });
   // User routes; those marked `serverApi` take the app's API credentials too (plugins/server-api.ts).
   await app.register(async (userApi) => {

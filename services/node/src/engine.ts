@@ -18,7 +18,13 @@ import {
   type SocketServer,
 } from '@heyyo/realtime';
 import { createRedisAdapter, type GatewayAdapter } from '@heyyo/service-gateway';
-import { createCountersProcessor, createReactionsProcessor, startWorker, type RunningWorker } from '@heyyo/service-worker';
+import {
+  createCountersProcessor,
+  createReactionsProcessor,
+  createWebhooksProcessor,
+  startWorker,
+  type RunningWorker,
+} from '@heyyo/service-worker';
 
 /**
  * What carries events, presence and jobs between the roles: Redis (any number of nodes)
@@ -72,7 +78,7 @@ export function createRedisEngine(config: Readonly<Config>, logger: Logger, redi
 /** The single-node engine: everything in this process, no Redis. */
 export function createMemoryEngine(config: Readonly<Config>, logger: Logger): Engine {
   const publisher = createServerEventPublisher(logger.child({ component: 'events' }));
-  const jobs = createMemoryQueue(config.jobs, logger.child({ component: 'jobs' }));
+  const jobs = createMemoryQueue({ ...config.jobs, webhookConcurrency: config.webhooks.concurrency }, logger.child({ component: 'jobs' }));
   return {
     kind: 'memory',
     presence: createMemoryPresenceStore({ ttlMs: config.realtime.presenceTtlMs }),
@@ -87,9 +93,11 @@ export function createMemoryEngine(config: Readonly<Config>, logger: Logger): En
       jobs.start({
         reactions: createReactionsProcessor({ services }),
         counters: createCountersProcessor({ services }),
+        webhooks: createWebhooksProcessor({ services }),
       });
-      // jobs.close() (in the wiring's shutdown) runs what is queued.
-      return { close: async () => {} };
+      const relay = services.webhookDelivery.startRelay();
+      // jobs.close() (in the wiring's shutdown) runs what is queued (webhook deliveries stay in Postgres).
+      return { close: () => relay.stop() };
     },
     close: async () => {},
   };

@@ -87,6 +87,8 @@ export function wireServices(config: Readonly<Config>, database: DatabaseHandle,
     limits: { ...config.limits, syncMaxBehind: config.realtime.syncMaxBehind },
     observeMessageEmit: metrics.observeMessageEmit,
     historyCache: { maxChars: config.cache.historyMiB * 1024 * 1024, observe: metrics.observeHistoryCache },
+    webhooks: config.webhooks,
+    logger,
   });
   // In Redis when the engine has it, so every node spends from one budget per user.
   const writeBudget = createWriteBudget({

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { COUNTERS_QUEUE, REACTIONS_QUEUE } from '@heyyo/contracts';
+import { COUNTERS_QUEUE, REACTIONS_QUEUE, WEBHOOKS_QUEUE } from '@heyyo/contracts';
 import type { ChatServices } from '@heyyo/chat';
 import type { Config } from '@heyyo/config';
 import type { Logger } from '@heyyo/logging';
@@ -8,12 +8,13 @@ import { closeRedis, type RedisKeys } from '@heyyo/realtime';
 import { closeSafely, workerRunOptions } from '@heyyo/queue';
 import { createCountersProcessor } from './processors/counters.processor.ts';
 import { createReactionsProcessor } from './processors/reactions.processor.ts';
+import { createWebhooksProcessor } from './processors/webhooks.processor.ts';
 
 export interface WorkerOptions {
   config: Readonly<Config>;
   logger: Logger;
   /** The domain services the processors call. */
-  services: Pick<ChatServices, 'reactions' | 'counters'>;
+  services: Pick<ChatServices, 'reactions' | 'counters' | 'webhookDelivery'>;
   keys: RedisKeys;
 }
 
@@ -53,6 +54,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const workers = [
     new Worker(REACTIONS_QUEUE, createReactionsProcessor(options), workerOptions),
     new Worker(COUNTERS_QUEUE, createCountersProcessor(options), workerOptions),
+    // Each job waits on a receiver (up to its timeout): its own bound on how many at once.
+    new Worker(WEBHOOKS_QUEUE, createWebhooksProcessor(options), { ...workerOptions, concurrency: config.webhooks.concurrency }),
   ];
   for (const worker of workers) {
     worker.on('error', (error) => logger.warn({ err: error, queue: worker.name }, 'worker error'));
@@ -60,10 +63,13 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       logger.warn({ err: error, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed'),
     );
   }
+  // Hands the webhook outbox's due deliveries to the queue (see webhook-delivery.ts).
+  const relay = options.services.webhookDelivery.startRelay();
   logger.info({ queues: workers.map((worker) => worker.name), concurrency: config.jobs.concurrency }, 'worker started');
 
   return {
     async close() {
+      await relay.stop();
       await Promise.all(workers.map((worker) => closeSafely(worker)));
       await closeRedis(connection);
     },

@@ -6,3 +6,4 @@ export * from './messages.ts';
 export * from './users.ts';
 export * from './demo.ts';
 export * from './moderation.ts';
+export * from './webhooks.ts';

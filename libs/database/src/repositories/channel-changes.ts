@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { webhookEventOfLog } from './webhook-outbox.ts';
 
 /*
  * A channel's changes are numbered by its version (channels.history_version). A transaction moves
@@ -29,7 +30,8 @@ export interface ChannelEventEntry {
  * The end of a statement whose CTE `source` moved the version of some channels (its rows: `id`,
  * `app_id`, `history_version`): logs `entry` for each at its new version (`payload`: the jsonb to
  * store, entry's own payload by default), and deletes their events that fell more than
- * CHANGE_LOG_VERSIONS behind. Returns `channel_id, version` per logged event.
+ * CHANGE_LOG_VERSIONS behind. Returns `channel_id, version` per logged event. An event that is a
+ * webhook event type is also written to the webhook outbox (webhookEventOfLog).
  */
 export function logEventsOf(source: string, entry: ChannelEventEntry, payload: SQL = sql`${JSON.stringify(entry.payload)}::jsonb`) {
   const from = sql.raw(source);
@@ -39,7 +41,7 @@ export function logEventsOf(source: string, entry: ChannelEventEntry, payload: S
     )
     insert into channel_events (channel_id, version, app_id, event, payload, message_id)
     select id, history_version, app_id, ${entry.event}, ${payload}, ${entry.messageId ?? null}::uuid from ${from}
-    returning channel_id, version`;
+    returning channel_id, version${webhookEventOfLog(entry.event)}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { fixedStatement } from './fixed-statement.ts';
 import { PAGE_VERSION } from './history-page.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 import { upsertRestriction, type NewRestriction } from './moderation.repository.ts';
+import { channelJson, recordWebhookEvents } from './webhook-outbox.ts';
 import { unreadCountOf } from './unread.ts';
 
 /** What the server API's channel list narrows by; omitted: any. */
@@ -209,9 +210,12 @@ export interface HistoryAccess {
   historyVersion: string;
 }
 
-/** Inserts a channel, its creator as owner and its first members, in the caller's transaction. */
+/**
+ * Inserts a channel, its creator as owner and its first members, in the caller's transaction (with
+ * its channel.created webhook event).
+ */
 export async function insertChannelWithMembers(
-  tx: Pick<Database, 'insert'>,
+  tx: Pick<Database, 'insert' | 'execute'>,
   appId: AppId,
   values: NewChannel,
   memberIds: readonly string[],
@@ -224,6 +228,14 @@ export async function insertChannelWithMembers(
     { channelId: channel!.id, userId: values.createdBy, appId, role: 'owner' as const },
     ...memberIds.map((userId) => ({ channelId: channel!.id, userId, appId, role: 'member' as const })),
   ]);
+  await recordWebhookEvents(tx, {
+    type: 'channel.created',
+    from: 'channels c',
+    where: sql`c.id = ${channel!.id}`,
+    appId: 'c.app_id',
+    channelId: 'c.id',
+    data: channelJson('c'),
+  });
   return channel!;
 }
 
@@ -296,9 +308,10 @@ export function createChannelsRepository(db: Database) {
 
     /**
      * Marks the channel deleted (its rows stay, for export): from then on every read and write
-     * finds no channel. @returns its members' ids then, undefined when not a live channel of this app.
+     * finds no channel; `deletedBy` (the user who deleted it) goes in its channel.deleted webhook event.
+     * @returns its members' ids then, undefined when not a live channel of this app.
      */
-    async softDelete(appId: AppId, channelId: string): Promise<string[] | undefined> {
+    async softDelete(appId: AppId, channelId: string, deletedBy: string | null = null): Promise<string[] | undefined> {
       if (!isUuid(channelId)) return undefined;
       return db.transaction(async (tx) => {
         const [deleted] = await tx
@@ -307,6 +320,14 @@ export function createChannelsRepository(db: Database) {
           .where(and(eq(channels.appId, appId), eq(channels.id, channelId), isNull(channels.deletedAt)))
           .returning({ id: channels.id });
         if (!deleted) return undefined;
+        await recordWebhookEvents(tx, {
+          type: 'channel.deleted',
+          from: 'channels c',
+          where: sql`c.id = ${channelId}`,
+          appId: 'c.app_id',
+          channelId: 'c.id',
+          data: sql`jsonb_build_object('channelId', c.id, 'deletedBy', ${deletedBy}::uuid)`,
+        });
         const members = await tx.select({ userId: channelMembers.userId }).from(channelMembers).where(eq(channelMembers.channelId, channelId));
         return members.map((member) => member.userId);
       });

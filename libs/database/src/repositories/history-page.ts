@@ -23,7 +23,7 @@ const WINDOWS: Record<Window, string> = {
 const pageRows = (window: Window) => `select * from messages where app_id = $1 and channel_id = $2 ${WINDOWS[window]}`;
 
 /** An instant as JavaScript's toISOString() writes it (UTC, milliseconds, "Z"). */
-const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * One ListedMessage (message `m`, author `u`) in Postgres's JSON: a deleted message keeps

@@ -6,7 +6,7 @@ import type { MessageRecord } from '../records.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { fixedStatement, fixedStatements } from './fixed-statement.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
-import { PAGE_JSON, pageQuery, type HistoryPage, type Window } from './history-page.ts';
+import { PAGE_JSON, isoText, pageQuery, type HistoryPage, type Window } from './history-page.ts';
 import {
   AUTHOR_COLUMNS,
   INSERT_BATCH,
@@ -19,6 +19,24 @@ import {
 import { createMessageWriter, type InsertResult } from './message-writer.ts';
 import { CHANGE_LOG_VERSIONS, nthChangeVersion } from './channel-changes.ts';
 import { PINS_JSON, REPLIES_JSON } from './thread-and-pin-pages.ts';
+import { changedMessageJson, recordWebhookEvents, webhookEventColumn } from './webhook-outbox.ts';
+
+/** message.updated for an edited message (`edited`, its author `u`), in the edit's statement. */
+const EDITED_COLUMN = webhookEventColumn({
+  type: 'message.updated',
+  appId: 'edited.app_id',
+  channelId: 'edited.channel_id',
+  data: changedMessageJson('edited', 'u'),
+});
+
+/** message.deleted for a deleted message (`deleted`), in the delete's statement: MessageDeletedEvent. */
+const DELETED_COLUMN = webhookEventColumn({
+  type: 'message.deleted',
+  appId: 'deleted.app_id',
+  channelId: 'deleted.channel_id',
+  data: `jsonb_build_object('messageId', deleted.id, 'channelId', deleted.channel_id, 'seq', deleted.seq,
+           'deletedAt', ${isoText('deleted.deleted_at')}, 'version', deleted.change_version)`,
+});
 
 export type { NewMessage } from './message-batch.ts';
 
@@ -416,7 +434,7 @@ export function createMessagesRepository(db: Database) {
           ), bumped as (
             update channels c set history_version = c.history_version + 1 from edited e where c.id = e.channel_id
           )
-          select edited.*, ${sql.raw(AUTHOR_COLUMNS)} from edited join users u on u.id = edited.user_id`)) as unknown as RawMessageRow[];
+          select edited.*, ${sql.raw(AUTHOR_COLUMNS)}${sql.raw(EDITED_COLUMN)} from edited join users u on u.id = edited.user_id`)) as unknown as RawMessageRow[];
         return row && toMessageRecord(row);
       });
     },
@@ -445,7 +463,7 @@ export function createMessagesRepository(db: Database) {
                    change_version = ${nthChangeVersion(sql`${channelId}`)}
              where app_id = ${appId} and channel_id = ${channelId} and id = ${messageId}
                ${authorId === 'any' ? sql`` : sql`and user_id = ${authorId}`} and deleted_at is null
-            returning id, seq, deleted_at, created_at, parent_id, change_version
+            returning id, app_id, channel_id, seq, deleted_at, created_at, parent_id, change_version
           ), unreplied as (
             -- The snapshot still shows the reply live: its newest sibling is found without it.
             -- The parent's change comes after the reply's: a version of its own.
@@ -469,13 +487,24 @@ export function createMessagesRepository(db: Database) {
               from deleted d
              where c.id = ${channelId}
           )
-          select seq, deleted_at, parent_id, change_version from deleted`)) as unknown as {
+          select seq, deleted_at, parent_id, change_version${sql.raw(DELETED_COLUMN)} from deleted`)) as unknown as {
           seq: string;
           deleted_at: string;
           parent_id: string | null;
           change_version: string;
         }[];
         if (!row) return undefined;
+        if (row.parent_id !== null) {
+          // The parent's message.updated after the reply's message.deleted, as the channel hears them.
+          await recordWebhookEvents(tx, {
+            type: 'message.updated',
+            from: 'messages m join users u on u.id = m.user_id',
+            where: sql`m.id = ${row.parent_id} and m.channel_id = ${channelId}`,
+            appId: 'm.app_id',
+            channelId: 'm.channel_id',
+            data: changedMessageJson('m', 'u'),
+          });
+        }
         const parent = row.parent_id === null ? undefined : await findWithAuthor(tx, appId, channelId, row.parent_id);
         return { seq: Number(row.seq), deletedAt: dateFromText(row.deleted_at), version: Number(row.change_version), parent };
       });

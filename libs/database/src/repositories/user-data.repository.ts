@@ -5,7 +5,7 @@ import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { logEventsOf, nthChangeVersion, type ChannelEventEntry } from './channel-changes.ts';
 import { recountReactionsStatement, recountRepliesStatement } from './counters.repository.ts';
-import { changeProfileStatement } from './users.repository.ts';
+import { changeProfileStatement, recordUserDeleted } from './users.repository.ts';
 import { dateFromText, dateOrNullFromText } from './raw-values.ts';
 
 /*
@@ -312,6 +312,8 @@ export function createUserDataRepository(db: Database) {
           })
           .where(and(eq(users.appId, appId), eq(users.id, userId)))
           .returning();
+        // The erasure is a user.deleted webhook event, once: when this transaction set erased_at.
+        if (row) await recordUserDeleted(tx, userId, sql`u.erased_at = now()`);
         return row;
       });
     },

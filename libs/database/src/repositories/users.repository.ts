@@ -4,6 +4,18 @@ import type { UserRecord } from '../records.ts';
 import { users } from '../schema.ts';
 import { isUuid, type AppId } from '../tenant.ts';
 import { dateOrNullFromText } from './raw-values.ts';
+import { recordWebhookEvents, userJson } from './webhook-outbox.ts';
+
+/** user.deleted for the user when `changed` (over their row `u`) says this transaction deleted them. */
+export const recordUserDeleted = (tx: Pick<Database, 'execute'>, userId: string, changed: SQL) =>
+  recordWebhookEvents(tx, {
+    type: 'user.deleted',
+    from: 'users u',
+    where: sql`u.id = ${userId} and ${changed}`,
+    appId: 'u.app_id',
+    channelId: 'null::uuid',
+    data: userJson('u'),
+  });
 
 /** What decides whether a user's token is still good, besides its signature and expiry. */
 export interface TokenStanding {
@@ -136,22 +148,27 @@ export function createUsersRepository(db: Database) {
     /**
      * Deactivates the user: from now on each of their tokens is refused (see tokenStanding), and
      * the tokens issued until now stay refused after a reactivation. Deactivating twice changes nothing.
+     * A deactivation is a user.deleted webhook event, in its transaction.
      * @returns the user after, undefined when not in this app.
      */
     async deactivate(appId: AppId, userId: string): Promise<UserRecord | undefined> {
       if (!isUuid(userId)) return undefined;
       const active = sql`${users.deactivatedAt} is null`;
-      const [row] = await db
-        .update(users)
-        .set({
-          // Every right-hand side reads the row as it was, so all three see the same `active`.
-          deactivatedAt: sql`coalesce(${users.deactivatedAt}, now())`,
-          tokensValidAfter: sql`case when ${active} then now() else ${users.tokensValidAfter} end`,
-          updatedAt: sql`case when ${active} then now() else ${users.updatedAt} end`,
-        })
-        .where(and(eq(users.appId, appId), eq(users.id, userId)))
-        .returning();
-      return row;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(users)
+          .set({
+            // Every right-hand side reads the row as it was, so all three see the same `active`.
+            deactivatedAt: sql`coalesce(${users.deactivatedAt}, now())`,
+            tokensValidAfter: sql`case when ${active} then now() else ${users.tokensValidAfter} end`,
+            updatedAt: sql`case when ${active} then now() else ${users.updatedAt} end`,
+          })
+          .where(and(eq(users.appId, appId), eq(users.id, userId)))
+          .returning();
+        // now() is this transaction's instant: deactivated_at equals it only when this call deactivated them.
+        if (row) await recordUserDeleted(tx, userId, sql`u.deactivated_at = now()`);
+        return row;
+      });
     },
 
     /**

@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import { webhooksOpenApi } from './webhooks-openapi.ts';
 
 const DESCRIPTION = `Heyyo is a multi-tenant chat backend. A tenant (application) gets an \`api_key\` and an
 \`api_secret\`; its backend trades them and its own user id for a short-lived user JWT
@@ -22,6 +23,7 @@ export function openApiOptions(version: string): SwaggerOptions {
         { name: 'Messages', description: 'History, sending and deleting (user token).' },
         { name: 'Reactions', description: 'Reactions, applied by the worker and announced in real time (user token).' },
         { name: 'Users', description: 'Server-side user management (X-API-Key + X-API-Secret).' },
+        { name: 'Webhooks', description: "The app's events POSTed to its endpoints, signed (X-API-Key + X-API-Secret; docs/webhooks.md)." },
         { name: 'Apps', description: 'Tenants (admin token).' },
         { name: 'Operations', description: 'Probes and metrics.' },
         {
@@ -29,6 +31,8 @@ export function openApiOptions(version: string): SwaggerOptions {
           description: 'The demo chat page served at `/`: on development nodes only (never with NODE_ENV=production).',
         },
       ],
+      // Plain JSON Schema (TypeBox's), which openapi-types' narrower schema type does not describe.
+      webhooks: webhooksOpenApi as never,
       components: {
         securitySchemes: {
           adminToken: {

@@ -37,10 +37,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403:
     'Token invalid, expired or revoked, its user deactivated, or not allowed (HEYYO_ERR_INVALID_TOKEN, HEYYO_ERR_TOKEN_EXPIRED, ' +
     'HEYYO_ERR_TOKEN_REVOKED, HEYYO_ERR_USER_DEACTIVATED, HEYYO_ERR_NOT_MEMBER, HEYYO_ERR_FORBIDDEN, HEYYO_ERR_INVALID_ADMIN_TOKEN).',
-  404: 'Not found, or not visible to the caller (HEYYO_ERR_CHANNEL_NOT_FOUND, HEYYO_ERR_USER_NOT_FOUND, HEYYO_ERR_MESSAGE_NOT_FOUND, HEYYO_ERR_PARENT_NOT_FOUND, HEYYO_ERR_MEMBER_NOT_FOUND).',
+  404:
+    'Not found, or not visible to the caller (HEYYO_ERR_CHANNEL_NOT_FOUND, HEYYO_ERR_USER_NOT_FOUND, HEYYO_ERR_MESSAGE_NOT_FOUND, ' +
+    'HEYYO_ERR_PARENT_NOT_FOUND, HEYYO_ERR_MEMBER_NOT_FOUND, HEYYO_ERR_WEBHOOK_NOT_FOUND, HEYYO_ERR_DELIVERY_NOT_FOUND).',
   409:
     'The change would leave a channel that has members without an owner (HEYYO_ERR_LAST_OWNER), or its user was erased ' +
-    '(HEYYO_ERR_USER_ERASED).',
+    '(HEYYO_ERR_USER_ERASED), or the app has as many webhook endpoints as it may (HEYYO_ERR_WEBHOOK_LIMIT).',
   413: 'Request body over the size limit (HEYYO_ERR_PAYLOAD_TOO_LARGE).',
   415: 'Content-Type is not application/json (HEYYO_ERR_UNSUPPORTED_MEDIA_TYPE).',
   410: 'Too far behind to catch up: reload the history (HEYYO_ERR_RESYNC_REQUIRED).',
@@ -59,7 +61,7 @@ const AUTH_ERRORS: Record<RouteAuth, number[]> = { none: [], admin: [401, 403], 
 export interface RouteDocs {
   summary: string;
   description?: string;
-  tag: 'Operations' | 'Apps' | 'Auth' | 'Users' | 'Channels' | 'Moderation' | 'Messages' | 'Reactions' | 'Demo';
+  tag: 'Operations' | 'Apps' | 'Auth' | 'Users' | 'Channels' | 'Moderation' | 'Messages' | 'Reactions' | 'Webhooks' | 'Demo';
   auth: RouteAuth;
   /** Statuses this route answers with an ErrorBody besides 400, 429, 500 and its auth's. */
   errors?: number[];
