@@ -65,28 +65,52 @@ export class HttpClient {
     const headers: Record<string, string> = { ...this.options.headers };
     const authorization = await this.options.authorization?.();
     if (authorization) headers.authorization = authorization;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const fetcher = this.options.fetch ?? globalThis.fetch;
-    let response: Response;
-    try {
-      response = await fetcher(`${this.options.baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      throw new NetworkError(error instanceof Error ? error.message : 'Network request failed', 0);
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!response.ok) throw errorFromResponse(response.status, parsed as never, response.headers.get('retry-after'));
-    return { body: parsed as T, headers: response.headers };
+    return exchangeJson<T>(this.options.fetch ?? globalThis.fetch, `${this.options.baseUrl}${path}`, method, headers, body, SDK_ERRORS);
   }
+}
+
+/** How a JSON exchange turns a failure into an error: the SDK's classes, or the compat client's. */
+export interface ExchangeErrors {
+  network(message: string): Error;
+  response(status: number, body: { error?: string; code?: string } | undefined, retryAfter: string | null): Error;
+}
+
+const SDK_ERRORS: ExchangeErrors = {
+  network: (message) => new NetworkError(message, 0),
+  response: (status, body, retryAfter) => errorFromResponse(status, body, retryAfter),
+};
+
+/**
+ * One JSON request over fetch (a body sent as JSON when given): the parsed answer and its
+ * headers, or the error `errors` makes of a network failure or an error status.
+ */
+export async function exchangeJson<T>(
+  fetcher: typeof fetch,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: unknown,
+  errors: ExchangeErrors,
+): Promise<{ body: T; headers: Headers }> {
+  let response: Response;
+  try {
+    response = await fetcher(url, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw errors.network(error instanceof Error ? error.message : 'Network request failed');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) throw errors.response(response.status, parsed as never, response.headers.get('retry-after'));
+  return { body: parsed as T, headers: response.headers };
 }
 
 /** `?a=1&b=2` from the defined entries, or ''. */

@@ -1,4 +1,5 @@
 /** REST for the compat client: server credentials or the user token per call, typed tegrabox errors, the answer's headers. */
+import { exchangeJson, type ExchangeErrors } from '../../http.ts';
 import { AuthenticationError, NetworkError, errorForStatus } from './errors.ts';
 import type { Session } from './session.ts';
 
@@ -27,6 +28,16 @@ function authHeaders(session: Session, credentials: Credentials): Record<string,
   return session.jwtToken === undefined ? {} : { authorization: `Bearer ${session.jwtToken}` };
 }
 
+/** How the compat client's exchanges fail: tegrabox's error classes. */
+const TEGRABOX_ERRORS: ExchangeErrors = {
+  network: (message) => new NetworkError(message, 0),
+  response: (status, body, retryAfterHeader) => {
+    const retryAfter = Number(retryAfterHeader ?? Number.NaN);
+    const message = body?.error ?? `Request failed (${status})`;
+    return errorForStatus(status, message, body?.code, Number.isFinite(retryAfter) ? retryAfter : undefined);
+  },
+};
+
 export async function request<T>(
   session: Session,
   method: string,
@@ -34,32 +45,8 @@ export async function request<T>(
   credentials: Credentials,
   body?: unknown,
 ): Promise<Answer<T>> {
-  const headers = authHeaders(session, credentials);
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await (session.fetch ?? globalThis.fetch)(`${session.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (error) {
-    throw new NetworkError(error instanceof Error ? error.message : 'Network request failed', 0);
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const { error, code } = (parsed ?? {}) as { error?: string; code?: string };
-    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
-    const message = error ?? `Request failed (${response.status})`;
-    throw errorForStatus(response.status, message, code, Number.isFinite(retryAfter) ? retryAfter : undefined);
-  }
-  return { body: parsed as T, headers: response.headers };
+  const fetcher = session.fetch ?? globalThis.fetch;
+  return exchangeJson<T>(fetcher, `${session.baseUrl}${path}`, method, authHeaders(session, credentials), body, TEGRABOX_ERRORS);
 }
 
 /** Each path segment encoded: ids come from callers. */

@@ -16,6 +16,29 @@ const restrictionInput = (body: { user_id: string; expires_in?: number; reason?:
 
 /** Channel bans and mutes. Mounted behind the user-auth hook. */
 export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: ModerationService }> = async (app, { moderation }) => {
+  /** `GET /api/channels/:id/<kind>`: a page of the channel's bans or mutes in force. */
+  const listInForce = (kind: 'bans' | 'mutes', list: ModerationService['listBans']) =>
+    app.get(
+      `/api/channels/:id/${kind}`,
+      {
+        schema: documented(
+          {
+            summary: `A channel's ${kind} in force`,
+            description: `${MODERATORS} Newest first. ${PAGED}`,
+            tag: 'Moderation',
+            auth: 'user',
+            errors: [403, 404],
+            paged: true,
+          },
+          { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(Restriction) } },
+        ),
+      },
+      async (request, reply) => {
+        const page = listPage(request.query, 100);
+        return answerPage(request, reply, page, await list(actorOf(request), request.params.id, page));
+      },
+    );
+
   app.post(
     '/api/channels/:id/bans',
     {
@@ -56,26 +79,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     },
   );
 
-  app.get(
-    '/api/channels/:id/bans',
-    {
-      schema: documented(
-        {
-          summary: "A channel's bans in force",
-          description: `${MODERATORS} Newest first. ${PAGED}`,
-          tag: 'Moderation',
-          auth: 'user',
-          errors: [403, 404],
-          paged: true,
-        },
-        { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(Restriction) } },
-      ),
-    },
-    async (request, reply) => {
-      const page = listPage(request.query, 100);
-      return answerPage(request, reply, page, await moderation.listBans(actorOf(request), request.params.id, page));
-    },
-  );
+  listInForce('bans', moderation.listBans);
 
   app.post(
     '/api/channels/:id/mutes',
@@ -117,24 +121,5 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     },
   );
 
-  app.get(
-    '/api/channels/:id/mutes',
-    {
-      schema: documented(
-        {
-          summary: "A channel's mutes in force",
-          description: `${MODERATORS} Newest first. ${PAGED}`,
-          tag: 'Moderation',
-          auth: 'user',
-          errors: [403, 404],
-          paged: true,
-        },
-        { params: ChannelParams, querystring: PageQuery, response: { 200: Type.Array(Restriction) } },
-      ),
-    },
-    async (request, reply) => {
-      const page = listPage(request.query, 100);
-      return answerPage(request, reply, page, await moderation.listMutes(actorOf(request), request.params.id, page));
-    },
-  );
+  listInForce('mutes', moderation.listMutes);
 };
