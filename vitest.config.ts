@@ -29,10 +29,18 @@ const REDIS_ONLY = [
   'test/integration/dependency-outage.test.ts',
 ];
 
+/**
+ * Vitest runs one file at a time on 2 cores by default (cores − 1 workers). The suites of one
+ * process run two files at once; the cluster files, each starting several processes, run after
+ * them one at a time.
+ */
+const PARALLEL_FILES = { maxWorkers: 2, sequence: { groupOrder: 0 } };
+
 const integration = {
   test: {
     name: 'integration',
     include: ['test/integration/**/*.test.ts'],
+    ...PARALLEL_FILES,
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
@@ -46,6 +54,8 @@ const cluster = {
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    maxWorkers: 1,
+    sequence: { groupOrder: 1 },
   },
 };
 
@@ -55,6 +65,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          ...PARALLEL_FILES,
           // test/support/*.test.ts: the harness's own logic (which projects run). The contract suites in
           // test/contracts/*.contract.ts are not test files: each runs through a runner per implementation.
           include: ['libs/*/src/**/*.test.ts', 'libs/react/src/**/*.test.tsx', 'services/*/src/**/*.test.ts', 'test/support/**/*.test.ts'],
@@ -64,6 +75,7 @@ export default defineConfig({
         test: {
           // The Helm chart with the real helm binary; needs no Postgres or Redis.
           name: 'deploy',
+          ...PARALLEL_FILES,
           include: ['test/deploy/**/*.test.ts'],
           testTimeout: 60_000,
         },
@@ -74,6 +86,7 @@ export default defineConfig({
           // The same suites on embedded Postgres and the memory engine (no Redis), as `npm start`
           // runs on a machine with only Node. Files about Redis itself stay in 'integration'.
           name: 'memory',
+          ...PARALLEL_FILES,
           include: ['test/integration/**/*.test.ts'],
           exclude: REDIS_ONLY,
           globalSetup: ['test/support/global-setup.ts'],

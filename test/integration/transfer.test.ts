@@ -4,6 +4,7 @@
  * batch stays out, a @tegrabox/chat-sdk dump maps its fields, and an imported channel goes on
  * (history, next seq, unread counts, counters without drift).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import {
   exportApp,
   importLines,
   mapLine,
+  maySkipReferenceTriggers,
+  MEMBER_REFERENCES_CHECKED,
+  MESSAGE_REFERENCES_CHECKED,
   parseTegraboxDump,
   readLines,
   tegraboxToLines,
@@ -173,9 +177,9 @@ describe('import', () => {
     const original = await exportText(app.id);
     const checked = await ctx.newApp();
     const trusted = await ctx.newApp();
-    await importText(original, { targetAppId: checked.id });
-    const report = await importText(original, { targetAppId: trusted.id, trustCheckedReferences: true });
-    expect(report.errors).toEqual([]);
+    expect(await importText(original, { targetAppId: checked.id, perRowTriggers: true })).toMatchObject({ errors: [], referenceChecks: 'per-row triggers' });
+    const report = await importText(original, { targetAppId: trusted.id });
+    expect(report).toMatchObject({ errors: [], referenceChecks: 'importer' });
     expect(await counts(trusted.id)).toEqual(await counts(checked.id));
     const ids = createIdMapping(app.id, trusted.id);
     expect(sorted(dataLines(await exportText(trusted.id)))).toEqual(sorted(dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>)));
@@ -185,8 +189,39 @@ describe('import', () => {
     const other = await appWithHistory();
     const lines = original.trim().split('\n');
     lines[7] = JSON.stringify({ ...JSON.parse(lines[7]!), user_id: other.alice.id });
-    const refused = await importText(lines.join('\n'), { targetAppId: (await ctx.newApp()).id, trustCheckedReferences: true });
-    expect(refused.errors).toEqual([expect.stringMatching(/^line 8: user [0-9a-f-]+ is not in the target app/)]);
+    const refused = await importText(lines.join('\n'), { targetAppId: (await ctx.newApp()).id });
+    expect(refused).toMatchObject({ referenceChecks: 'importer', errors: [expect.stringMatching(/^line 8: user [0-9a-f-]+ is not in the target app/)] });
+  });
+
+  it('checks itself every foreign key of the tables whose triggers it skips', async () => {
+    const keysOf = async (table: string) => {
+      const keys = await ctx.sql`
+        select a.attname as column from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+         where c.conrelid = ${table}::regclass and c.contype = 'f' order by 1`;
+      return keys.map((row) => row.column as string);
+    };
+    expect(await keysOf('messages')).toEqual([...MESSAGE_REFERENCES_CHECKED]);
+    expect(await keysOf('channel_members')).toEqual([...MEMBER_REFERENCES_CHECKED]);
+  });
+
+  it('skips the triggers only for a role that may: a superuser, or one granted SET on session_replication_role', async () => {
+    const role = `heyyo_import_${randomBytes(4).toString('hex')}`;
+    const connection = await ctx.sql.reserve();
+    try {
+      await connection`create role ${connection(role)} nologin`;
+      await connection`set role ${connection(role)}`;
+      expect(await maySkipReferenceTriggers(connection)).toBe(false);
+      await connection`reset role`;
+      await connection`grant set on parameter session_replication_role to ${connection(role)}`;
+      await connection`set role ${connection(role)}`;
+      expect(await maySkipReferenceTriggers(connection)).toBe(true);
+    } finally {
+      await connection`reset role`;
+      await connection`revoke set on parameter session_replication_role from ${connection(role)}`.catch(() => {});
+      await connection`drop role if exists ${connection(role)}`;
+      connection.release();
+    }
+    expect(await maySkipReferenceTriggers(ctx.sql)).toBe(true);
   });
 
   it('writes many channels on two writers: every channel complete, a re-run stores nothing, a broken line leaves each channel a gap-free prefix', async () => {

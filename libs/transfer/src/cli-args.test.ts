@@ -12,15 +12,15 @@ describe('command lines', () => {
   });
 
   it('reads import options', () => {
-    expect(parseImportArgs(['file.ndjson'])).toEqual({ file: 'file.ndjson', app: undefined, from: 'heyyo', deadlineMs: undefined, trustCheckedReferences: false });
-    expect(parseImportArgs(['--from', 'tegrabox', '--app', APP, '--deadline-ms', '5000', '--trust-checked-references', 'dump.json'])).toEqual({
+    expect(parseImportArgs(['file.ndjson'])).toEqual({ file: 'file.ndjson', app: undefined, from: 'heyyo', deadlineMs: undefined, perRowTriggers: false });
+    expect(parseImportArgs(['--from', 'tegrabox', '--app', APP, '--deadline-ms', '5000', '--per-row-triggers', 'dump.json'])).toEqual({
       file: 'dump.json',
       app: APP,
       from: 'tegrabox',
       deadlineMs: 5000,
-      trustCheckedReferences: true,
+      perRowTriggers: true,
     });
-    expect(() => parseImportArgs(['--trust-checked-references=no', 'f'])).toThrow('takes no value');
+    expect(() => parseImportArgs(['--per-row-triggers=no', 'f'])).toThrow('takes no value');
     expect(() => parseImportArgs(['--from', 'tegrabox', 'dump.json'])).toThrow(/needs --app/);
     expect(() => parseImportArgs([])).toThrow('the file to import is missing');
     expect(() => parseImportArgs(['--deadline-ms', '5', 'f'])).toThrow(/at least 100/);

@@ -14,16 +14,16 @@ export interface ImportArgs {
   /** 'heyyo': our own export; 'tegrabox': a dump of @tegrabox/chat-sdk records (see tegrabox.ts). */
   from: 'heyyo' | 'tegrabox';
   deadlineMs: number | undefined;
-  /** --trust-checked-references: COPY messages without the per-row foreign key triggers (see import-store.ts). */
-  trustCheckedReferences: boolean;
+  /** --per-row-triggers: leave each message row's foreign keys to Postgres's triggers even where the role may skip them (see import-store.ts). */
+  perRowTriggers: boolean;
 }
 
 export const EXPORT_USAGE = 'usage: npm run export -- --app <app id> [--out <file>] [--deadline-ms <ms>]';
 export const IMPORT_USAGE =
-  'usage: npm run import -- [--app <app id>] [--from heyyo|tegrabox] [--deadline-ms <ms>] [--trust-checked-references] <file | ->';
+  'usage: npm run import -- [--app <app id>] [--from heyyo|tegrabox] [--deadline-ms <ms>] [--per-row-triggers] <file | ->';
 
 /** Options that take no value. */
-const FLAGS = ['trust-checked-references'];
+const FLAGS = ['per-row-triggers'];
 
 export class UsageError extends Error {}
 
@@ -74,7 +74,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
 }
 
 export function parseImportArgs(argv: readonly string[]): ImportArgs {
-  const { named, positional } = options(argv, ['app', 'from', 'deadline-ms', 'trust-checked-references']);
+  const { named, positional } = options(argv, ['app', 'from', 'deadline-ms', 'per-row-triggers']);
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'the file to import is missing' : 'one file at a time');
   const from = named.get('from') ?? 'heyyo';
   if (from !== 'heyyo' && from !== 'tegrabox') throw new UsageError('--from must be heyyo or tegrabox');
@@ -85,6 +85,6 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
     app,
     from,
     deadlineMs: deadline(named.get('deadline-ms')),
-    trustCheckedReferences: named.has('trust-checked-references'),
+    perRowTriggers: named.has('per-row-triggers'),
   };
 }

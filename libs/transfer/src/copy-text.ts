@@ -7,12 +7,26 @@ const SPECIAL = /[\\\t\n\r]/;
 const SPECIAL_ALL = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+const escapeText = (text: string) => (SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (character) => ESCAPES[character]!) : text);
+
 /** One value: null → \N, objects as JSON (jsonb columns), the rest as text. */
 export function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (character) => ESCAPES[character]!) : text;
+  return escapeText(typeof value === 'object' ? copyJsonText(value) : String(value));
 }
+
+/** JSON of an object or array; the empty ones, most of an import's, without a trip through JSON.stringify. */
+function copyJsonText(value: object): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : JSON.stringify(value);
+  for (const _ in value) return JSON.stringify(value);
+  return '{}';
+}
+
+/**
+ * A value the importer has checked to be a UUID, a timestamp or a number (or null): none of them
+ * can hold a character COPY escapes, so it goes as it is. The hot path of a message row.
+ */
+export const copyChecked = (value: string | number | null): string | number => (value === null ? '\\N' : value);
 
 /** One row, newline-terminated. */
 export function copyRow(values: readonly unknown[]): string {

@@ -10,31 +10,50 @@ import type { Sql } from 'postgres';
 
 /** Channels recounted per transaction: each locks its channels' rows (as sends do) for a bounded time. */
 const CHANNELS_PER_TRANSACTION = 500;
+/** Messages whose reaction or reply counts are recomputed per statement. */
+const MESSAGES_PER_STATEMENT = 5_000;
 
-export async function recountAfterImport(sql: Sql, appId: string, channelIds: readonly string[]): Promise<void> {
-  for (let start = 0; start < channelIds.length; start += CHANNELS_PER_TRANSACTION) {
-    const ids = channelIds.slice(start, start + CHANNELS_PER_TRANSACTION);
+/** What an import stored rows under: the only places its derived counters can have moved. */
+export interface ImportTouched {
+  /** Channels that got messages or members. */
+  channels: ReadonlySet<string>;
+  /** Messages that got reactions. */
+  reactedMessages: ReadonlySet<string>;
+  /** Messages that got replies. */
+  parents: ReadonlySet<string>;
+}
+
+function* chunks(ids: ReadonlySet<string>, size: number): Generator<string[]> {
+  const all = [...ids];
+  for (let start = 0; start < all.length; start += size) yield all.slice(start, start + size);
+}
+
+export async function recountAfterImport(sql: Sql, appId: string, touched: ImportTouched): Promise<void> {
+  // Reaction counts from the live reactions (an import never stores counts itself).
+  for (const ids of chunks(touched.reactedMessages, MESSAGES_PER_STATEMENT)) {
+    await sql`
+      update messages m set reaction_counts = coalesce(r.counts, '{}'::jsonb)
+        from unnest(${ids}::uuid[]) as t(id)
+        left join (select message_id, jsonb_object_agg(type, n) as counts
+                     from (select message_id, type, count(*) as n from reactions
+                            where message_id = any(${ids}::uuid[]) and removed_at is null
+                            group by 1, 2) per_type
+                    group by 1) r on r.message_id = t.id
+       where m.id = t.id and m.app_id = ${appId} and m.reaction_counts <> coalesce(r.counts, '{}'::jsonb)`;
+  }
+  for (const ids of chunks(touched.parents, MESSAGES_PER_STATEMENT)) {
+    await sql`
+      update messages p set reply_count = coalesce(r.replies, 0), last_reply_at = r.newest
+        from unnest(${ids}::uuid[]) as t(id)
+        left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
+                    where parent_id = any(${ids}::uuid[]) and deleted_at is null
+                    group by parent_id) r on r.parent_id = t.id
+       where p.id = t.id and p.app_id = ${appId}
+         and (p.reply_count <> coalesce(r.replies, 0) or p.last_reply_at is distinct from r.newest)`;
+  }
+  for (const ids of chunks(touched.channels, CHANNELS_PER_TRANSACTION)) {
     await sql.begin(async (tx) => {
       await tx`select id from channels where app_id = ${appId} and id = any(${ids}::uuid[]) order by id for update`;
-      // Reaction counts of the channels' messages from their live reactions (an import never stores counts itself).
-      await tx`
-        update messages m set reaction_counts = coalesce(r.counts, '{}'::jsonb)
-          from messages t
-          left join (select message_id, jsonb_object_agg(type, n) as counts
-                       from (select x.message_id, x.type, count(*) as n from reactions x
-                               join messages xm on xm.id = x.message_id
-                              where xm.channel_id = any(${ids}::uuid[]) and x.removed_at is null
-                              group by 1, 2) per_type
-                      group by 1) r on r.message_id = t.id
-         where t.channel_id = any(${ids}::uuid[]) and m.id = t.id and m.reaction_counts <> coalesce(r.counts, '{}'::jsonb)`;
-      await tx`
-        update messages p set reply_count = coalesce(r.replies, 0), last_reply_at = r.newest
-          from messages t
-          left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
-                      where channel_id = any(${ids}::uuid[]) and parent_id is not null and deleted_at is null
-                      group by parent_id) r on r.parent_id = t.id
-         where t.channel_id = any(${ids}::uuid[]) and p.id = t.id
-           and (p.reply_count <> coalesce(r.replies, 0) or p.last_reply_at is distinct from r.newest)`;
       await tx`
         update channels c set
           last_seq = s.last_seq,

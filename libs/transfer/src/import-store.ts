@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
-import { copyRow } from './copy-text.ts';
+import { copyChecked, copyRow, copyValue } from './copy-text.ts';
 import type { ChannelLine, MemberLine, MessageLine, ReactionLine, ReadStateLine, UserLine } from './format.ts';
 
 /*
@@ -77,9 +77,15 @@ export async function writeChannels(tx: Tx, appId: string, channels: readonly Ch
   await requireRows(tx, 'channels', appId, channels.map((channel) => channel.id));
 }
 
-export async function writeMembers(tx: Tx, appId: string, members: readonly MemberLine[]): Promise<void> {
-  await requireRows(tx, 'channels', appId, members.map((member) => member.channel_id));
-  await requireRows(tx, 'users', appId, members.map((member) => member.user_id));
+/** The foreign keys of `channel_members`, checked and locked by writeMembers itself (compared with the catalog in a test). */
+export const MEMBER_REFERENCES_CHECKED = ['app_id', 'channel_id', 'user_id'] as const;
+
+/** Memberships; see writeMessages for skipping the triggers (the same checks: the channels, the users, the app, each locked). */
+export async function writeMembers(tx: Tx, appId: string, members: readonly MemberLine[], options: ReferenceOptions = {}): Promise<void> {
+  const trusted = options.skipReferenceTriggers ?? false;
+  await requireRows(tx, 'channels', appId, members.map((member) => member.channel_id), trusted);
+  await requireRows(tx, 'users', appId, members.map((member) => member.user_id), trusted);
+  if (trusted) await skipTriggersOfThisTransaction(tx, appId);
   await tx`
     insert into channel_members (channel_id, user_id, app_id, role, joined_at)
     select t.channel_id, t.user_id, ${appId}, t.role, t.joined_at
@@ -101,17 +107,54 @@ const MESSAGE_COLUMNS = [
   'created_at', 'updated_at', 'deleted_at', 'edited_at', 'pinned_at', 'pinned_by',
 ] as const;
 
+/** A message in MESSAGE_COLUMNS' order: ids, seq and timestamps were checked (validate-line.ts), so only text, JSON and client_id are escaped. */
 const messageRow = (appId: string, m: MessageLine) =>
-  copyRow([
-    m.id, appId, m.channel_id, m.user_id, m.seq, m.text, m.attachments, m.metadata, m.parent_id, m.client_id,
-    m.created_at, m.updated_at, m.deleted_at, m.edited_at, m.pinned_at, m.pinned_by,
-  ]);
+  `${m.id}\t${appId}\t${m.channel_id}\t${m.user_id}\t${m.seq}\t${copyValue(m.text)}\t${copyValue(m.attachments)}\t${copyValue(m.metadata)}\t` +
+  `${copyChecked(m.parent_id)}\t${copyValue(m.client_id)}\t${m.created_at}\t${m.updated_at}\t${copyChecked(m.deleted_at)}\t` +
+  `${copyChecked(m.edited_at)}\t${copyChecked(m.pinned_at)}\t${copyChecked(m.pinned_by)}\n`;
 
 /** Streams `rows` (COPY text) into `table`'s `columns`. */
 async function copyInto(tx: Tx, table: string, columns: readonly string[], rows: string): Promise<void> {
   const stream = await tx`copy ${tx(table)} (${tx(columns as string[])}) from stdin`.writable();
   stream.end(rows);
   await finished(stream);
+}
+
+/**
+ * The foreign keys of `messages` that writeMessages checks and locks itself, set-based: every one
+ * (test/integration/transfer.test.ts compares this list with the catalog, so a new one cannot be
+ * missed while the triggers are skipped).
+ */
+export const MESSAGE_REFERENCES_CHECKED = ['app_id', 'channel_id', 'parent_id', 'user_id'] as const;
+
+/**
+ * Whether this role may skip the per-row triggers for a transaction (`session_replication_role`):
+ * a superuser, or, on Postgres 15 and later, a role granted
+ * `GRANT SET ON PARAMETER session_replication_role TO <role>`.
+ */
+export async function maySkipReferenceTriggers(sql: Sql): Promise<boolean> {
+  const [server] = await sql`select current_setting('is_superuser') = 'on' as superuser, current_setting('server_version_num')::int as version`;
+  if (server!.superuser) return true;
+  if ((server!.version as number) < 150_000) return false;
+  const [granted] = await sql`select has_parameter_privilege('session_replication_role', 'SET') as granted`;
+  return granted!.granted as boolean;
+}
+
+export interface ReferenceOptions {
+  /**
+   * Skip the per-row foreign key triggers of the COPY (`session_replication_role = replica` for the
+   * batch's transaction only; see maySkipReferenceTriggers). Sound because every reference of the
+   * batch (MESSAGE_REFERENCES_CHECKED) is checked above, set-based, within the app, and its row
+   * locked as the triggers would lock it: the app, the channels (FOR UPDATE), the authors and the
+   * parents. One trigger call per key per row is most of a COPY's cost.
+   * @defaultValue false
+   */
+  skipReferenceTriggers?: boolean;
+}
+
+/** The app's row locked as a foreign key check locks it, and the per-row triggers off until the commit. */
+async function skipTriggersOfThisTransaction(tx: Tx, appId: string): Promise<void> {
+  await Promise.all([tx`select id from apps where id = ${appId} for key share`, tx`set local session_replication_role = replica`]);
 }
 
 /** How a batch of messages was written: straight into the table, or through staging (some may be stored already). */
@@ -125,44 +168,34 @@ export type MessagePath = 'direct' | 'staged';
  * (a re-run) they are COPYed into a staging table and inserted with `on conflict (id) do nothing`.
  * A seq stored under another id (a different history) is a unique violation: the batch fails.
  */
-export interface MessageWriteOptions {
-  /**
-   * Skip the per-row foreign key triggers of the COPY (`session_replication_role = replica` for the
-   * batch's transaction only; Postgres allows it to superusers alone). Sound only because every
-   * reference of the batch was checked above, set-based, within the app, and its row locked as the
-   * triggers would lock it: the app, the channels (FOR UPDATE), the authors and the parents.
-   * @defaultValue false
-   */
-  trustCheckedReferences?: boolean;
-}
-
-export async function writeMessages(tx: Tx, appId: string, messages: readonly MessageLine[], options: MessageWriteOptions = {}): Promise<MessagePath> {
-  const trusted = options.trustCheckedReferences ?? false;
+export async function writeMessages(tx: Tx, appId: string, messages: readonly MessageLine[], options: ReferenceOptions = {}): Promise<MessagePath> {
+  const trusted = options.skipReferenceTriggers ?? false;
   const firstSeq = new Map<string, number>();
   for (const message of messages) {
     if (!firstSeq.has(message.channel_id)) firstSeq.set(message.channel_id, message.seq);
   }
   const channelIds = [...firstSeq.keys()];
-  const locked = await tx`
-    select id from channels where app_id = ${appId} and id = any(${channelIds}::uuid[]) order by id for update`;
-  if (locked.length !== channelIds.length) await requireRows(tx, 'channels', appId, channelIds);
   const authors = new Set<string>();
   for (const message of messages) {
     authors.add(message.user_id);
     if (message.pinned_by) authors.add(message.pinned_by);
   }
-  await requireRows(tx, 'users', appId, authors, trusted);
   const inBatch = new Set(messages.map((message) => message.id));
   const parents = messages.flatMap((message) => (message.parent_id && !inBatch.has(message.parent_id) ? [message.parent_id] : []));
-  await requireRows(tx, 'messages', appId, parents, trusted);
-  if (trusted) {
-    await tx`select id from apps where id = ${appId} for key share`;
-    await tx`set local session_replication_role = replica`;
-  }
-
-  const stored = await tx`
-    select c.id, (select max(m.seq) from messages m where m.channel_id = c.id) as last
-      from unnest(${channelIds}::uuid[]) as c(id)`;
+  // One round trip: the statements go down the connection together and run in this order, the
+  // channels locked first (the seqs read after the lock see every send before it).
+  const [locked, missingAuthors, missingParents, stored] = await Promise.all([
+    tx`select id from channels where app_id = ${appId} and id = any(${channelIds}::uuid[]) order by id for update`,
+    missing(tx, 'users', appId, authors, trusted),
+    missing(tx, 'messages', appId, parents, trusted),
+    tx`select c.id, (select max(m.seq) from messages m where m.channel_id = c.id) as last from unnest(${channelIds}::uuid[]) as c(id)`,
+    trusted ? skipTriggersOfThisTransaction(tx, appId) : undefined,
+  ]);
+  const lockedIds = new Set(locked.map((row) => row.id as string));
+  const strayChannel = channelIds.find((id) => !lockedIds.has(id));
+  if (strayChannel) throw new MissingReference('channel', strayChannel);
+  if (missingAuthors[0]) throw new MissingReference('user', missingAuthors[0]);
+  if (missingParents[0]) throw new MissingReference('message', missingParents[0]);
   const direct = stored.every((row) => row.last === null || Number(row.last) < firstSeq.get(row.id as string)!);
   let rows = '';
   for (const message of messages) rows += messageRow(appId, message);
@@ -177,10 +210,10 @@ export async function writeMessages(tx: Tx, appId: string, messages: readonly Me
       on conflict (id) do nothing`;
   }
   // A reply must be in its parent's channel (the foreign key only says the parent exists).
-  const strayReplies = await tx`
+  const replies = messages.filter((message) => message.parent_id).map((message) => message.id);
+  const strayReplies = replies.length === 0 ? [] : await tx`
     select r.id from messages r join messages p on p.id = r.parent_id
-     where r.id = any(${messages.filter((message) => message.parent_id).map((message) => message.id)}::uuid[])
-       and p.channel_id <> r.channel_id
+     where r.id = any(${replies}::uuid[]) and p.channel_id <> r.channel_id
      limit 1`;
   if (strayReplies[0]) throw new MissingReference('message', strayReplies[0].id as string);
   return direct ? 'direct' : 'staged';

@@ -30,6 +30,7 @@ const progress = createProgress({ mode: progressModeFor(process.stderr), output:
 const summary = (report: ImportReport) =>
   `${Object.entries(report.counts).map(([kind, count]) => `${count} ${kind}`).join(', ')} ` +
   `(message batches: ${report.messageBatches.direct} copied directly, ${report.messageBatches.staged} through staging; ` +
+  `references checked by ${report.referenceChecks === 'importer' ? 'the importer' : 'the importer and per-row triggers'}; ` +
   `seconds writing ${report.seconds.writing.toFixed(1)}, waiting for writes ${report.seconds.waitingForWrites.toFixed(1)}, ` +
   `recounting ${report.seconds.recount.toFixed(1)})`;
 try {
@@ -48,7 +49,7 @@ try {
     maxLineBytes: MAX_LINE_BYTES,
     ...(args.app ? { targetAppId: args.app } : {}),
     limits: config.limits,
-    trustCheckedReferences: args.trustCheckedReferences,
+    perRowTriggers: args.perRowTriggers,
     onProgress: (counts) => progress.update(counts.message, { fraction: input.fractionRead() }),
   });
   progress.stop();

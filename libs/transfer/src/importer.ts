@@ -3,6 +3,7 @@ import { KIND_ORDER, type AnyLine, type DataLine, type HeaderLine, type Kind, ty
 import { createIdMapping, type IdMapping } from './id-mapping.ts';
 import {
   appExists,
+  maySkipReferenceTriggers,
   MissingReference,
   writeChannels,
   writeMembers,
@@ -12,7 +13,7 @@ import {
   writeUsers,
   type MessagePath,
 } from './import-store.ts';
-import { recountAfterImport } from './derived-counters.ts';
+import { recountAfterImport, type ImportTouched } from './derived-counters.ts';
 import type { InputLine } from './line-reader.ts';
 import { validateLine, type LineLimits } from './validate-line.ts';
 
@@ -31,8 +32,12 @@ export interface ImportOptions {
   batchLines?: number;
   /** Line errors reported at most (the count goes on). @defaultValue 100 */
   maxErrors?: number;
-  /** See MessageWriteOptions.trustCheckedReferences (superuser only). @defaultValue false */
-  trustCheckedReferences?: boolean;
+  /**
+   * Leave every message row's foreign keys to Postgres's per-row triggers even where the role may
+   * skip them (see ReferenceOptions.skipReferenceTriggers; the importer checks the same
+   * references either way). @defaultValue false: skipped when maySkipReferenceTriggers.
+   */
+  perRowTriggers?: boolean;
   /**
    * Message batches written at once, each over its own channels (a lane per writer). With more than
    * one, a batch Postgres refuses may be followed by another lane's batch that had already committed.
@@ -55,15 +60,24 @@ export interface ImportReport {
   errorCount: number;
   /** Message batches COPYed straight into the table, and through staging. */
   messageBatches: Record<MessagePath, number>;
+  /** Who checked the message rows' foreign keys: the importer alone (set-based), or also Postgres's per-row triggers. */
+  referenceChecks: 'importer' | 'per-row triggers';
   /** Where the time went: batches written (Postgres, summed over the writers, overlapping the reading), waiting on them, and the final recount. */
   seconds: { writing: number; waitingForWrites: number; recount: number };
 }
 
 interface Lane {
   batch: Batch;
-  /** Its batch being written (resolves when committed or failed; never rejects). */
-  writing: Promise<void>;
+  /** Its last batch handed to the writer: the lane's batches are written in order, each after the one before (resolves when committed, failed or skipped; never rejects). */
+  tail: Promise<void>;
 }
+
+/**
+ * Batches handed to the writers and not yet committed, per writer: each writer has the next one
+ * ready when it commits, and the reader goes on while any writer has room (it waits for whichever
+ * finishes first, not for the lane it fills next).
+ */
+const BATCHES_QUEUED_PER_WRITER = 2;
 
 interface Batch {
   kind: Kind | undefined;
@@ -93,6 +107,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     errors: [],
     errorCount: 0,
     messageBatches: { direct: 0, staged: 0 },
+    referenceChecks: 'per-row triggers',
     seconds: { writing: 0, waitingForWrites: 0, recount: 0 },
   };
   const timed = async <T>(key: keyof ImportReport['seconds'], work: Promise<T>): Promise<T> => {
@@ -114,17 +129,27 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   let kindIndex = 0;
   let stopped = false;
   const nextSeq = new Map<string, number>();
-  const touchedChannels = new Set<string>();
+  const touched = { channels: new Set<string>(), reactedMessages: new Set<string>(), parents: new Set<string>() } satisfies ImportTouched;
   const newBatch = (): Batch => ({ kind: undefined, lines: [], firstLine: 0, read: 0, broken: false });
   // Message batches go to `writers` lanes by channel, each with its own transaction in flight: no two
   // lanes ever lock the same channel, and a reply's parent (same channel) is in its lane before it.
   const writers = Math.max(1, options.writers ?? 2);
-  const lanes: Lane[] = Array.from({ length: writers }, () => ({ batch: newBatch(), writing: Promise.resolve() }));
+  const lanes: Lane[] = Array.from({ length: writers }, () => ({ batch: newBatch(), tail: Promise.resolve() }));
+  const queued = new Set<Promise<void>>();
   const laneOf = (line: AnyLine) => (line.kind === 'message' ? lanes[Number.parseInt(line.channel_id.slice(-4), 16) % writers]! : lanes[0]!);
   let kind: Kind | undefined;
 
   const lineOf = (current: Batch, id: string) =>
     current.lines.find(({ line }) => Object.values(line).includes(id))?.number ?? current.firstLine;
+
+  /** Where a committed batch's rows can have moved derived counters (see recountAfterImport). */
+  function noteTouched(rows: DataLine[]): void {
+    for (const line of rows) {
+      if (line.kind === 'message' || line.kind === 'member') touched.channels.add(line.channel_id);
+      if (line.kind === 'message' && line.parent_id) touched.parents.add(line.parent_id);
+      if (line.kind === 'reaction') touched.reactedMessages.add(line.message_id);
+    }
+  }
 
   async function write(current: Batch): Promise<void> {
     const rows = current.lines.map(({ line }) => line);
@@ -139,9 +164,9 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
           case 'channel':
             return writeChannels(tx, appId, rows as never);
           case 'member':
-            return writeMembers(tx, appId, rows as never);
+            return writeMembers(tx, appId, rows as never, { skipReferenceTriggers: report.referenceChecks === 'importer' });
           case 'message':
-            report.messageBatches[await writeMessages(tx, appId, rows as never, { trustCheckedReferences: options.trustCheckedReferences ?? false })]++;
+            report.messageBatches[await writeMessages(tx, appId, rows as never, { skipReferenceTriggers: report.referenceChecks === 'importer' })]++;
             break;
           case 'reaction':
             return writeReactions(tx, appId, rows as never);
@@ -150,9 +175,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
         }
       });
       report.counts[current.kind as keyof ImportCounts] += rows.length;
-      if (current.kind === 'message' || current.kind === 'member') {
-        for (const line of rows) touchedChannels.add((line as { channel_id: string }).channel_id);
-      }
+      noteTouched(rows);
       options.onProgress?.(report.counts);
     } catch (error) {
       stopped = true;
@@ -166,45 +189,48 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
     lane.batch = newBatch();
     if (current.broken) stopped = true;
     if (stopped || current.lines.length === 0) return;
-    // One batch in flight per lane while the next is read and checked; users before anything that names them.
-    await timed('waitingForWrites', lane.writing);
-    lane.writing = timed('writing', write(current));
-    if (current.kind !== 'message' && current.kind !== 'reaction') await timed('waitingForWrites', lane.writing);
+    while (queued.size >= BATCHES_QUEUED_PER_WRITER * writers) await timed('waitingForWrites', Promise.race(queued));
+    // A lane writes its batches in order; one that failed stops the rest, on every lane.
+    const writing: Promise<void> = lane.tail.then(() => (stopped ? undefined : timed('writing', write(current)))).finally(() => queued.delete(writing));
+    queued.add(writing);
+    lane.tail = writing;
+    // Users before anything that names them: the small kinds are written one batch at a time.
+    if (current.kind !== 'message' && current.kind !== 'reaction') await timed('waitingForWrites', writing);
   }
 
-  /** Every lane's batch written and committed: what the next kind refers to is stored. */
+  /** Every lane's batches written and committed: what the next kind refers to is stored. */
   async function flushAll(): Promise<void> {
     for (const lane of lanes) await flush(lane);
-    for (const lane of lanes) await timed('waitingForWrites', lane.writing);
+    await timed('waitingForWrites', Promise.all(queued));
   }
 
   const sizeOf = (kind: Kind | undefined) =>
     kind === 'message' || kind === 'reaction' ? (options.bulkBatchLines ?? 10_000) : (options.batchLines ?? 2_000);
 
+  /** Line `number` is bad: it breaks the batch it goes into, its channel's lane's, or every lane's when that is unknown. */
+  async function broken(number: number, reason: string, into: Lane[] = lanes): Promise<void> {
+    fail(`line ${number}`, reason);
+    for (const lane of into) {
+      if (lane.batch.firstLine === 0) lane.batch.firstLine = number;
+      lane.batch.broken = true;
+      if (++lane.batch.read >= sizeOf(kind)) await flush(lane);
+    }
+  }
+
   for await (const input of options.lines) {
-    const where = `line ${input.number}`;
-    /** Breaks the batch the line goes into: its channel's lane, or every lane's when that is unknown. */
-    const broken = async (reason: string, into: Lane[] = lanes) => {
-      fail(where, reason);
-      for (const lane of into) {
-        if (lane.batch.firstLine === 0) lane.batch.firstLine = input.number;
-        lane.batch.broken = true;
-        if (++lane.batch.read >= sizeOf(kind)) await flush(lane);
-      }
-    };
     if (input.tooLong) {
-      await broken(`longer than ${options.maxLineBytes} bytes`);
+      await broken(input.number, `longer than ${options.maxLineBytes} bytes`);
       continue;
     }
     const checked = validateLine(input.text, limits);
     if (!checked.ok) {
-      if (!header) throw new ImportRefused(`${where}: ${checked.reason} (the first line must be the export's header)`);
-      await broken(checked.reason);
+      if (!header) throw new ImportRefused(`line ${input.number}: ${checked.reason} (the first line must be the export's header)`);
+      await broken(input.number, checked.reason);
       continue;
     }
     const line: AnyLine = checked.value;
     if (!header) {
-      if (line.kind !== 'header') throw new ImportRefused(`${where}: the first line must be the header ({"kind":"header",…})`);
+      if (line.kind !== 'header') throw new ImportRefused(`line ${input.number}: the first line must be the header ({"kind":"header",…})`);
       header = line;
       appId = options.targetAppId ?? header.app_id;
       report.appId = appId;
@@ -212,11 +238,12 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
         throw new ImportRefused(`app ${appId} does not exist: create it (POST /api/apps) and pass its id with --app`);
       }
       mapping = createIdMapping(header.app_id, appId);
+      if (!options.perRowTriggers && (await maySkipReferenceTriggers(sql))) report.referenceChecks = 'importer';
       continue;
     }
     const index = KIND_ORDER.indexOf(line.kind);
     if (line.kind === 'header' || index < kindIndex) {
-      await broken(`a ${line.kind} line after ${KIND_ORDER[kindIndex]} lines (the order is ${KIND_ORDER.join(', ')})`);
+      await broken(input.number, `a ${line.kind} line after ${KIND_ORDER[kindIndex]} lines (the order is ${KIND_ORDER.join(', ')})`);
       continue;
     }
     kindIndex = index;
@@ -232,7 +259,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
       if (line.seq !== expected) {
         // Counting on from this line: a gap (or a broken line before) is reported once, not at every line after it.
         nextSeq.set(line.channel_id, line.seq + 1);
-        await broken(`seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`, [lane]);
+        await broken(input.number, `seq ${line.seq} of channel ${line.channel_id} where ${expected} comes next (seqs run 1, 2, 3… per channel, in order)`, [lane]);
         continue;
       }
       nextSeq.set(line.channel_id, expected + 1);
@@ -245,7 +272,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   }
   if (!header) throw new ImportRefused('the file is empty: no header line');
   await flushAll();
-  if (touchedChannels.size > 0) await timed('recount', recountAfterImport(sql, appId, [...touchedChannels]));
+  if (touched.channels.size + touched.reactedMessages.size > 0) await timed('recount', recountAfterImport(sql, appId, touched));
   return report;
 }
 
