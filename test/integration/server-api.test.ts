@@ -139,7 +139,7 @@ describe('server API (X-API-Key + X-API-Secret on channel and message routes)', 
     expect((await ctx.request('GET', `/api/channels/${channel.id}`, server(app))).status).toBe(404);
   });
 
-  it('adds and removes members in bulk: all checked first, twice changes nothing, events for each', async () => {
+  it('adds and removes members in bulk, all or none: checked first, one transaction, twice changes nothing, events for each', async () => {
     const app = await ctx.newApp();
     const [ann, bob, cat, dan] = [await ctx.newUser(app), await ctx.newUser(app), await ctx.newUser(app), await ctx.newUser(app)];
     const channel = await ctx.newChannel(ann);
@@ -169,6 +169,13 @@ describe('server API (X-API-Key + X-API-Secret on channel and message routes)', 
     expect(Object.keys(single.body)).toEqual(['message']);
     const one = await ctx.request('DELETE', `/api/channels/${channel.id}/members/${dan.id}`, server(app));
     expect(one).toMatchObject({ status: 200, body: { message: 'Member removed' } });
+    // One transaction: bob goes first, then ann is refused as the last owner (cat stays), and bob stays too.
+    expect((await add([cat.id])).status).toBe(200);
+    const left = record(socket, 'member.removed');
+    expect(await remove([bob.id, ann.id])).toMatchObject({ status: 409, body: { code: 'HEYYO_ERR_LAST_OWNER' } });
+    expect((await details()).member_count).toBe(3);
+    expect((await details()).members.map((member: { id: string }) => member.id).sort()).toEqual([ann.id, bob.id, cat.id].sort());
+    expect(left).toEqual([]);
     const tooMany = await add(Array.from({ length: 101 }, () => randomUUID()));
     expect(tooMany.status).toBe(400);
   });

@@ -56,6 +56,12 @@ export interface MembershipChanges {
   unchanged: string[];
 }
 
+/** `ids` split by whether they are among `changed`, in their order. */
+const changesOf = (ids: readonly string[], changed: ReadonlySet<string>): MembershipChanges => ({
+  changed: ids.filter((id) => changed.has(id)),
+  unchanged: ids.filter((id) => !changed.has(id)),
+});
+
 /** User ids once each, as Postgres prints UUIDs (they are case-insensitive). */
 const uniqueIds = (ids: readonly string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
 
@@ -101,16 +107,24 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   });
 
   /**
-   * Adds the user to the channel; their live connections enter the room, and the room hears of it.
-   * @returns false when they were a member already.
+   * Adds the users to the channel, all or none; their live connections enter the room, and the
+   * room hears of each.
+   * @returns the ids of those added (not those who were members already).
    */
-  async function addAndAnnounce(appId: AppId, channelId: string, user: { userId: string; externalId: string }): Promise<boolean> {
-    const payload = { channelId, userId: user.userId, externalId: user.externalId };
-    const version = await repos.channels.addMember(appId, channelId, user.userId, 'member', { event: 'member.joined', payload });
-    if (version === undefined) return false;
-    publisher.joinChannel(user.userId, channelId);
-    publisher.toChannel(channelId, 'member.joined', { ...payload, version });
-    return true;
+  async function addAndAnnounce(appId: AppId, channelId: string, joining: readonly { userId: string; externalId: string }[]): Promise<Set<string>> {
+    const payloads = joining.map((user) => ({ channelId, userId: user.userId, externalId: user.externalId }));
+    const added = await repos.channels.addMembers(
+      appId,
+      channelId,
+      payloads.map((payload) => ({ userId: payload.userId, event: { event: 'member.joined', payload } })),
+    );
+    for (const payload of payloads) {
+      const version = added.get(payload.userId);
+      if (version === undefined) continue;
+      publisher.joinChannel(payload.userId, channelId);
+      publisher.toChannel(channelId, 'member.joined', { ...payload, version });
+    }
+    return new Set(added.keys());
   }
 
   /**
@@ -178,17 +192,24 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
   }
 
   /**
-   * Removes a member whom the checks let go, as member.removed on every node.
-   * @returns false when they were not in the channel (any more).
-   * @throws 409 when they are its last owner.
+   * Removes members whom the checks let go, all or none, as member.removed on every node.
+   * @returns the ids of those removed (not those who were not in the channel any more).
+   * @throws 409 when one of them is its last owner (then nobody is removed).
    */
-  async function removeAndAnnounce(actor: Actor, channelId: string, user: { id: string; externalId: string }): Promise<boolean> {
-    const payload = { channelId, userId: user.id, externalId: user.externalId, removedBy: actor.userId };
-    const removed = await repos.channels.removeMember(actor.appId, channelId, user.id, { event: 'member.removed', payload });
+  async function removeAndAnnounce(actor: Actor, channelId: string, leaving: readonly { id: string; externalId: string }[]): Promise<Set<string>> {
+    const payloads = leaving.map((user) => ({ channelId, userId: user.id, externalId: user.externalId, removedBy: actor.userId }));
+    const removed = await repos.channels.removeMembers(
+      actor.appId,
+      channelId,
+      payloads.map((payload) => ({ userId: payload.userId, event: { event: 'member.removed', payload } })),
+    );
     if (removed.outcome === 'last-owner') throw Errors.lastOwnerRole();
-    if (removed.outcome !== 'left') return false;
-    await membershipEnded(actor.appId, channelId, user.id, 'member.removed', { ...payload, version: removed.version });
-    return true;
+    if (removed.outcome !== 'removed') return new Set();
+    for (const payload of payloads) {
+      const version = removed.versions.get(payload.userId);
+      if (version !== undefined) await membershipEnded(actor.appId, channelId, payload.userId, 'member.removed', { ...payload, version });
+    }
+    return new Set(removed.versions.keys());
   }
 
   /**
@@ -361,7 +382,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (access.role) return { joined: false };
       if (inForce(access.restrictions.bannedUntilMs)) throw Errors.bannedFromChannel();
       if (inForce(access.restrictions.appBannedUntilMs)) throw Errors.bannedInApp();
-      return { joined: await addAndAnnounce(actor.appId, channelId, actor) };
+      return { joined: (await addAndAnnounce(actor.appId, channelId, [actor])).size > 0 };
     },
 
     /**
@@ -392,7 +413,7 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       requirePermission(actor, actorRole, 'moderate');
       const target = await requireMember(actor, channelId, userId);
       if (target.role === 'owner' && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
-      if (!(await removeAndAnnounce(actor, channelId, target.user))) throw Errors.memberNotFound();
+      if ((await removeAndAnnounce(actor, channelId, [target.user])).size === 0) throw Errors.memberNotFound();
     },
 
     /**
@@ -417,9 +438,9 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
     },
 
     /**
-     * A member (or the app's backend) adds users of the app; adding a member twice changes nothing.
-     * Every user is checked first (in the app, not banned from the channel), so a refusal adds no
-     * one; a retry after a failure part-way (Postgres lost) completes it.
+     * A member (or the app's backend) adds users of the app, in one transaction; adding a member
+     * twice changes nothing. Every user is checked first (in the app, not banned from the channel):
+     * a refusal or a failure adds no one.
      * @throws 404 for a user not in the app, 403 for one banned from the channel.
      */
     async addMembers(actor: Actor, channelId: string, userIds: readonly string[]): Promise<MembershipChanges> {
@@ -430,17 +451,13 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
         const target = await repos.channels.findAccess(actor.appId, channelId, user!.id);
         if (target && !target.role && inForce(target.restrictions.bannedUntilMs)) throw Errors.userBannedFromChannel();
       }
-      const changes: MembershipChanges = { changed: [], unchanged: [] };
-      for (const user of users) {
-        const added = await addAndAnnounce(actor.appId, channelId, { userId: user!.id, externalId: user!.externalId });
-        (added ? changes.changed : changes.unchanged).push(user!.id);
-      }
-      return changes;
+      const added = await addAndAnnounce(actor.appId, channelId, users.map((user) => ({ userId: user!.id, externalId: user!.externalId })));
+      return changesOf(users.map((user) => user!.id), added);
     },
 
     /**
-     * removeMember for several users at once; those not in the channel are left unchanged (so a
-     * retry is harmless). Every member is checked first, so a refusal removes no one.
+     * removeMember for several users at once, in one transaction; those not in the channel are left
+     * unchanged (so a retry is harmless). A refusal or a failure removes no one.
      * @throws 403 without the permission (or an owner among them without assign-roles), 404 for a
      * user not in the app, 409 when the last owner would go.
      */
@@ -451,12 +468,8 @@ export function createChannelsService(deps: ChannelsServiceDeps) {
       if (users.some((user) => !user)) throw Errors.userNotFound();
       const members = await Promise.all(users.map((user) => repos.channels.findAccess(actor.appId, channelId, user!.id)));
       if (members.some((member) => member?.role === 'owner') && !may(actor, actorRole, 'assign-roles')) throw Errors.ownerProtected();
-      const changes: MembershipChanges = { changed: [], unchanged: [] };
-      for (const [index, user] of users.entries()) {
-        const removed = Boolean(members[index]?.role) && (await removeAndAnnounce(actor, channelId, user!));
-        (removed ? changes.changed : changes.unchanged).push(user!.id);
-      }
-      return changes;
+      const removed = await removeAndAnnounce(actor, channelId, users.filter((_, index) => members[index]?.role).map((user) => user!));
+      return changesOf(users.map((user) => user!.id), removed);
     },
 
     /** The channels whose rooms a new connection of the actor joins. */

@@ -239,7 +239,65 @@ export async function insertChannelWithMembers(
   return channel!;
 }
 
+/** A user joining or leaving, with the event logged for it. */
+export interface MemberChange {
+  userId: string;
+  event: ChannelEventEntry;
+}
+
+/** Thrown inside removeMembers' transaction to roll back the removals before a refused one. */
+class LastOwnerRefused extends Error {}
+
+/**
+ * Adds one member, counting them in member_count and logging `event` in the same statement. The
+ * channel row is locked before the insert, as removeMembers locks it before counting the members:
+ * an owner leaving and a member joining at once cannot both see a channel of one.
+ */
+const addMemberStatement = (appId: AppId, channelId: string, userId: string, role: MemberRole, event: ChannelEventEntry) => sql`
+  with locked as (
+    select id, app_id, last_seq from channels
+     where id = ${channelId} and app_id = ${appId} and deleted_at is null for no key update
+  ), added as (
+    insert into channel_members (channel_id, user_id, app_id, role, last_read_seq)
+    select id, ${userId}, app_id, ${role}, last_seq from locked
+    on conflict do nothing
+    returning channel_id, user_id
+  ), counted as (
+    update channels set member_count = member_count + 1, history_version = history_version + 1
+     where id in (select channel_id from added)
+    returning id, app_id, history_version
+  )${logEventsOf('counted', event)}`;
+
 export function createChannelsRepository(db: Database) {
+  /** Runs `work` in a transaction, or straight on the pool for a single change (whose one statement is atomic). */
+  const inOneTransaction = (changes: readonly unknown[], work: (tx: Pick<Database, 'execute'>) => Promise<void>) =>
+    changes.length === 1 ? work(db) : db.transaction(work);
+
+  async function removeMembers(
+    appId: AppId,
+    channelId: string,
+    leaves: readonly MemberChange[],
+  ): Promise<{ outcome: 'removed'; versions: Map<string, number> } | { outcome: 'last-owner' | 'no-channel' }> {
+    if (!isUuid(channelId)) return { outcome: 'no-channel' };
+    try {
+      return await db.transaction(async (tx) => {
+        const versions = new Map<string, number>();
+        for (const leave of leaves) {
+          const locked = await lockMembership(tx, appId, channelId, leave.userId);
+          if (!locked) return { outcome: 'no-channel' } as const;
+          if (!locked.member) continue;
+          if (isLastOwner(locked.member)) throw new LastOwnerRefused();
+          await deleteMember(tx, channelId, leave.userId);
+          versions.set(leave.userId, (await logChannelEvent(tx, channelId, leave.event))!);
+        }
+        return { outcome: 'removed', versions } as const;
+      });
+    } catch (error) {
+      if (error instanceof LastOwnerRefused) return { outcome: 'last-owner' };
+      throw error;
+    }
+  }
+
   type MovedRow = { channel_id: string; user_id: string; last_read_seq: string; unread_count: number };
   const markReadBatch = fixedStatement<MovedRow>(db, MARK_READ_BATCH);
   const markReadOne = fixedStatement<MovedRow>(db, MARK_READ);
@@ -472,54 +530,45 @@ export function createChannelsRepository(db: Database) {
     },
 
     /**
-     * Adds a member whose history counts as read, and counts them in member_count in the
-     * same statement.
-     * The join is logged as `event` in the channel's changes, in the same statement.
-     * @returns the join's version; undefined when the user was already a member (nothing changes).
+     * Adds members whose history counts as read, in one transaction: each is counted in
+     * member_count and its join logged as its event in the channel's changes (a version each), in
+     * the statement that adds it.
+     * @returns the join version of each user added; those who were members already are absent
+     * (nothing changes for them), and so is everyone when there is no such channel.
      */
-    async addMember(appId: AppId, channelId: string, userId: string, role: MemberRole, event: ChannelEventEntry): Promise<number | undefined> {
-      // The channel row is locked before the insert, as removeMember locks it before counting the
-      // members: an owner leaving and a member joining at once cannot both see a channel of one.
-      const [logged] = (await db.execute(sql`
-        with locked as (
-          select id, app_id, last_seq from channels
-           where id = ${channelId} and app_id = ${appId} and deleted_at is null for no key update
-        ), added as (
-          insert into channel_members (channel_id, user_id, app_id, role, last_read_seq)
-          select id, ${userId}, app_id, ${role}, last_seq from locked
-          on conflict do nothing
-          returning channel_id, user_id
-        ), counted as (
-          update channels set member_count = member_count + 1, history_version = history_version + 1
-           where id in (select channel_id from added)
-          returning id, app_id, history_version
-        )${logEventsOf('counted', event)}`)) as unknown as { version: string }[];
-      return logged && Number(logged.version);
+    async addMembers(appId: AppId, channelId: string, joins: readonly MemberChange[], role: MemberRole = 'member'): Promise<Map<string, number>> {
+      const added = new Map<string, number>();
+      // One join needs no transaction of its own: its statement is one.
+      await inOneTransaction(joins, async (tx) => {
+        for (const join of joins) {
+          const [logged] = (await tx.execute(addMemberStatement(appId, channelId, join.userId, role, join.event))) as unknown as { version: string }[];
+          if (logged) added.set(join.userId, Number(logged.version));
+        }
+      });
+      return added;
     },
 
     /**
-     * Takes the user out of the channel (and out of its member_count, in the same transaction).
-     * The channel row is locked first, as sends and joins lock it, so two owners leaving at once
-     * cannot both be "not the last one".
-     * A removal is logged as `event` in the channel's changes.
-     * @returns what happened: `left` (with the removal's version); `not-member` (nothing changed);
-     * `last-owner` (refused: the only owner of a channel that has other members); `no-channel` (not in this app).
+     * Takes users out of the channel (and out of its member_count) in one transaction, each
+     * removal logged as its event. The channel row is locked first, as sends and joins lock it, so
+     * two owners leaving at once cannot both be "not the last one".
+     * @returns `removed` with the version of each user taken out (those who were not members are
+     * absent); `last-owner` (refused, and nobody removed: one of them is the only owner of a
+     * channel that keeps other members); `no-channel` (not in this app).
      */
+    removeMembers,
+
+    /** removeMembers for one user: `left` with the removal's version, or `not-member`. */
     async removeMember(
       appId: AppId,
       channelId: string,
       userId: string,
       event: ChannelEventEntry,
     ): Promise<{ outcome: 'left'; version: number } | { outcome: 'not-member' | 'last-owner' | 'no-channel' }> {
-      if (!isUuid(channelId)) return { outcome: 'no-channel' };
-      return db.transaction(async (tx) => {
-        const locked = await lockMembership(tx, appId, channelId, userId);
-        if (!locked) return { outcome: 'no-channel' };
-        if (!locked.member) return { outcome: 'not-member' };
-        if (isLastOwner(locked.member)) return { outcome: 'last-owner' };
-        await deleteMember(tx, channelId, userId);
-        return { outcome: 'left', version: (await logChannelEvent(tx, channelId, event))! };
-      });
+      const removed = await removeMembers(appId, channelId, [{ userId, event }]);
+      if (removed.outcome !== 'removed') return removed;
+      const version = removed.versions.get(userId);
+      return version === undefined ? { outcome: 'not-member' } : { outcome: 'left', version };
     },
 
     /**
