@@ -23,15 +23,24 @@ export interface ImportTouched {
   parents: ReadonlySet<string>;
 }
 
-function* chunks(ids: ReadonlySet<string>, size: number): Generator<string[]> {
+/** Statements run at once (the import's writers' connections, free by now): chunks touch disjoint rows. */
+const PARALLEL_CHUNKS = 2;
+
+/** Runs `work` on `ids` in chunks of `size`, PARALLEL_CHUNKS at a time. */
+async function inChunks(ids: ReadonlySet<string>, size: number, work: (chunk: string[]) => Promise<unknown>): Promise<void> {
   const all = [...ids];
-  for (let start = 0; start < all.length; start += size) yield all.slice(start, start + size);
+  const chunks: string[][] = [];
+  for (let start = 0; start < all.length; start += size) chunks.push(all.slice(start, start + size));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) await work(chunks[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, worker));
 }
 
 export async function recountAfterImport(sql: Sql, appId: string, touched: ImportTouched): Promise<void> {
   // Reaction counts from the live reactions (an import never stores counts itself).
-  for (const ids of chunks(touched.reactedMessages, MESSAGES_PER_STATEMENT)) {
-    await sql`
+  await inChunks(touched.reactedMessages, MESSAGES_PER_STATEMENT, (ids) => sql`
       update messages m set reaction_counts = coalesce(r.counts, '{}'::jsonb)
         from unnest(${ids}::uuid[]) as t(id)
         left join (select message_id, jsonb_object_agg(type, n) as counts
@@ -39,20 +48,17 @@ export async function recountAfterImport(sql: Sql, appId: string, touched: Impor
                             where message_id = any(${ids}::uuid[]) and removed_at is null
                             group by 1, 2) per_type
                     group by 1) r on r.message_id = t.id
-       where m.id = t.id and m.app_id = ${appId} and m.reaction_counts <> coalesce(r.counts, '{}'::jsonb)`;
-  }
-  for (const ids of chunks(touched.parents, MESSAGES_PER_STATEMENT)) {
-    await sql`
+       where m.id = t.id and m.app_id = ${appId} and m.reaction_counts <> coalesce(r.counts, '{}'::jsonb)`);
+  await inChunks(touched.parents, MESSAGES_PER_STATEMENT, (ids) => sql`
       update messages p set reply_count = coalesce(r.replies, 0), last_reply_at = r.newest
         from unnest(${ids}::uuid[]) as t(id)
         left join (select parent_id, count(*)::int as replies, max(created_at) as newest from messages
                     where parent_id = any(${ids}::uuid[]) and deleted_at is null
                     group by parent_id) r on r.parent_id = t.id
        where p.id = t.id and p.app_id = ${appId}
-         and (p.reply_count <> coalesce(r.replies, 0) or p.last_reply_at is distinct from r.newest)`;
-  }
-  for (const ids of chunks(touched.channels, CHANNELS_PER_TRANSACTION)) {
-    await sql.begin(async (tx) => {
+         and (p.reply_count <> coalesce(r.replies, 0) or p.last_reply_at is distinct from r.newest)`);
+  await inChunks(touched.channels, CHANNELS_PER_TRANSACTION, (ids) =>
+    sql.begin(async (tx) => {
       await tx`select id from channels where app_id = ${appId} and id = any(${ids}::uuid[]) order by id for update`;
       await tx`
         update channels c set
@@ -75,8 +81,8 @@ export async function recountAfterImport(sql: Sql, appId: string, touched: Impor
       await tx`
         update channel_members cm set last_read_seq = c.last_seq from channels c
          where c.id = cm.channel_id and cm.channel_id = any(${ids}::uuid[]) and cm.last_read_seq > c.last_seq`;
-    });
-  }
+    }),
+  );
   // Imported profiles show in history pages of any channel: every cached page of the app is stale.
   await sql`update apps set profile_version = profile_version + 1 where id = ${appId}`;
 }

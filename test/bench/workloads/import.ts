@@ -7,7 +7,7 @@
  * table (no checks, no batches), what Postgres alone takes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,9 +34,17 @@ export interface ImportBenchResult {
 /** The machine's 1-minute load average: this box is shared, and the import's rate moves with it. */
 const load = () => loadavg()[0]!.toFixed(1);
 
+/** `npm run import`'s node arguments (its V8 flags included), from package.json: the bench runs what users run, without npm. */
+function importScriptArgs(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.import!;
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm run import is not a node command: ${script}`);
+  return args;
+}
+
 async function timedImport(url: string, appId: string, file: string, extra: string[] = []): Promise<{ seconds: number; output: string; load: string }> {
   const started = performance.now();
-  const result = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', appId, ...extra, file], { DATABASE_URL: url, NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: randomBytes(16).toString('hex'), HEYYO_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`, HOME: process.env.HOME ?? '/tmp' }, ROOT);
+  const result = await runScript([...importScriptArgs(), '--app', appId, ...extra, file], { DATABASE_URL: url, NODE_ENV: 'production', HEYYO_ADMIN_TOKEN: randomBytes(16).toString('hex'), HEYYO_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`, HOME: process.env.HOME ?? '/tmp' }, ROOT);
   const seconds = (performance.now() - started) / 1000;
   if (result.code !== 0) throw new Error(`import exited ${result.code}:\n${result.output}`);
   return { seconds, output: result.output, load: load() };
