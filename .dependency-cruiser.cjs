@@ -7,7 +7,7 @@
  *     ──► @heyyo/{database,realtime,queue,auth} ──► @heyyo/{contracts,config,logging}
  *
  * and @heyyo/sdk (published to npm) ──► @heyyo/contracts only; @heyyo/react (published) ──► @heyyo/sdk only;
- * @heyyo/transfer (the export/import tool) ──► @heyyo/{database,config,logging}, imported by nothing.
+ * @heyyo/transfer (the export/import tool) ──► @heyyo/{database,contracts,config,logging}, imported by nothing.
  *
  * Workspace packages resolve through npm's symlinks to their real paths (libs/<name>/src/…,
  * services/<name>/src/…), so the layer rules below match paths. Type-only imports count
@@ -158,11 +158,11 @@ module.exports = {
       name: 'transfer-is-a-tool',
       comment:
         '@heyyo/transfer (npm run export / import) works on the tables directly, beside the running system: it ' +
-        'may use @heyyo/database, config and logging, never the domain or the services (an import is not a ' +
+        'may use @heyyo/database, contracts (the input rules), config and logging, never the domain or the services (an import is not a ' +
         'stream of API calls), and nothing in the product imports it.',
       severity: 'error',
       from: { path: '^libs/transfer/' },
-      to: { path: '^(libs|services)/', pathNot: '^libs/(transfer|database|config|logging)/' },
+      to: { path: '^(libs|services)/', pathNot: '^libs/(transfer|database|contracts|config|logging)/' },
     },
     {
       name: 'nothing-imports-transfer',
