@@ -38,6 +38,7 @@ import type {
 } from '@heyyo/sdk/compat/tegrabox';
 import type { TestApp, TestUser } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
+import { forgeUserToken } from '../support/resources.ts';
 import { eventually } from '../support/sdk-helpers.ts';
 
 const UUID = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -659,6 +660,26 @@ describe('@tegrabox/chat-sdk README snippets on Heyyo (@heyyo/sdk/compat/tegrabo
       ['as alice', alice.id],
       ['as bob', bob.id],
     ]);
+  });
+
+  it('setJwtToken while connected: the socket renews its expiring token with it and stays in its rooms', async () => {
+    const alice = await heyyoUser('alice');
+    const bob = await heyyoUser('bob');
+    const room = await ctx.newChannel(bob, { members: [alice.id] });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const client = new ChatClient({ jwtToken: await forgeUserToken(alice, { exp }) });
+    const errors: Error[] = [];
+    client.socket.onError((error) => errors.push(error));
+    await client.socket.connect();
+    await client.socket.joinRoom(room.id);
+    client.setJwtToken(alice.token);
+    // Past the expiry: the server sent auth.expired, the socket answered with the new token.
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 + 1500 - Date.now()));
+    const received = new Promise<Message>((resolve) => client.socket.onMessage(resolve));
+    await ctx.send(bob, room.id, { text: 'still here' });
+    expect((await received).content).toBe('still here');
+    expect(errors).toEqual([]);
+    expect(client.socket.connected).toBe(true);
   });
 
   it('Pagination: items, page, total and totalPages of users.list', async () => {

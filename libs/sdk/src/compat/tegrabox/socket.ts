@@ -2,10 +2,11 @@
  * `client.socket`: tegrabox's room-by-room socket on the Heyyo client, which brings reconnection,
  * token-checked handshakes and exactly-once, in-order `message.new` across reconnects.
  */
-import type { MemberJoinedEvent, TypingEvent } from '@heyyo/contracts';
+import { ErrorCodes, type MemberJoinedEvent, type TypingEvent } from '@heyyo/contracts';
 import { HeyyoClient } from '../../client.ts';
 import { Emitter } from '../../emitter.ts';
-import { WebSocketError, toCompatError } from './errors.ts';
+import { decodeClaims } from '../../tokens.ts';
+import { AuthenticationError, WebSocketError, toCompatError } from './errors.ts';
 import { toMessage, toRoomUserEvent } from './mapping.ts';
 import type { Session } from './session.ts';
 import type { Message, RoomUserEvent } from './types.ts';
@@ -137,6 +138,16 @@ export class ChatSocket {
     const client = new HeyyoClient({
       apiUrl: this.session.baseUrl,
       token,
+      // setJwtToken() renews the open socket: when its token expires (auth.expired) or a handshake
+      // is refused, the client takes the token of that moment, if it is still valid, and keeps its rooms.
+      tokenProvider: async () => {
+        const current = this.session.jwtToken;
+        const exp = current ? decodeClaims(current)?.exp : undefined;
+        if (!current || (exp !== undefined && exp * 1000 <= Date.now())) {
+          throw new AuthenticationError('The jwtToken has expired: call client.setJwtToken() with a new one', 401, ErrorCodes.TOKEN_EXPIRED);
+        }
+        return current;
+      },
       autoConnect: false,
       ...(this.session.fetch ? { fetch: this.session.fetch } : {}),
     });
