@@ -144,9 +144,9 @@ export interface ReferenceOptions {
   /**
    * Skip the per-row foreign key triggers of the COPY (`session_replication_role = replica` for the
    * batch's transaction only; see maySkipReferenceTriggers). Sound because every reference of the
-   * batch (MESSAGE_REFERENCES_CHECKED) is checked above, set-based, within the app, and its row
-   * locked as the triggers would lock it: the app, the channels (FOR UPDATE), the authors and the
-   * parents. One trigger call per key per row is most of a COPY's cost.
+   * batch (MESSAGE_REFERENCES_CHECKED, MEMBER_REFERENCES_CHECKED) is checked first, set-based, within
+   * the app, and its row locked as the triggers would lock it: the app, the channels (FOR UPDATE for
+   * messages), the users and the parents. One trigger call per key per row is most of a COPY's cost.
    * @defaultValue false
    */
   skipReferenceTriggers?: boolean;

@@ -33,7 +33,7 @@ export interface ImportOptions {
   /** Line errors reported at most (the count goes on). @defaultValue 100 */
   maxErrors?: number;
   /**
-   * Leave every message row's foreign keys to Postgres's per-row triggers even where the role may
+   * Leave every message and membership row's foreign keys to Postgres's per-row triggers even where the role may
    * skip them (see ReferenceOptions.skipReferenceTriggers; the importer checks the same
    * references either way). @defaultValue false: skipped when maySkipReferenceTriggers.
    */
@@ -60,7 +60,7 @@ export interface ImportReport {
   errorCount: number;
   /** Message batches COPYed straight into the table, and through staging. */
   messageBatches: Record<MessagePath, number>;
-  /** Who checked the message rows' foreign keys: the importer alone (set-based), or also Postgres's per-row triggers. */
+  /** Who checked the message and membership rows' foreign keys: the importer alone (set-based), or also Postgres's per-row triggers. */
   referenceChecks: 'importer' | 'per-row triggers';
   /** Where the time went: batches written (Postgres, summed over the writers, overlapping the reading), waiting on them, and the final recount. */
   seconds: { writing: number; waitingForWrites: number; recount: number };
