@@ -69,11 +69,12 @@ async function counts(appId: string) {
   return row!;
 }
 
-/** An app with history worth exporting: two members, a reply, a deletion, a reaction, a read position. */
+/** An app with history worth exporting: two members, a reply, a deletion, a reaction, a read position, a mute, a ban, an app-wide ban. */
 async function appWithHistory(): Promise<{ app: TestApp; alice: TestUser; bob: TestUser; channelId: string }> {
   const alice = await ctx.newUser(undefined, { display_name: 'Alice' });
   const bob = await ctx.newUser(alice.app, { display_name: 'Bob' });
-  const channel = await ctx.newChannel(alice, { members: [bob.id], metadata: { topic: 'export' } });
+  const carol = await ctx.newUser(alice.app, { display_name: 'Carol' });
+  const channel = await ctx.newChannel(alice, { members: [bob.id, carol.id], metadata: { topic: 'export' } });
   const first = await ctx.send(alice, channel.id, { text: 'first', metadata: { n: 1 } });
   await ctx.send(bob, channel.id, { text: 'a reply', parent_id: first.id });
   const gone = await ctx.send(bob, channel.id, { text: 'deleted soon' });
@@ -81,6 +82,12 @@ async function appWithHistory(): Promise<{ app: TestApp; alice: TestUser; bob: T
   expect((await ctx.request('DELETE', `/api/channels/${channel.id}/messages/${gone.id}`, { token: bob.token })).status).toBe(200);
   await ctx.request('POST', `/api/channels/${channel.id}/messages/${first.id}/reactions`, { token: bob.token, body: { type: ':heart:' } });
   await ctx.request('POST', `/api/channels/${channel.id}/read`, { token: bob.token, body: { seq: 2 } });
+  // Carol: muted in the channel for an hour, then banned from it (which ends her membership), and banned app-wide.
+  const moderate = (path: string, body: object) => ctx.request('POST', `/api/channels/${channel.id}/${path}`, { token: alice.token, body });
+  expect((await moderate('mutes', { user_id: carol.id, expires_in: 3600 })).status).toBe(200);
+  expect((await moderate('bans', { user_id: carol.id, reason: 'spam' })).status).toBe(200);
+  const credentials = { 'x-api-key': alice.app.api_key, 'x-api-secret': alice.app.api_secret };
+  expect((await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: credentials, body: { reason: 'abuse' } })).status).toBe(200);
   await ctx.settled();
   return { app: alice.app, alice, bob, channelId: channel.id };
 }
@@ -90,12 +97,14 @@ describe('export', () => {
     const { app } = await appWithHistory();
     const text = await exportText(app.id);
     const lines = text.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines[0]).toMatchObject({ kind: 'header', format: 'heyyo-ndjson', version: 1, app_id: app.id });
+    expect(lines[0]).toMatchObject({ kind: 'header', format: 'heyyo-ndjson', version: 2, app_id: app.id });
     expect(lines[1]).toEqual({ kind: 'app', id: app.id, name: app.name, created_at: expect.any(String) });
     expect(lines.map((line) => line.kind)).toEqual([
-      'header', 'app', 'user', 'user', 'channel', 'member', 'member',
+      'header', 'app', 'user', 'user', 'user', 'app_ban', 'channel', 'member', 'member', 'restriction', 'restriction',
       'message', 'message', 'message', 'message', 'reaction', 'read_state', 'read_state',
     ]);
+    expect(lines.filter((line) => line.kind === 'restriction').map((line) => [line.type, line.reason, line.created_by === null, line.expires_at === null]))
+      .toEqual(expect.arrayContaining([['ban', 'spam', false, true], ['mute', null, false, false]]));
     expect(text).not.toContain(app.api_key);
     expect(text).not.toContain('api_secret');
     // Every line is one the importer accepts.
@@ -110,7 +119,7 @@ describe('import', () => {
     const target = await ctx.newApp();
     const report = await importText(original, { targetAppId: target.id });
     expect(report.errors).toEqual([]);
-    expect(report.counts).toEqual({ user: 2, channel: 1, member: 2, message: 4, reaction: 1, read_state: 2 });
+    expect(report.counts).toEqual({ user: 3, app_ban: 1, channel: 1, member: 2, restriction: 2, message: 4, reaction: 1, read_state: 2 });
 
     const ids = createIdMapping(app.id, target.id);
     const expected = dataLines(original).map((line) => mapLine(line as unknown as DataLine, ids) as unknown as Record<string, unknown>);
@@ -165,7 +174,7 @@ describe('import', () => {
     const aliceThere = await ctx.newUser(target, { externalId: alice.externalId });
     const report = await importText(original, { targetAppId: target.id });
     expect(report.errors).toEqual([]);
-    expect((await counts(target.id)).users).toBe(2);
+    expect((await counts(target.id)).users).toBe(3);
     const authored = await ctx.sql`select seq from messages where app_id = ${target.id} and user_id = ${aliceThere.id} order by seq`;
     expect(authored.map((row) => Number(row.seq))).toEqual([1, 4]);
     const channels = await ctx.request('GET', '/api/channels', { token: aliceThere.token });
@@ -188,9 +197,10 @@ describe('import', () => {
     // A reference outside the app is refused before anything is written, triggers or not.
     const other = await appWithHistory();
     const lines = original.trim().split('\n');
-    lines[7] = JSON.stringify({ ...JSON.parse(lines[7]!), user_id: other.alice.id });
+    expect(JSON.parse(lines[11]!).kind).toBe('message');
+    lines[11] = JSON.stringify({ ...JSON.parse(lines[11]!), user_id: other.alice.id });
     const refused = await importText(lines.join('\n'), { targetAppId: (await ctx.newApp()).id });
-    expect(refused).toMatchObject({ referenceChecks: 'importer', errors: [expect.stringMatching(/^line 8: user [0-9a-f-]+ is not in the target app/)] });
+    expect(refused).toMatchObject({ referenceChecks: 'importer', errors: [expect.stringMatching(/^line 12: user [0-9a-f-]+ is not in the target app/)] });
   });
 
   it('checks itself every foreign key of the tables whose triggers it skips', async () => {
@@ -267,19 +277,20 @@ describe('import', () => {
     const { app } = await appWithHistory();
     const lines = (await exportText(app.id)).trim().split('\n');
     const target = await ctx.newApp();
-    // Lines 8–11 are the four messages; with batches of 2, lines 8–9 and 10–11.
-    expect(JSON.parse(lines[9]!).kind).toBe('message');
-    lines[9] = JSON.stringify({ ...JSON.parse(lines[9]!), seq: 'two' });
-    lines[12] = '{"kind":"read_state", not json';
+    // Lines 12–15 are the four messages; with batches of 2, lines 12–13 and 14–15.
+    expect(JSON.parse(lines[13]!).kind).toBe('message');
+    lines[13] = JSON.stringify({ ...JSON.parse(lines[13]!), seq: 'three' });
+    expect(JSON.parse(lines[16]!).kind).toBe('read_state');
+    lines[16] = '{"kind":"read_state", not json';
     const report = await importText(lines.join('\n'), { targetAppId: target.id, bulkBatchLines: 2, batchLines: 2 });
     expect(report.errors).toEqual([
-      'line 10: message: seq must be an integer from 1 to 9007199254740991',
-      'line 11: seq 4 of channel ' + JSON.parse(lines[10]!).channel_id + ' where 3 comes next (seqs run 1, 2, 3… per channel, in order)',
-      'line 13: not valid JSON',
+      'line 14: message: seq must be an integer from 1 to 9007199254740991',
+      'line 15: seq 4 of channel ' + JSON.parse(lines[14]!).channel_id + ' where 3 comes next (seqs run 1, 2, 3… per channel, in order)',
+      'line 17: not valid JSON',
     ]);
     const stored = await counts(target.id);
-    // Everything before the broken batch went in (messages 1 and 2, lines 8–9); that batch and all after did not.
-    expect(stored).toEqual({ users: 2, channels: 1, members: 2, messages: 2, reactions: 0 });
+    // Everything before the broken batch went in (messages 1 and 2, lines 12–13); that batch and all after did not.
+    expect(stored).toEqual({ users: 3, channels: 1, members: 2, messages: 2, reactions: 0 });
     expect(report.counts).toMatchObject({ message: 2, reaction: 0, read_state: 0 });
   });
 
@@ -305,12 +316,13 @@ describe('import', () => {
     const { app } = await appWithHistory();
     const other = await appWithHistory();
     const lines = (await exportText(app.id)).trim().split('\n');
-    const message = JSON.parse(lines[7]!);
+    const message = JSON.parse(lines[11]!);
+    expect(message.kind).toBe('message');
     // Same app id as the file says, but the author is a user of the other app.
-    lines[7] = JSON.stringify({ ...message, user_id: other.alice.id });
+    lines[11] = JSON.stringify({ ...message, user_id: other.alice.id });
     await ctx.sql`delete from messages where app_id = ${app.id}`;
     const report = await importText(lines.join('\n'));
-    expect(report.errors).toEqual([expect.stringMatching(new RegExp(`^line 8: user ${other.alice.id} is not in the target app`))]);
+    expect(report.errors).toEqual([expect.stringMatching(new RegExp(`^line 12: user ${other.alice.id} is not in the target app`))]);
     expect((await counts(app.id)).messages).toBe(0);
   });
 });
@@ -326,18 +338,19 @@ describe('the command lines', () => {
       const exported = await runScript(['--import', 'tsx', 'libs/transfer/src/export.cli.ts', '--app', app.id, '--out', file], env);
       expect(exported).toMatchObject({ code: 0 });
       expect(exported.output).toMatch(/^exported 4\/4 messages, \d+\/s$/m);
-      expect(exported.output).toContain(`exported app ${app.id}: 14 lines, 4 messages to ${file}`);
+      expect(exported.output).toContain(`exported app ${app.id}: 18 lines, 4 messages to ${file}`);
       const imported = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', target.id, file], env);
       expect(imported).toMatchObject({ code: 0 });
       expect(imported.output).toMatch(/^imported 4 messages \(100%\), \d+\/s$/m);
-      expect(imported.output).toContain(`imported into app ${target.id}: 2 user, 1 channel, 2 member, 4 message, 1 reaction, 2 read_state`);
+      expect(imported.output).toContain(`imported into app ${target.id}: 3 user, 1 app_ban, 1 channel, 2 member, 2 restriction, 4 message, 1 reaction, 2 read_state`);
 
       const lines = readFileSync(file, 'utf8').trim().split('\n');
-      lines[4] = '{"kind":"channel"}';
+      expect(JSON.parse(lines[6]!).kind).toBe('channel');
+      lines[6] = '{"kind":"channel"}';
       writeFileSync(file, lines.join('\n'));
       const broken = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts', '--app', (await ctx.newApp()).id, file], env);
       expect(broken.code).toBe(1);
-      expect(broken.output).toContain('line 5: channel: id must be a lowercase UUID');
+      expect(broken.output).toContain('line 7: channel: id must be a lowercase UUID');
       const usage = await runScript(['--import', 'tsx', 'libs/transfer/src/import.cli.ts'], env);
       expect(usage.code).toBe(2);
       expect(usage.output).toContain('usage: npm run import');

@@ -20,9 +20,12 @@ const lines = (kind: string, select: string, orderBy: string) =>
 const STATEMENTS = {
   user: lines('user', `id, external_id, display_name, avatar_url, metadata, deactivated_at, erased_at, created_at, updated_at
            from users where app_id = $1`, 't.created_at, t.id'),
+  app_ban: lines('app_ban', `user_id, reason, created_at, expires_at from user_bans where app_id = $1`, 't.user_id'),
   channel: lines('channel', `id, type, name, description, metadata, created_by, slow_mode_seconds, deleted_at, created_at, updated_at
            from channels where app_id = $1`, 't.created_at, t.id'),
   member: lines('member', `channel_id, user_id, role, joined_at from channel_members where app_id = $1`, 't.channel_id, t.user_id'),
+  restriction: lines('restriction', `channel_id, user_id, kind as type, reason, created_by, created_at, expires_at
+           from channel_restrictions where app_id = $1`, 't.channel_id, t.user_id, t.type'),
   message: lines('message', `id, channel_id, user_id, seq, text, attachments, metadata, parent_id, client_id, created_at, updated_at,
            deleted_at, edited_at, pinned_at, pinned_by from messages where app_id = $1`, 't.channel_id, t.seq'),
   reaction: lines('reaction', `message_id, user_id, type, created_at, version, removed_at from reactions where app_id = $1`,

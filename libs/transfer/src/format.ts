@@ -1,15 +1,17 @@
 /**
- * The NDJSON export format, version 1: one JSON object per line, each with a `kind`. The first
+ * The NDJSON export format, version 2: one JSON object per line, each with a `kind`. The first
  * line is the header; the kinds then follow in KIND_ORDER (every line of a kind before any line
  * of a later kind), so each line refers only to rows of earlier lines or already stored ones.
  * Field names are the REST API's (snake_case); timestamps are ISO 8601 with microseconds.
+ * Version 2 added the bans and mutes (`app_ban`, `restriction`); a version 1 file is a version 2
+ * file without them.
  */
 
 export const FORMAT_NAME = 'heyyo-ndjson';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** The order kinds appear in: a reference always points back (a message to its channel, a reply to its parent). */
-export const KIND_ORDER = ['header', 'app', 'user', 'channel', 'member', 'message', 'reaction', 'read_state'] as const;
+export const KIND_ORDER = ['header', 'app', 'user', 'app_ban', 'channel', 'member', 'restriction', 'message', 'reaction', 'read_state'] as const;
 export type Kind = (typeof KIND_ORDER)[number];
 
 export interface HeaderLine {
@@ -101,5 +103,29 @@ export interface ReadStateLine {
   last_read_seq: number;
 }
 
-export type DataLine = UserLine | ChannelLine | MemberLine | MessageLine | ReactionLine | ReadStateLine;
+/** An app-wide ban (`POST /api/users/:id/ban`): the user reads but writes nowhere in the app. */
+export interface AppBanLine {
+  kind: 'app_ban';
+  user_id: string;
+  reason: string | null;
+  created_at: string;
+  /** null: until lifted. */
+  expires_at: string | null;
+}
+
+/** A ban or a mute in one channel, as `GET …/bans` and `…/mutes` list them. */
+export interface RestrictionLine {
+  kind: 'restriction';
+  channel_id: string;
+  user_id: string;
+  type: 'ban' | 'mute';
+  reason: string | null;
+  /** The moderator; null when the app's backend set it. */
+  created_by: string | null;
+  created_at: string;
+  /** null: until lifted. */
+  expires_at: string | null;
+}
+
+export type DataLine = UserLine | AppBanLine | ChannelLine | MemberLine | RestrictionLine | MessageLine | ReactionLine | ReadStateLine;
 export type AnyLine = HeaderLine | AppLine | DataLine;

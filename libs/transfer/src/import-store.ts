@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
 import { copyChecked, copyRow, copyValue } from './copy-text.ts';
-import type { ChannelLine, MemberLine, MessageLine, ReactionLine, ReadStateLine, UserLine } from './format.ts';
+import type { AppBanLine, ChannelLine, MemberLine, MessageLine, ReactionLine, ReadStateLine, RestrictionLine, UserLine } from './format.ts';
 
 /*
  * The statements an import runs, one transaction per batch (the caller's): each batch commits
@@ -91,6 +91,32 @@ export async function writeMembers(tx: Tx, appId: string, members: readonly Memb
     select t.channel_id, t.user_id, ${appId}, t.role, t.joined_at
       from jsonb_to_recordset(${JSON.stringify(members)}::jsonb) as t(channel_id uuid, user_id uuid, role text, joined_at timestamptz)
     on conflict (channel_id, user_id) do nothing`;
+}
+
+/** App-wide bans; one the app holds already for that user (perhaps newer) wins. */
+export async function writeAppBans(tx: Tx, appId: string, bans: readonly AppBanLine[]): Promise<void> {
+  await requireRows(tx, 'users', appId, bans.map((ban) => ban.user_id));
+  await tx`
+    insert into user_bans (user_id, app_id, reason, created_at, expires_at)
+    select t.user_id, ${appId}, t.reason, t.created_at, t.expires_at
+      from jsonb_to_recordset(${JSON.stringify(bans)}::jsonb) as t(user_id uuid, reason text, created_at timestamptz, expires_at timestamptz)
+    on conflict (user_id) do nothing`;
+}
+
+/**
+ * Channel bans and mutes; one the channel holds already for that user and type wins. Nodes that
+ * remember a membership learn of an imported restriction within 30 s (their cache's lifetime).
+ */
+export async function writeRestrictions(tx: Tx, appId: string, restrictions: readonly RestrictionLine[]): Promise<void> {
+  await requireRows(tx, 'channels', appId, restrictions.map((restriction) => restriction.channel_id));
+  const users = restrictions.flatMap((restriction) => (restriction.created_by ? [restriction.user_id, restriction.created_by] : [restriction.user_id]));
+  await requireRows(tx, 'users', appId, users);
+  await tx`
+    insert into channel_restrictions (channel_id, user_id, kind, app_id, reason, created_by, created_at, expires_at)
+    select t.channel_id, t.user_id, t.type, ${appId}, t.reason, t.created_by, t.created_at, t.expires_at
+      from jsonb_to_recordset(${JSON.stringify(restrictions)}::jsonb) as t(channel_id uuid, user_id uuid, type text, reason text,
+             created_by uuid, created_at timestamptz, expires_at timestamptz)
+    on conflict (channel_id, user_id, kind) do nothing`;
 }
 
 /** Read positions only move forward: a re-run, or an import over a newer live state, keeps the newer one. */

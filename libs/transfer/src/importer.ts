@@ -5,11 +5,13 @@ import {
   appExists,
   maySkipReferenceTriggers,
   MissingReference,
+  writeAppBans,
   writeChannels,
   writeMembers,
   writeMessages,
   writeReactions,
   writeReadStates,
+  writeRestrictions,
   writeUsers,
   type MessagePath,
 } from './import-store.ts';
@@ -103,7 +105,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   const maxErrors = options.maxErrors ?? 100;
   const report: ImportReport = {
     appId: undefined,
-    counts: { user: 0, channel: 0, member: 0, message: 0, reaction: 0, read_state: 0 },
+    counts: { user: 0, app_ban: 0, channel: 0, member: 0, restriction: 0, message: 0, reaction: 0, read_state: 0 },
     errors: [],
     errorCount: 0,
     messageBatches: { direct: 0, staged: 0 },
@@ -161,8 +163,12 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
             for (const { source, line } of current.lines) mapping!.useUser((source as UserLine).id, stored.get((line as UserLine).external_id)!);
             break;
           }
+          case 'app_ban':
+            return writeAppBans(tx, appId, rows as never);
           case 'channel':
             return writeChannels(tx, appId, rows as never);
+          case 'restriction':
+            return writeRestrictions(tx, appId, rows as never);
           case 'member':
             return writeMembers(tx, appId, rows as never, { skipReferenceTriggers: report.referenceChecks === 'importer' });
           case 'message':
@@ -284,9 +290,13 @@ export function mapLine(line: DataLine, ids: IdMapping): DataLine {
       return { ...line, id: ids.row(line.id) };
     case 'channel':
       return { ...line, id: ids.row(line.id), created_by: ids.user(line.created_by) };
+    case 'app_ban':
+      return { ...line, user_id: ids.user(line.user_id) };
     case 'member':
     case 'read_state':
       return { ...line, channel_id: ids.row(line.channel_id), user_id: ids.user(line.user_id) };
+    case 'restriction':
+      return { ...line, channel_id: ids.row(line.channel_id), user_id: ids.user(line.user_id), created_by: line.created_by && ids.user(line.created_by) };
     case 'message':
       return {
         ...line,

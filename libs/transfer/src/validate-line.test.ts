@@ -57,10 +57,20 @@ describe('validateLine', () => {
     expect(check({ text: '👍 \\u is fine' })).toMatchObject({ ok: true });
   });
 
+  it('checks bans and mutes: their type, reason and times', () => {
+    const restriction = { kind: 'restriction', channel_id: message.id, user_id: message.id, type: 'mute', reason: null, created_by: null, created_at: '2026-01-01T00:00:00Z', expires_at: null };
+    expect(validateLine(JSON.stringify(restriction), LIMITS)).toMatchObject({ ok: true });
+    expect(validateLine(JSON.stringify({ ...restriction, type: 'kick' }), LIMITS)).toEqual({ ok: false, reason: 'restriction: type must be one of ban, mute' });
+    expect(validateLine(JSON.stringify({ ...restriction, reason: 'r'.repeat(501) }), LIMITS)).toEqual({ ok: false, reason: 'restriction: reason must be at most 500 characters' });
+    const ban = { kind: 'app_ban', user_id: message.id, reason: 'abuse', created_at: '2026-01-01T00:00:00Z', expires_at: 'tomorrow' };
+    expect(validateLine(JSON.stringify(ban), LIMITS)).toEqual({ ok: false, reason: 'app_ban: expires_at must be an ISO 8601 timestamp with a time zone' });
+  });
+
   it('reads only header versions it knows', () => {
     const header = { kind: 'header', format: 'heyyo-ndjson', app_id: message.id, exported_at: '2026-01-01T00:00:00Z' };
     expect(validateLine(JSON.stringify({ ...header, version: 1 }), LIMITS)).toMatchObject({ ok: true });
-    expect(validateLine(JSON.stringify({ ...header, version: 2 }), LIMITS)).toEqual({ ok: false, reason: 'header: version 2 is newer than this importer reads (1)' });
+    expect(validateLine(JSON.stringify({ ...header, version: 2 }), LIMITS)).toMatchObject({ ok: true });
+    expect(validateLine(JSON.stringify({ ...header, version: 3 }), LIMITS)).toEqual({ ok: false, reason: 'header: version 3 is newer than this importer reads (2)' });
     expect(validateLine(JSON.stringify({ ...header, version: 1, format: 'other' }), LIMITS)).toEqual({ ok: false, reason: 'header: format must be "heyyo-ndjson"' });
   });
 });

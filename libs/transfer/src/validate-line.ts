@@ -24,6 +24,9 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(
 
 type Fields = Record<string, unknown>;
 
+/** A ban's or mute's reason, as the API bounds it (BanRequest). */
+const MAX_REASON_LENGTH = 500;
+
 function string(fields: Fields, name: string, max: number, min = 1): string {
   const value = fields[name];
   if (typeof value !== 'string') return fail(`${name} must be a string`);
@@ -103,6 +106,25 @@ function lineOf(kind: Kind, fields: Fields, limits: LineLimits): AnyLine {
         erased_at: nullableTimestamp(fields, 'erased_at'),
         created_at: timestamp(fields, 'created_at'),
         updated_at: timestamp(fields, 'updated_at'),
+      };
+    case 'app_ban':
+      return {
+        kind,
+        user_id: uuid(fields, 'user_id'),
+        reason: nullableString(fields, 'reason', MAX_REASON_LENGTH),
+        created_at: timestamp(fields, 'created_at'),
+        expires_at: nullableTimestamp(fields, 'expires_at'),
+      };
+    case 'restriction':
+      return {
+        kind,
+        channel_id: uuid(fields, 'channel_id'),
+        user_id: uuid(fields, 'user_id'),
+        type: oneOf(fields, 'type', ['ban', 'mute'] as const),
+        reason: nullableString(fields, 'reason', MAX_REASON_LENGTH),
+        created_by: nullableUuid(fields, 'created_by'),
+        created_at: timestamp(fields, 'created_at'),
+        expires_at: nullableTimestamp(fields, 'expires_at'),
       };
     case 'channel':
       return {
