@@ -124,10 +124,17 @@ export class Connection {
         });
     });
     socket.on('connect_error', (error) => {
+      const refusal = () => new WebSocketError(error.message, 0, (error as { data?: { code?: string } }).data?.code);
       if (TOKEN_REJECTIONS.includes(error.message) && this.options.tokens.canRefresh) {
-        // An expired or revoked token: fetch a new one, then try again.
+        // An expired or revoked token: fetch a new one, then try again at once. A provider that
+        // answers with the token just refused gets the refusal, and the usual backoff.
+        const refused = this.options.tokens.held;
         void this.options.tokens.refresh().then(
-          () => this.retry(socket, 0),
+          (token) => {
+            if (token !== refused) return this.retry(socket, 0);
+            this.options.onError(refusal());
+            this.retry(socket);
+          },
           (refreshError: unknown) => {
             this.options.onError(refreshError as Error);
             this.retry(socket);
@@ -135,7 +142,7 @@ export class Connection {
         );
         return;
       }
-      this.options.onError(new WebSocketError(error.message, 0, (error as { data?: { code?: string } }).data?.code));
+      this.options.onError(refusal());
       this.retry(socket);
     });
     socket.on('disconnect', (reason) => {

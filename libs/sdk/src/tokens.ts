@@ -16,6 +16,11 @@ export class TokenManager {
     return this.provider !== undefined;
   }
 
+  /** The token held now (the last one handed out), if any. */
+  get held(): string | undefined {
+    return this.token;
+  }
+
   /** The internal id of the token's user (its `sub`), once a token is held. */
   get userId(): string | undefined {
     return this.token ? decodeClaims(this.token)?.sub : undefined;

@@ -139,7 +139,7 @@ export class ChatSocket {
       apiUrl: this.session.baseUrl,
       token,
       // setJwtToken() renews the open socket: when its token expires (auth.expired) or a handshake
-      // is refused, the client takes the token of that moment, if it is still valid, and keeps its rooms.
+      // is refused, the client takes the token of that moment, if it has not expired, and keeps its rooms.
       tokenProvider: async () => {
         const current = this.session.jwtToken;
         const exp = current ? decodeClaims(current)?.exp : undefined;
