@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { TestApp } from '../support/factories.ts';
+import { apiCredentials } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { emitWithAck, nextEvent, record } from '../support/sockets.ts';
 
@@ -26,7 +26,6 @@ describe('moderation', () => {
     return { app, ann, bob, carol, channel };
   }
   const post = (token: string, path: string, body: unknown) => ctx.request('POST', path, { token, body });
-  const serverApi = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
   const banned = { status: 403, body: { code: 'HEYYO_ERR_BANNED' } };
   const muted = { status: 403, body: { code: 'HEYYO_ERR_MUTED', error: 'You are muted in this channel' } };
 
@@ -160,7 +159,7 @@ describe('moderation', () => {
     const { app, ann, carol, channel } = await moderatedChannel();
     const carolSocket = await ctx.connect(carol.token);
     const heard = nextEvent(carolSocket, 'user.banned');
-    const ban = await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: serverApi(app), body: { reason: 'abuse' } });
+    const ban = await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: apiCredentials(app), body: { reason: 'abuse' } });
     expect(ban).toMatchObject({ status: 200, body: { user_id: carol.id, reason: 'abuse', expires_at: null } });
     expect(await heard).toEqual({ userId: carol.id, expiresAt: null });
 
@@ -173,14 +172,14 @@ describe('moderation', () => {
     expect(await post(carol.token, `/api/channels/${other.id}/join`, {})).toMatchObject(inApp);
 
     const lifted = nextEvent(carolSocket, 'user.unbanned');
-    expect(await ctx.request('DELETE', `/api/users/${carol.id}/ban`, { headers: serverApi(app) })).toMatchObject({ status: 200 });
+    expect(await ctx.request('DELETE', `/api/users/${carol.id}/ban`, { headers: apiCredentials(app) })).toMatchObject({ status: 200 });
     expect(await lifted).toEqual({ userId: carol.id });
     expect(await post(carol.token, `/api/channels/${channel.id}/messages`, { text: 'sorry' })).toMatchObject({ status: 201 });
     // Without a body, until lifted; another app's credentials find no such user.
-    expect(await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: serverApi(app) })).toMatchObject({ status: 200 });
+    expect(await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: apiCredentials(app) })).toMatchObject({ status: 200 });
     const otherApp = await ctx.newApp();
-    expect(await ctx.request('DELETE', `/api/users/${carol.id}/ban`, { headers: serverApi(otherApp) })).toMatchObject({ status: 404 });
-    expect(await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: serverApi(otherApp), body: {} })).toMatchObject({ status: 404 });
+    expect(await ctx.request('DELETE', `/api/users/${carol.id}/ban`, { headers: apiCredentials(otherApp) })).toMatchObject({ status: 404 });
+    expect(await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: apiCredentials(otherApp), body: {} })).toMatchObject({ status: 404 });
     expect(await post(carol.token, `/api/channels/${channel.id}/messages`, { text: 'x' })).toMatchObject(inApp);
   });
 

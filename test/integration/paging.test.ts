@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HeyyoServerClient } from '@heyyo/sdk';
-import type { ApiResponse, TestApp } from '../support/factories.ts';
+import { apiCredentials, type ApiResponse, type TestApp } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 
 /** Every list pages by limit+offset or by page, and says how long it is (X-Total-Count) and where its pages are (Link). */
 describe('paging totals on every list', () => {
   const ctx = useNodeContext();
-  const server = (app: TestApp) => ({ headers: { 'x-api-key': app.api_key, 'x-api-secret': app.api_secret } });
+  const server = (app: TestApp) => ({ headers: apiCredentials(app) });
 
   /** The Link header as { rel: path }. */
   function links(response: ApiResponse): Record<string, string> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { TestApp } from '../support/factories.ts';
+import { apiCredentials, type TestApp } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { nextEvent, record } from '../support/sockets.ts';
 
@@ -13,7 +13,7 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 describe('server API (X-API-Key + X-API-Secret on channel and message routes)', () => {
   const ctx = useNodeContext();
-  const server = (app: TestApp) => ({ headers: { 'x-api-key': app.api_key, 'x-api-secret': app.api_secret } });
+  const server = (app: TestApp) => ({ headers: apiCredentials(app) });
   const asServer = (app: TestApp, body?: unknown) => ({ ...server(app), ...(body === undefined ? {} : { body }) });
 
   it('creates a channel as created_by (its owner), who gets its messages; members join with them', async () => {

@@ -26,6 +26,7 @@ import {
   type ImportOptions,
 } from '@heyyo/transfer';
 import { TEST_JWT_SECRET, useApiContext, type TestApp, type TestUser } from '../support/api-context.ts';
+import { apiCredentials } from '../support/factories.ts';
 import { runScript } from '../support/run-script.ts';
 import { writeSyntheticExport } from '../bench/lib/export-file.ts';
 
@@ -86,8 +87,7 @@ async function appWithHistory(): Promise<{ app: TestApp; alice: TestUser; bob: T
   const moderate = (path: string, body: object) => ctx.request('POST', `/api/channels/${channel.id}/${path}`, { token: alice.token, body });
   expect((await moderate('mutes', { user_id: carol.id, expires_in: 3600 })).status).toBe(200);
   expect((await moderate('bans', { user_id: carol.id, reason: 'spam' })).status).toBe(200);
-  const credentials = { 'x-api-key': alice.app.api_key, 'x-api-secret': alice.app.api_secret };
-  expect((await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: credentials, body: { reason: 'abuse' } })).status).toBe(200);
+  expect((await ctx.request('POST', `/api/users/${carol.id}/ban`, { headers: apiCredentials(alice.app), body: { reason: 'abuse' } })).status).toBe(200);
   await ctx.settled();
   return { app: alice.app, alice, bob, channelId: channel.id };
 }

@@ -11,7 +11,7 @@ import { ERASURE_BATCH } from '@heyyo/chat';
 import { UserExport } from '@heyyo/contracts';
 import { checkShape, compileValidator } from '@heyyo/contracts/validation';
 import { verifiedAppId } from '@heyyo/database';
-import type { TestApp, TestUser } from '../support/factories.ts';
+import { apiCredentials, type TestApp, type TestUser } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { connectClient, nextEvent } from '../support/sockets.ts';
 
@@ -20,9 +20,8 @@ const LOGGED = { event: 'reaction.new', payload: {} };
 
 describe('user lifecycle (server API)', () => {
   const ctx = useNodeContext();
-  const credentials = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
   const server = (app: TestApp, method: string, path: string, body?: unknown) =>
-    ctx.request(method, path, { headers: credentials(app), ...(body === undefined ? {} : { body }) });
+    ctx.request(method, path, { headers: apiCredentials(app), ...(body === undefined ? {} : { body }) });
   const getUser = (app: TestApp, id: string) => server(app, 'GET', `/api/users/${id}`);
   const mint = (app: TestApp, userId: string, extra: Record<string, unknown> = {}) =>
     ctx.request('POST', '/api/auth/token', { body: { api_key: app.api_key, api_secret: app.api_secret, user_id: userId, ...extra } });
@@ -326,7 +325,7 @@ describe('user lifecycle (server API)', () => {
       await ctx.request('POST', `/api/channels/${theirs.id}/mutes`, { token: bo.token, body: { user_id: ann.id, expires_in: 60 } });
       await server(app, 'POST', `/api/users/${ann.id}/ban`, { reason: 'spam' });
 
-      const response = await ctx.request('GET', `/api/users/${ann.id}/export`, { headers: credentials(app) });
+      const response = await ctx.request('GET', `/api/users/${ann.id}/export`, { headers: apiCredentials(app) });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toContain('application/json');
       expect(checkShape(validExport, response.body, 'response')).toBeUndefined();

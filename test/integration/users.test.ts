@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { useApiContext, type TestApp } from '../support/api-context.ts';
+import { apiCredentials } from '../support/factories.ts';
+import { useApiContext } from '../support/api-context.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('server-side users API (X-API-Key + X-API-Secret)', () => {
   const ctx = useApiContext();
-  const credentials = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
 
   it('registers a user and returns the internal id that `members` takes', async () => {
     const app = await ctx.newApp();
     const response = await ctx.request('POST', '/api/users', {
-      headers: credentials(app),
+      headers: apiCredentials(app),
       body: { user_id: 'user-1', display_name: 'Ann', avatar_url: 'https://example.com/ann.png' },
     });
     expect(response.status).toBe(200);
@@ -36,13 +36,13 @@ describe('server-side users API (X-API-Key + X-API-Secret)', () => {
   it('is the same user a token is later minted for, and updates only the fields given', async () => {
     const app = await ctx.newApp();
     const registered = await ctx.request('POST', '/api/users', {
-      headers: credentials(app),
+      headers: apiCredentials(app),
       body: { user_id: 'user-2', display_name: 'Bo' },
     });
     const user = await ctx.newUser(app, { externalId: 'user-2' });
     expect(user.id).toBe(registered.body.id);
     const updated = await ctx.request('POST', '/api/users', {
-      headers: credentials(app),
+      headers: apiCredentials(app),
       body: { user_id: 'user-2', avatar_url: 'http://example.com/bo.png' },
     });
     expect(updated.body).toMatchObject({ display_name: 'Bo', avatar_url: 'http://example.com/bo.png' });
@@ -54,15 +54,15 @@ describe('server-side users API (X-API-Key + X-API-Secret)', () => {
     await ctx.newUser(a, { externalId: 'ari' });
     const bob = await ctx.newUser(b, { externalId: 'bob' });
 
-    const listed = await ctx.request('GET', '/api/users', { headers: credentials(a) });
+    const listed = await ctx.request('GET', '/api/users', { headers: apiCredentials(a) });
     expect(listed.status).toBe(200);
     expect(listed.body.map((user: { external_id: string }) => user.external_id)).toEqual(['ann', 'ari']);
-    const paged = await ctx.request('GET', '/api/users?limit=1&offset=1', { headers: credentials(a) });
+    const paged = await ctx.request('GET', '/api/users?limit=1&offset=1', { headers: apiCredentials(a) });
     expect(paged.body.map((user: { external_id: string }) => user.external_id)).toEqual(['ari']);
 
-    expect((await ctx.request('GET', `/api/users/${ann.id}`, { headers: credentials(a) })).body.external_id).toBe('ann');
+    expect((await ctx.request('GET', `/api/users/${ann.id}`, { headers: apiCredentials(a) })).body.external_id).toBe('ann');
     for (const id of [bob.id, '00000000-0000-0000-0000-000000000000', 'not-a-uuid']) {
-      const response = await ctx.request('GET', `/api/users/${id}`, { headers: credentials(a) });
+      const response = await ctx.request('GET', `/api/users/${id}`, { headers: apiCredentials(a) });
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ error: 'User not found', code: 'HEYYO_ERR_USER_NOT_FOUND' });
     }
@@ -90,7 +90,7 @@ describe('server-side users API (X-API-Key + X-API-Secret)', () => {
     [{ user_id: 'u', email: 'a@b.c' }, 'unknown field "email"'],
   ])('refuses %j with 400', async (body, error) => {
     const app = await ctx.newApp();
-    const response = await ctx.request('POST', '/api/users', { headers: credentials(app), body });
+    const response = await ctx.request('POST', '/api/users', { headers: apiCredentials(app), body });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ error, code: 'HEYYO_ERR_VALIDATION' });
   });

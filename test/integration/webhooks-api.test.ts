@@ -4,13 +4,13 @@
  * and the relay's rules, driven by hand: one delivery in flight per (endpoint, channel), a handed-out
  * delivery whose job was lost handed out again after its lease, one send per try.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createWebhookDelivery } from '@heyyo/chat';
 import { WEBHOOK_EVENT_TYPES, type WebhookJob } from '@heyyo/contracts';
 import { verifiedAppId } from '@heyyo/database';
 import { useApiContext } from '../support/api-context.ts';
-import type { TestApp } from '../support/factories.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { apiCredentials, type TestApp } from '../support/factories.ts';
+import { useWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const ctx = useApiContext({
   env: {
@@ -20,17 +20,10 @@ const ctx = useApiContext({
   },
 });
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useWebhookReceiver();
 
-const serverApi = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
 const hooks = (app: TestApp, method: string, path = '', body?: unknown) =>
-  ctx.request(method, `/api/webhooks${path}`, { headers: serverApi(app), ...(body === undefined ? {} : { body }) });
+  ctx.request(method, `/api/webhooks${path}`, { headers: apiCredentials(app), ...(body === undefined ? {} : { body }) });
 
 /** An app with an endpoint taking `events` (at the receiver), and its owner with a channel. */
 async function appWithWebhook(events: string[] = ['*'], enabled = true) {

@@ -5,24 +5,17 @@
  * Only IP literals and `localhost` (from /etc/hosts) are used: no name is looked up over the
  * network, and nothing but the local receiver is ever connected to.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifiedAppId } from '@heyyo/database';
 import { useApiContext } from '../support/api-context.ts';
 import { eventually } from '../support/eventually.ts';
-import type { TestApp } from '../support/factories.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { apiCredentials } from '../support/factories.ts';
+import { useWebhookReceiver } from '../support/webhook-receiver.ts';
 
 const ctx = useApiContext({ env: { HEYYO_WEBHOOK_ALLOW_PRIVATE: '0', HEYYO_WEBHOOK_POLL_MS: '50' } });
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useWebhookReceiver();
 
-const serverApi = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
 
 describe('webhook URLs on a node that refuses internal addresses', () => {
   it('are refused when they point inside', async () => {
@@ -47,12 +40,12 @@ describe('webhook URLs on a node that refuses internal addresses', () => {
       ['http://0x7f000001/hook', 'loopback'],
     ];
     for (const [url, kind] of internal) {
-      const response = await ctx.request('POST', '/api/webhooks', { headers: serverApi(app), body: { url, events: ['*'] } });
+      const response = await ctx.request('POST', '/api/webhooks', { headers: apiCredentials(app), body: { url, events: ['*'] } });
       expect(response.status, url).toBe(400);
       expect(response.body.code).toBe('HEYYO_ERR_VALIDATION');
       expect(response.body.error, url).toContain(`${kind} address`);
     }
-    expect((await ctx.request('GET', '/api/webhooks', { headers: serverApi(app) })).body).toEqual([]);
+    expect((await ctx.request('GET', '/api/webhooks', { headers: apiCredentials(app) })).body).toEqual([]);
   });
 
   it('gets nothing delivered to an endpoint that points inside by the time it is sent', async () => {
@@ -74,7 +67,7 @@ describe('webhook URLs on a node that refuses internal addresses', () => {
     await ctx.send(owner, (await ctx.newChannel(owner)).id, { text: 'for nobody inside' });
 
     const tried = async (id: string) => {
-      const response = await ctx.request('GET', `/api/webhooks/${id}/deliveries`, { headers: serverApi(app) });
+      const response = await ctx.request('GET', `/api/webhooks/${id}/deliveries`, { headers: apiCredentials(app) });
       // A try is counted when it starts; its outcome is recorded when it ends.
       return response.body.find((delivery: { attempts: number; error: string | null }) => delivery.attempts > 0 && delivery.error !== null);
     };
@@ -86,7 +79,7 @@ describe('webhook URLs on a node that refuses internal addresses', () => {
 
     // Changing it to an internal URL is refused like creating one.
     const patched = await ctx.request('PATCH', `/api/webhooks/${endpoint.id}`, {
-      headers: serverApi(app),
+      headers: apiCredentials(app),
       body: { url: 'http://[::1]:9/elsewhere' },
     });
     expect(patched.status).toBe(400);

@@ -5,13 +5,13 @@
  * delivered within its retry window is kept as failed, listed, and redelivered; and each event's
  * data is the payload its realtime event carries.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyWebhook } from '@heyyo/sdk/webhooks';
 import { eventually } from '../support/eventually.ts';
-import type { TestApp, TestUser } from '../support/factories.ts';
+import { apiCredentials, type TestApp, type TestUser } from '../support/factories.ts';
 import { useNodeContext } from '../support/node-context.ts';
 import { nextEvent } from '../support/sockets.ts';
-import { startWebhookReceiver, type ReceivedDelivery, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { useWebhookReceiver, type ReceivedDelivery } from '../support/webhook-receiver.ts';
 
 const TIMEOUT_MS = 500;
 const RETRY_WINDOW_MS = 5000;
@@ -27,24 +27,17 @@ const ctx = useNodeContext({
   },
 });
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useWebhookReceiver();
 
-const serverApi = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
 
 async function addWebhook(app: TestApp, body: Record<string, unknown>) {
-  const response = await ctx.request('POST', '/api/webhooks', { headers: serverApi(app), body });
+  const response = await ctx.request('POST', '/api/webhooks', { headers: apiCredentials(app), body });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; url: string; events: string[]; secret: string; enabled: boolean };
 }
 
 async function deliveriesOf(app: TestApp, webhookId: string, query = '') {
-  const response = await ctx.request('GET', `/api/webhooks/${webhookId}/deliveries${query}`, { headers: serverApi(app) });
+  const response = await ctx.request('GET', `/api/webhooks/${webhookId}/deliveries${query}`, { headers: apiCredentials(app) });
   expect(response.status).toBe(200);
   return response.body as any[];
 }
@@ -153,7 +146,7 @@ describe('webhook deliveries to a receiver that fails, hangs, then recovers', ()
 
     receiver.answerAll({ status: 200 });
     const original = failed.find((delivery) => delivery.event.data.id === message.id)!;
-    const redelivery = await ctx.request('POST', `/api/webhooks/${hook.id}/deliveries/${original.id}/redeliver`, { headers: serverApi(app) });
+    const redelivery = await ctx.request('POST', `/api/webhooks/${hook.id}/deliveries/${original.id}/redeliver`, { headers: apiCredentials(app) });
     expect(redelivery.status).toBe(202);
     expect(redelivery.body).toMatchObject({ status: 'pending', attempts: 0, redelivery_of: original.id, event: original.event });
     expect(redelivery.body.id).not.toBe(original.id);
@@ -210,7 +203,7 @@ describe('webhook event data', () => {
     await step('member.left', () => call(joiner, 'POST', `${channel}/leave`));
     await step('channel.updated', () => call(owner, 'PATCH', channel, { description: 'now with webhooks', slow_mode_seconds: 5 }));
     await step('channel.deleted', () => call(owner, 'DELETE', channel));
-    const deletedUser = await ctx.request('DELETE', `/api/users/${removed.id}`, { headers: serverApi(app) });
+    const deletedUser = await ctx.request('DELETE', `/api/users/${removed.id}`, { headers: apiCredentials(app) });
     expect(deletedUser.status).toBe(200);
 
     const types = new Set(['message.new', 'message.updated', 'message.deleted', 'reaction.new', 'reaction.deleted', 'member.joined', 'member.left', 'member.removed', 'channel.updated', 'channel.deleted']);

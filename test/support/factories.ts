@@ -25,6 +25,9 @@ export interface TestApp {
   api_secret: string;
 }
 
+/** The headers of the app's server API: its key and secret. */
+export const apiCredentials = (app: TestApp) => ({ 'x-api-key': app.api_key, 'x-api-secret': app.api_secret });
+
 export interface TestUser {
   app: TestApp;
   externalId: string;

@@ -1,8 +1,10 @@
 /**
  * A real webhook receiver for tests: node:http on 127.0.0.1 (a free port), answering each delivery
  * as the test scripts it — an error status, a hang past the sender's timeout, or 200 — and keeping
- * every request as it came (raw body, headers, when).
+ * every request as it came (raw body, headers, when). useWebhookReceiver gives a test file one,
+ * listening from its beforeAll and closed in its afterAll.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -31,10 +33,10 @@ export interface WebhookReceiver {
   script(...answers: ReceiverAnswer[]): void;
   /** How every request is answered from now on, once the script ran out (or replacing it). */
   answerAll(answer: ReceiverAnswer | ((request: ReceivedDelivery) => ReceiverAnswer)): void;
-  close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+/** The test file's receiver: it listens (on a free port) from the file's beforeAll and is closed in its afterAll. */
+export function useWebhookReceiver(): WebhookReceiver {
   const received: ReceivedDelivery[] = [];
   let scripted: ReceiverAnswer[] = [];
   let fallback: ReceiverAnswer | ((request: ReceivedDelivery) => ReceiverAnswer) = { status: 200, body: 'ok' };
@@ -72,8 +74,16 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       else reply();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ({ port } = server.address() as AddressInfo);
+  });
+  afterAll(async () => {
+    for (const response of hanging) response.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   return {
     url: (path = '/hooks') => `http://127.0.0.1:${port}${path}`,
@@ -85,11 +95,6 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     answerAll(answer) {
       scripted = [];
       fallback = answer;
-    },
-    async close() {
-      for (const response of hanging) response.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
