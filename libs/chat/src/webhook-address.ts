@@ -33,7 +33,7 @@ export function addressRefusal(ip: string): string | undefined {
 }
 
 /** The host of a URL as DNS or an IP check takes it: IPv6 literals without their brackets. */
-export const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** Resolves a host name to every address it has (A and AAAA). */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -44,20 +44,43 @@ export const resolveAll: Resolver = (hostname) =>
   );
 
 /**
- * Why webhooks may not go to `url` (its scheme, or an address its host is or resolves to), or
- * undefined when they may. `allowPrivate` skips the address checks (not the scheme's).
+ * The URL, with its host as DNS takes it, or why webhooks may not go there before any lookup:
+ * not a URL, not http(s), or an IP literal that is refused (unless `allowPrivate`).
  */
-export async function urlRefusal(url: string, options: { allowPrivate: boolean; resolve?: Resolver }): Promise<string | undefined> {
+export function webhookUrl(
+  url: string,
+  allowPrivate: boolean,
+): { url: URL; host: string } | { refusal: string; of: 'url' | 'address' } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return 'not a URL';
+    return { refusal: 'not a URL', of: 'url' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'only http and https URLs are allowed';
-  if (options.allowPrivate) return undefined;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { refusal: 'only http and https URLs are allowed', of: 'url' };
   const host = hostOf(parsed);
-  if (isIP(host)) return addressRefusal(host);
+  const literalRefusal = isIP(host) && !allowPrivate ? addressRefusal(host) : undefined;
+  return literalRefusal ? { refusal: literalRefusal, of: 'address' } : { url: parsed, host };
+}
+
+/** The first of `addresses` that may not receive webhooks, and what it is ("a loopback address"). */
+function firstRefused(addresses: readonly LookupAddress[]): { address: string; what: string } | undefined {
+  for (const { address } of addresses) {
+    const refusal = addressRefusal(address);
+    if (refusal) return { address, what: refusal.replace(/^\S+ is /, '') };
+  }
+  return undefined;
+}
+
+/**
+ * Why webhooks may not go to `url` (its scheme, or an address its host is or resolves to), or
+ * undefined when they may. `allowPrivate` skips the address checks (not the scheme's).
+ */
+export async function urlRefusal(url: string, options: { allowPrivate: boolean; resolve?: Resolver }): Promise<string | undefined> {
+  const checked = webhookUrl(url, options.allowPrivate);
+  if ('refusal' in checked) return checked.refusal;
+  const { host } = checked;
+  if (options.allowPrivate || isIP(host)) return undefined;
   let addresses: LookupAddress[];
   try {
     addresses = await (options.resolve ?? resolveAll)(host);
@@ -65,8 +88,8 @@ export async function urlRefusal(url: string, options: { allowPrivate: boolean; 
     return `${host} does not resolve`;
   }
   if (addresses.length === 0) return `${host} does not resolve`;
-  const refused = addresses.find((entry) => addressRefusal(entry.address) !== undefined);
-  return refused && `${host} resolves to ${addressRefusal(refused.address)!.replace(/^\S+ is /, '')} (${refused.address})`;
+  const refused = firstRefused(addresses);
+  return refused && `${host} resolves to ${refused.what} (${refused.address})`;
 }
 
 /** The error a guarded lookup fails a connection with. */
@@ -85,8 +108,8 @@ export function guardedLookup(options: { allowPrivate: boolean; resolve?: Resolv
     resolve(hostname).then(
       (addresses) => {
         const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? addresses.filter((entry) => entry.family === lookupOptions.family) : addresses;
-        const refused = options.allowPrivate ? undefined : addresses.map((entry) => addressRefusal(entry.address)).find(Boolean);
-        if (refused) return callback(new RefusedAddressError(`refused: ${hostname} resolves to ${refused.replace(/^\S+ is /, '')}`));
+        const refused = options.allowPrivate ? undefined : firstRefused(addresses);
+        if (refused) return callback(new RefusedAddressError(`refused: ${hostname} resolves to ${refused.what}`));
         if (wanted.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }));
         if (lookupOptions.all) return callback(null, wanted);
         return callback(null, wanted[0]!.address, wanted[0]!.family);

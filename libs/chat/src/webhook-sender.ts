@@ -6,8 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
-import { addressRefusal, guardedLookup, hostOf, type Resolver } from './webhook-address.ts';
+import { guardedLookup, webhookUrl, type Resolver } from './webhook-address.ts';
 
 /** The longest a delivery may take when nothing says otherwise (HEYYO_WEBHOOK_TIMEOUT_MS). */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -64,17 +63,10 @@ export async function postWebhook(post: WebhookPost): Promise<WebhookAnswer> {
   const failed = (error: string, status: number | null = null, body: string | null = null) =>
     answer({ delivered: false, status, body, error: error.slice(0, 500) });
 
-  let url: URL;
-  try {
-    url = new URL(post.url);
-  } catch {
-    return failed('not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return failed('only http and https URLs are allowed');
-  // An IP in the URL is connected to without a lookup: checked here.
-  const host = hostOf(url);
-  const literalRefusal = isIP(host) && !post.allowPrivate ? addressRefusal(host) : undefined;
-  if (literalRefusal) return failed(`refused: ${literalRefusal}`);
+  // An IP in the URL is connected to without a lookup: checked here; a name, by the guarded lookup.
+  const checked = webhookUrl(post.url, post.allowPrivate);
+  if ('refusal' in checked) return failed(checked.of === 'address' ? `refused: ${checked.refusal}` : checked.refusal);
+  const { url } = checked;
 
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = post.signal ? AbortSignal.any([deadline, post.signal]) : deadline;

@@ -82,7 +82,7 @@ export async function verifyWebhook(
   }
   // Web Crypto: Node 19+, Deno, Bun, workers, browsers.
   const { subtle } = globalThis.crypto;
-    const encoder = new TextEncoder();
+  const encoder = new TextEncoder();
   const body = typeof rawBody === 'string' ? encoder.encode(rawBody) : rawBody;
   const prefix = encoder.encode(`${timestamp}.`);
   const signed = new Uint8Array(prefix.length + body.length);
