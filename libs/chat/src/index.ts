@@ -37,7 +37,7 @@ export { EXPORT_PAGE_ROWS } from './user-export.ts';
 export { createModerationService, type ModerationService, type RestrictionInput } from './moderation.service.ts';
 export { createReactionsService, type ReactionsService, type ReactionsServiceDeps } from './reactions.service.ts';
 export { createCountersService, type CountersService } from './counters.service.ts';
-export { createWebhooksService, presentWebhook, presentWebhookDelivery, type WebhooksService } from './webhooks.service.ts';
+export { createWebhooksService, type WebhooksService } from './webhooks.service.ts';
 export { createWebhookDelivery, retryDelayMs, type WebhookDelivery, type WebhookSettings } from './webhook-delivery.ts';
 export { postWebhook, DEFAULT_WEBHOOK_TIMEOUT_MS, RESPONSE_BODY_BYTES, type WebhookPost, type WebhookAnswer } from './webhook-sender.ts';
 export { addressRefusal, urlRefusal, guardedLookup, type Resolver } from './webhook-address.ts';

@@ -18,6 +18,9 @@ import type {
   ExportedRestriction,
   Restriction,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookEventType,
 } from '@heyyo/contracts';
 import type {
   AppRecord,
@@ -33,6 +36,8 @@ import type {
   RestrictionKind,
   RestrictionRecord,
   UserRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 } from '@heyyo/database';
 
 const iso = (date: Date) => date.toISOString();
@@ -262,4 +267,40 @@ export function presentExportedRestriction(restriction: {
 /** The user's app-wide ban as stored, in an export. */
 export function presentExportedAppBan(ban: { reason: string | null; createdAt: Date; expiresAt: Date | null }) {
   return { reason: ban.reason, created_at: iso(ban.createdAt), expires_at: isoOrNull(ban.expiresAt) };
+}
+
+export function presentWebhook(endpoint: WebhookEndpointRecord): Webhook {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    secret: endpoint.secret,
+    created_at: iso(endpoint.createdAt),
+    updated_at: iso(endpoint.updatedAt),
+  };
+}
+
+export function presentWebhookDelivery(delivery: WebhookDeliveryRecord): WebhookDelivery {
+  return {
+    id: delivery.id,
+    webhook_id: delivery.endpointId,
+    event: {
+      id: delivery.event.id,
+      type: delivery.event.type as WebhookEventType,
+      created_at: iso(delivery.event.createdAt),
+      app_id: delivery.event.appId,
+      data: delivery.event.data,
+    },
+    status: delivery.status,
+    attempts: delivery.attempts,
+    created_at: iso(delivery.createdAt),
+    last_attempt_at: isoOrNull(delivery.lastAttemptAt),
+    next_attempt_at: delivery.status === 'pending' ? iso(delivery.nextAttemptAt) : null,
+    delivered_at: isoOrNull(delivery.deliveredAt),
+    response_status: delivery.responseStatus,
+    response_body: delivery.responseBody,
+    error: delivery.error,
+    redelivery_of: delivery.redeliveryOf,
+  };
 }

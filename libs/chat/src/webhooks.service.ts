@@ -6,10 +6,10 @@ import {
   type Webhook,
   type WebhookDeliveriesQuery,
   type WebhookDelivery,
-  type WebhookEventType,
 } from '@heyyo/contracts';
-import type { AppId, Repositories, WebhookDeliveryRecord, WebhookEndpointRecord } from '@heyyo/database';
+import type { AppId, Repositories, WebhookEndpointRecord } from '@heyyo/database';
 import { createError, Errors } from './errors.ts';
+import { presentWebhook, presentWebhookDelivery } from './presenters.ts';
 import { urlRefusal, type Resolver } from './webhook-address.ts';
 import type { WebhookSettings } from './webhook-delivery.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
@@ -19,45 +19,6 @@ export interface WebhooksServiceDeps {
   webhooks: WebhookSettings;
   /** DNS, for tests. */
   resolve?: Resolver;
-}
-
-const iso = (date: Date) => date.toISOString();
-const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
-
-export function presentWebhook(endpoint: WebhookEndpointRecord): Webhook {
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    events: endpoint.events,
-    enabled: endpoint.enabled,
-    secret: endpoint.secret,
-    created_at: iso(endpoint.createdAt),
-    updated_at: iso(endpoint.updatedAt),
-  };
-}
-
-export function presentWebhookDelivery(delivery: WebhookDeliveryRecord): WebhookDelivery {
-  return {
-    id: delivery.id,
-    webhook_id: delivery.endpointId,
-    event: {
-      id: delivery.event.id,
-      type: delivery.event.type as WebhookEventType,
-      created_at: iso(delivery.event.createdAt),
-      app_id: delivery.event.appId,
-      data: delivery.event.data,
-    },
-    status: delivery.status,
-    attempts: delivery.attempts,
-    created_at: iso(delivery.createdAt),
-    last_attempt_at: isoOrNull(delivery.lastAttemptAt),
-    next_attempt_at: delivery.status === 'pending' ? iso(delivery.nextAttemptAt) : null,
-    delivered_at: isoOrNull(delivery.deliveredAt),
-    response_status: delivery.responseStatus,
-    response_body: delivery.responseBody,
-    error: delivery.error,
-    redelivery_of: delivery.redeliveryOf,
-  };
 }
 
 const webhookNotFound = () => createError(ErrorCodes.WEBHOOK_NOT_FOUND, 'Webhook not found', 404);
