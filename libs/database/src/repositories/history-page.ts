@@ -26,19 +26,25 @@ const pageRows = (window: Window) => `select * from messages where app_id = $1 a
 export const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * One ListedMessage (message `m`, author `u`) in Postgres's JSON: a deleted message keeps
- * its place but shows no content; reactions one entry per (type, user), oldest first.
+ * The fields of a message row `m` as the API shows them, as (key, value) arguments of a
+ * json(b)_build_object: a deleted message keeps its place but shows no content.
  */
-const LISTED_MESSAGE_JSON = `json_build_object(
-  'id', m.id, 'channel_id', m.channel_id, 'user_id', m.user_id, 'seq', m.seq,
-  'text', case when m.deleted_at is null then m.text end,
-  'attachments', case when m.deleted_at is null then m.attachments else '[]'::jsonb end,
-  'metadata', case when m.deleted_at is null then m.metadata else '{}'::jsonb end,
-  'parent_id', m.parent_id, 'client_id', m.client_id,
-  'created_at', ${isoText('m.created_at')}, 'updated_at', ${isoText('m.updated_at')},
-  'deleted_at', ${isoText('m.deleted_at')}, 'edited_at', ${isoText('m.edited_at')},
-  'reply_count', m.reply_count, 'last_reply_at', ${isoText('m.last_reply_at')},
-  'pinned_at', ${isoText('m.pinned_at')}, 'pinned_by', m.pinned_by,
+export const messageFields = (m: string) => `
+  'id', ${m}.id, 'channel_id', ${m}.channel_id, 'user_id', ${m}.user_id, 'seq', ${m}.seq,
+  'text', case when ${m}.deleted_at is null then ${m}.text end,
+  'attachments', case when ${m}.deleted_at is null then ${m}.attachments else '[]'::jsonb end,
+  'metadata', case when ${m}.deleted_at is null then ${m}.metadata else '{}'::jsonb end,
+  'parent_id', ${m}.parent_id, 'client_id', ${m}.client_id,
+  'created_at', ${isoText(`${m}.created_at`)}, 'updated_at', ${isoText(`${m}.updated_at`)},
+  'deleted_at', ${isoText(`${m}.deleted_at`)}, 'edited_at', ${isoText(`${m}.edited_at`)},
+  'reply_count', ${m}.reply_count, 'last_reply_at', ${isoText(`${m}.last_reply_at`)},
+  'pinned_at', ${isoText(`${m}.pinned_at`)}, 'pinned_by', ${m}.pinned_by`;
+
+/**
+ * One ListedMessage (message `m`, author `u`) in Postgres's JSON: messageFields, the author's
+ * profile, and reactions one entry per (type, user), oldest first.
+ */
+const LISTED_MESSAGE_JSON = `json_build_object(${messageFields('m')},
   'user_external_id', u.external_id, 'user_display_name', u.display_name, 'user_avatar_url', u.avatar_url,
   'reactions', coalesce((select json_agg(json_build_object('type', r.type, 'user_id', r.user_id, 'count', 1)
                                          order by r.created_at, r.type, r.user_id)

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { isoText } from './history-page.ts';
+import { isoText, messageFields } from './history-page.ts';
 
 /*
  * The webhook outbox. A change that is a webhook event writes its event (webhook_events) and one
@@ -98,16 +98,7 @@ export function webhookEventOfLog(event: string): SQL {
 }
 
 /** A message `m` with its author `u` as the realtime Message (presentMessage): message.new's data. */
-export const messageJson = (m: string, u: string) => `jsonb_build_object(
-  'id', ${m}.id, 'channel_id', ${m}.channel_id, 'user_id', ${m}.user_id, 'seq', ${m}.seq,
-  'text', case when ${m}.deleted_at is null then ${m}.text end,
-  'attachments', case when ${m}.deleted_at is null then ${m}.attachments else '[]'::jsonb end,
-  'metadata', case when ${m}.deleted_at is null then ${m}.metadata else '{}'::jsonb end,
-  'parent_id', ${m}.parent_id, 'client_id', ${m}.client_id,
-  'created_at', ${isoText(`${m}.created_at`)}, 'updated_at', ${isoText(`${m}.updated_at`)},
-  'deleted_at', ${isoText(`${m}.deleted_at`)}, 'edited_at', ${isoText(`${m}.edited_at`)},
-  'reply_count', ${m}.reply_count, 'last_reply_at', ${isoText(`${m}.last_reply_at`)},
-  'pinned_at', ${isoText(`${m}.pinned_at`)}, 'pinned_by', ${m}.pinned_by,
+export const messageJson = (m: string, u: string) => `jsonb_build_object(${messageFields(m)},
   'user', jsonb_build_object('external_id', ${u}.external_id, 'display_name', ${u}.display_name, 'avatar_url', ${u}.avatar_url))`;
 
 /** A message after a change, with the change's version (ChangedMessage): message.updated's data. */
