@@ -115,9 +115,12 @@ function toDeliveryRecord(row: RawDeliveryRow): WebhookDeliveryRecord {
   };
 }
 
-const DELIVERIES_WITH_EVENTS = sql.raw(`
+/** Delivery rows of `from` (a table or a CTE) as `d`, with their events: RawDeliveryRow. */
+const deliveriesWithEvents = (from: string) =>
+  sql.raw(`
   select d.*, ev.type as event_type, ev.created_at as event_created_at, ev.app_id as event_app_id, ev.data as event_data
-    from webhook_deliveries d join webhook_events ev on ev.id = d.event_id`);
+    from ${from} d join webhook_events ev on ev.id = d.event_id`);
+const DELIVERIES_WITH_EVENTS = deliveriesWithEvents('webhook_deliveries');
 
 const ms = (value: number) => sql`(${value}::double precision * interval '1 millisecond')`;
 
@@ -270,8 +273,7 @@ export function createWebhooksRepository(db: Database) {
            where d.app_id = ${appId} and d.endpoint_id = ${endpointId} and d.id = ${deliveryId}
           returning *
         )
-        select d.*, ev.type as event_type, ev.created_at as event_created_at, ev.app_id as event_app_id, ev.data as event_data
-          from added d join webhook_events ev on ev.id = d.event_id`)) as unknown as RawDeliveryRow[];
+        ${deliveriesWithEvents('added')}`)) as unknown as RawDeliveryRow[];
       return row && toDeliveryRecord(row);
     },
 
