@@ -150,7 +150,8 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
     { ...options, attempts: 1, concurrency: options.webhookConcurrency ?? options.concurrency },
     logger,
   );
-  let acceptingReactions = true;
+  // Closing stops new reactions and deliveries first; recounts until the reactions drained (they enqueue some).
+  let acceptingJobs = true;
   let acceptingRecounts = true;
 
   const recount = async (job: CounterJob) => {
@@ -161,12 +162,12 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
 
   return {
     async reaction(job) {
-      if (!acceptingReactions) throw new Error('the job queue is closed');
+      if (!acceptingJobs) throw new Error('the job queue is closed');
       reactions.add(job);
     },
     ...recountRequests(recount),
     async webhookDelivery(job) {
-      if (!acceptingReactions) throw new Error('the job queue is closed');
+      if (!acceptingJobs) throw new Error('the job queue is closed');
       webhooks.add(job, { id: webhookJobId(job) });
     },
     start(processors) {
@@ -180,7 +181,7 @@ export function createMemoryQueue(options: MemoryQueueOptions, logger: Logger): 
     // An in-process add cannot fail.
     enqueueFailures: () => 0,
     async close() {
-      acceptingReactions = false;
+      acceptingJobs = false;
       // Deliveries not started stay pending in Postgres (handed out again after the restart).
       await webhooks.discard();
       // Reactions first: applying them enqueues the reaction recounts that follow.
