@@ -16,17 +16,11 @@ export function copyValue(value: unknown): string {
 }
 
 /** JSON of an object or array; the empty ones, most of an import's, without a trip through JSON.stringify. */
-function copyJsonText(value: object): string {
+export function copyJsonText(value: object): string {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : JSON.stringify(value);
   for (const _ in value) return JSON.stringify(value);
   return '{}';
 }
-
-/**
- * A value the importer has checked to be a UUID, a timestamp or a number (or null): none of them
- * can hold a character COPY escapes, so it goes as it is. The hot path of a message row.
- */
-export const copyChecked = (value: string | number | null): string | number => (value === null ? '\\N' : value);
 
 /** One row, newline-terminated. */
 export function copyRow(values: readonly unknown[]): string {

@@ -1,6 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
-import { copyChecked, copyRow, copyValue } from './copy-text.ts';
+import { BinaryCopyRows } from './copy-binary.ts';
+import { copyJsonText, copyRow } from './copy-text.ts';
 import type { AppBanLine, ChannelLine, MemberLine, MessageLine, ReactionLine, ReadStateLine, RestrictionLine, UserLine } from './format.ts';
 
 /*
@@ -133,16 +134,24 @@ const MESSAGE_COLUMNS = [
   'created_at', 'updated_at', 'deleted_at', 'edited_at', 'pinned_at', 'pinned_by',
 ] as const;
 
-/** A message in MESSAGE_COLUMNS' order: ids, seq and timestamps were checked (validate-line.ts), so only text, JSON and client_id are escaped. */
-const messageRow = (appId: string, m: MessageLine) =>
-  `${m.id}\t${appId}\t${m.channel_id}\t${m.user_id}\t${m.seq}\t${copyValue(m.text)}\t${copyValue(m.attachments)}\t${copyValue(m.metadata)}\t` +
-  `${copyChecked(m.parent_id)}\t${copyValue(m.client_id)}\t${m.created_at}\t${m.updated_at}\t${copyChecked(m.deleted_at)}\t` +
-  `${copyChecked(m.edited_at)}\t${copyChecked(m.pinned_at)}\t${copyChecked(m.pinned_by)}\n`;
+/** Messages in MESSAGE_COLUMNS' order, in binary COPY format (every value checked by validate-line.ts). */
+function messageRows(appId: string, messages: readonly MessageLine[]): Buffer[] {
+  const rows = new BinaryCopyRows();
+  for (const m of messages) {
+    rows.row(MESSAGE_COLUMNS.length).uuid(m.id).uuid(appId).uuid(m.channel_id).uuid(m.user_id).int8(m.seq).text(m.text)
+      .jsonb(copyJsonText(m.attachments)).jsonb(copyJsonText(m.metadata)).uuid(m.parent_id).text(m.client_id)
+      .timestamptz(m.created_at).timestamptz(m.updated_at).timestamptz(m.deleted_at).timestamptz(m.edited_at)
+      .timestamptz(m.pinned_at).uuid(m.pinned_by);
+  }
+  return rows.finish();
+}
 
-/** Streams `rows` (COPY text) into `table`'s `columns`. */
-async function copyInto(tx: Tx, table: string, columns: readonly string[], rows: string): Promise<void> {
-  const stream = await tx`copy ${tx(table)} (${tx(columns as string[])}) from stdin`.writable();
-  stream.end(rows);
+/** Streams `rows` (COPY text, or binary chunks) into `table`'s `columns`. */
+async function copyInto(tx: Tx, table: string, columns: readonly string[], rows: string | readonly Buffer[]): Promise<void> {
+  const binary = typeof rows !== 'string';
+  const stream = await tx`copy ${tx(table)} (${tx(columns as string[])}) from stdin ${binary ? tx`with (format binary)` : tx``}`.writable();
+  if (binary) for (const chunk of rows) stream.write(chunk);
+  stream.end(binary ? undefined : rows);
   await finished(stream);
 }
 
@@ -223,8 +232,7 @@ export async function writeMessages(tx: Tx, appId: string, messages: readonly Me
   if (missingAuthors[0]) throw new MissingReference('user', missingAuthors[0]);
   if (missingParents[0]) throw new MissingReference('message', missingParents[0]);
   const direct = stored.every((row) => row.last === null || Number(row.last) < firstSeq.get(row.id as string)!);
-  let rows = '';
-  for (const message of messages) rows += messageRow(appId, message);
+  const rows = messageRows(appId, messages);
   if (direct) {
     await copyInto(tx, 'messages', MESSAGE_COLUMNS, rows);
   } else {

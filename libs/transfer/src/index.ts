@@ -9,3 +9,6 @@ export * from './format.ts';
 export { parseTegraboxDump, tegraboxToLines, tegraboxLines, TegraboxRefused } from './tegrabox.ts';
 export { openTransferDatabase, TRANSFER_DEADLINE_MS } from './transfer-database.ts';
 export { parseExportArgs, parseImportArgs, UsageError } from './cli-args.ts';
+export { BinaryCopyRows } from './copy-binary.ts';
+export { copyRow } from './copy-text.ts';
+export { timestampMicros } from './iso-timestamp.ts';

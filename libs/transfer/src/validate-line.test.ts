@@ -36,6 +36,9 @@ describe('validateLine', () => {
     expect(check({ metadata: { big: 'x'.repeat(64) } })).toEqual({ ok: false, reason: 'message: metadata must be at most 64 bytes as JSON' });
     expect(check({ metadata: [] })).toEqual({ ok: false, reason: 'message: metadata must be an object' });
     expect(check({ created_at: '2026-01-01' })).toEqual({ ok: false, reason: 'message: created_at must be an ISO 8601 timestamp with a time zone' });
+    // Dates JavaScript's Date.parse takes (and moves) but Postgres refuses: found here, with the line, not as a failed COPY.
+    expect(check({ updated_at: '2026-02-30T00:00:00Z' })).toEqual({ ok: false, reason: 'message: updated_at must be an ISO 8601 timestamp with a time zone' });
+    expect(check({ created_at: '0000-01-01T00:00:00Z' })).toEqual({ ok: false, reason: 'message: created_at must be an ISO 8601 timestamp with a time zone' });
     expect(check({ created_at: '2026-13-45T00:00:00Z' })).toMatchObject({ ok: false });
     expect(check({ channel_id: undefined })).toEqual({ ok: false, reason: 'message: channel_id must be a lowercase UUID' });
   });

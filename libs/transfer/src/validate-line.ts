@@ -1,5 +1,8 @@
 import { FORMAT_NAME, FORMAT_VERSION, KIND_ORDER, type AnyLine, type Kind } from './format.ts';
 import { hygieneIssue, mayBreakHygiene } from './hygiene.ts';
+import { timestampMicros } from './iso-timestamp.ts';
+import { isLowercaseUuid } from './uuid-text.ts';
+import { copyJsonText } from './copy-text.ts';
 
 /** Bounds on imported values: the server's own limits (config `limits`), so an import stores nothing a send could not. */
 export interface LineLimits {
@@ -18,9 +21,6 @@ const fail = (reason: string): never => {
   throw new Invalid(reason);
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// ISO 8601 with a zone, as Postgres and Date#toISOString write it; Postgres parses the rest.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
 
 type Fields = Record<string, unknown>;
 
@@ -39,14 +39,15 @@ const nullableString = (fields: Fields, name: string, max: number) =>
 
 function uuid(fields: Fields, name: string): string {
   const value = fields[name];
-  if (typeof value !== 'string' || !UUID.test(value)) return fail(`${name} must be a lowercase UUID`);
+  if (typeof value !== 'string' || !isLowercaseUuid(value)) return fail(`${name} must be a lowercase UUID`);
   return value;
 }
 const nullableUuid = (fields: Fields, name: string) => (fields[name] === null || fields[name] === undefined ? null : uuid(fields, name));
 
 function timestamp(fields: Fields, name: string): string {
   const value = fields[name];
-  if (typeof value !== 'string' || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value))) {
+  // ISO 8601 with a zone, as Postgres and Date#toISOString write it, and a date Postgres takes.
+  if (typeof value !== 'string' || timestampMicros(value) === undefined) {
     return fail(`${name} must be an ISO 8601 timestamp with a time zone`);
   }
   return value;
@@ -65,7 +66,7 @@ function integer(fields: Fields, name: string, min: number, max = Number.MAX_SAF
 function object(fields: Fields, name: string, maxBytes: number): Record<string, unknown> {
   const value = fields[name] ?? {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${name} must be an object`);
-  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) return fail(`${name} must be at most ${maxBytes} bytes as JSON`);
+  if (Buffer.byteLength(copyJsonText(value)) > maxBytes) return fail(`${name} must be at most ${maxBytes} bytes as JSON`);
   return value as Record<string, unknown>;
 }
 
