@@ -19,6 +19,7 @@ import {
   MEMBER_REFERENCES_CHECKED,
   MESSAGE_REFERENCES_CHECKED,
   parseTegraboxDump,
+  REACTION_REFERENCES_CHECKED,
   readLines,
   tegraboxToLines,
   validateLine,
@@ -212,6 +213,7 @@ describe('import', () => {
     };
     expect(await keysOf('messages')).toEqual([...MESSAGE_REFERENCES_CHECKED]);
     expect(await keysOf('channel_members')).toEqual([...MEMBER_REFERENCES_CHECKED]);
+    expect(await keysOf('reactions')).toEqual([...REACTION_REFERENCES_CHECKED]);
   });
 
   it('skips the triggers only for a role that may: a superuser, or one granted SET on session_replication_role', async () => {

@@ -179,7 +179,7 @@ export interface ReferenceOptions {
   /**
    * Skip the per-row foreign key triggers of the COPY (`session_replication_role = replica` for the
    * batch's transaction only; see maySkipReferenceTriggers). Sound because every reference of the
-   * batch (MESSAGE_REFERENCES_CHECKED, MEMBER_REFERENCES_CHECKED) is checked first, set-based, within
+   * batch (MESSAGE_REFERENCES_CHECKED, MEMBER_REFERENCES_CHECKED, REACTION_REFERENCES_CHECKED) is checked first, set-based, within
    * the app, and its row locked as the triggers would lock it: the app, the channels (FOR UPDATE for
    * messages), the users and the parents. One trigger call per key per row is most of a COPY's cost.
    * @defaultValue false
@@ -255,9 +255,15 @@ export async function writeMessages(tx: Tx, appId: string, messages: readonly Me
 
 const REACTION_COLUMNS = ['message_id', 'user_id', 'type', 'app_id', 'created_at', 'version', 'removed_at'] as const;
 
-export async function writeReactions(tx: Tx, appId: string, reactions: readonly ReactionLine[]): Promise<void> {
-  await requireRows(tx, 'messages', appId, reactions.map((reaction) => reaction.message_id));
-  await requireRows(tx, 'users', appId, reactions.map((reaction) => reaction.user_id));
+/** The foreign keys of `reactions`, checked and locked by writeReactions itself (compared with the catalog in a test). */
+export const REACTION_REFERENCES_CHECKED = ['app_id', 'message_id', 'user_id'] as const;
+
+/** Reactions; see writeMessages for skipping the triggers (the same checks: the messages, the users, the app, each locked). */
+export async function writeReactions(tx: Tx, appId: string, reactions: readonly ReactionLine[], options: ReferenceOptions = {}): Promise<void> {
+  const trusted = options.skipReferenceTriggers ?? false;
+  await requireRows(tx, 'messages', appId, reactions.map((reaction) => reaction.message_id), trusted);
+  await requireRows(tx, 'users', appId, reactions.map((reaction) => reaction.user_id), trusted);
+  if (trusted) await skipTriggersOfThisTransaction(tx, appId);
   let rows = '';
   for (const r of reactions) rows += copyRow([r.message_id, r.user_id, r.type, appId, r.created_at, r.version, r.removed_at]);
   await tx`create temp table if not exists import_reactions (like reactions including defaults) on commit delete rows`;

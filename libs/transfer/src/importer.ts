@@ -35,7 +35,7 @@ export interface ImportOptions {
   /** Line errors reported at most (the count goes on). @defaultValue 100 */
   maxErrors?: number;
   /**
-   * Leave every message and membership row's foreign keys to Postgres's per-row triggers even where the role may
+   * Leave every membership, message and reaction row's foreign keys to Postgres's per-row triggers even where the role may
    * skip them (see ReferenceOptions.skipReferenceTriggers; the importer checks the same
    * references either way). @defaultValue false: skipped when maySkipReferenceTriggers.
    */
@@ -62,7 +62,7 @@ export interface ImportReport {
   errorCount: number;
   /** Message batches COPYed straight into the table, and through staging. */
   messageBatches: Record<MessagePath, number>;
-  /** Who checked the message and membership rows' foreign keys: the importer alone (set-based), or also Postgres's per-row triggers. */
+  /** Who checked the membership, message and reaction rows' foreign keys: the importer alone (set-based), or also Postgres's per-row triggers. */
   referenceChecks: 'importer' | 'per-row triggers';
   /** Where the time went: batches written (Postgres, summed over the writers, overlapping the reading), waiting on them, and the final recount. */
   seconds: { writing: number; waitingForWrites: number; recount: number };
@@ -186,7 +186,7 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
             report.messageBatches[await writeMessages(tx, appId, rows as never, { skipReferenceTriggers: report.referenceChecks === 'importer' })]++;
             break;
           case 'reaction':
-            return writeReactions(tx, appId, rows as never);
+            return writeReactions(tx, appId, rows as never, { skipReferenceTriggers: report.referenceChecks === 'importer' });
           case 'read_state':
             return writeReadStates(tx, appId, rows as never);
         }

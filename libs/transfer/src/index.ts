@@ -1,7 +1,7 @@
 export { exportApp, ExportRefused, type ExportOptions, type ExportReport } from './exporter.ts';
 export { importLines, ImportRefused, mapLine, type ImportOptions, type ImportReport, type ImportCounts } from './importer.ts';
 export { readLines, type InputLine } from './line-reader.ts';
-export { maySkipReferenceTriggers, MEMBER_REFERENCES_CHECKED, MESSAGE_REFERENCES_CHECKED } from './import-store.ts';
+export { maySkipReferenceTriggers, MEMBER_REFERENCES_CHECKED, MESSAGE_REFERENCES_CHECKED, REACTION_REFERENCES_CHECKED } from './import-store.ts';
 export { validateLine, type LineLimits } from './validate-line.ts';
 export { createIdMapping, uuidV5, type IdMapping } from './id-mapping.ts';
 export { createProgress, progressLine, progressModeFor, type Progress, type ProgressMode } from './progress.ts';
