@@ -23,11 +23,13 @@ export class MissingReference extends Error {
   }
 }
 
+type ReferencedTable = 'users' | 'channels' | 'messages';
+
 /**
  * The ids among `ids` that are not rows of `table` in the app. With `lock`, the rows found are
  * locked as a foreign key check locks them (FOR KEY SHARE): they cannot go before the commit.
  */
-async function missing(tx: Tx, table: 'users' | 'channels' | 'messages', appId: string, ids: Iterable<string>, lock = false): Promise<string[]> {
+async function missing(tx: Tx, table: ReferencedTable, appId: string, ids: Iterable<string>, lock = false): Promise<string[]> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return [];
   const found = await tx`select id from ${tx(table)} where app_id = ${appId} and id = any(${wanted}::uuid[])
@@ -36,7 +38,7 @@ async function missing(tx: Tx, table: 'users' | 'channels' | 'messages', appId: 
   return wanted.filter((id) => !present.has(id));
 }
 
-async function requireRows(tx: Tx, table: 'users' | 'channels' | 'messages', appId: string, ids: Iterable<string>, lock = false) {
+async function requireRows(tx: Tx, table: ReferencedTable, appId: string, ids: Iterable<string>, lock = false) {
   const [first] = await missing(tx, table, appId, ids, lock);
   if (first) throw new MissingReference(table === 'users' ? 'user' : table === 'channels' ? 'channel' : 'message', first);
 }
@@ -83,10 +85,7 @@ export const MEMBER_REFERENCES_CHECKED = ['app_id', 'channel_id', 'user_id'] as 
 
 /** Memberships; see writeMessages for skipping the triggers (the same checks: the channels, the users, the app, each locked). */
 export async function writeMembers(tx: Tx, appId: string, members: readonly MemberLine[], options: ReferenceOptions = {}): Promise<void> {
-  const trusted = options.skipReferenceTriggers ?? false;
-  await requireRows(tx, 'channels', appId, members.map((member) => member.channel_id), trusted);
-  await requireRows(tx, 'users', appId, members.map((member) => member.user_id), trusted);
-  if (trusted) await skipTriggersOfThisTransaction(tx, appId);
+  await requireReferences(tx, appId, [['channels', members.map((member) => member.channel_id)], ['users', members.map((member) => member.user_id)]], options);
   await tx`
     insert into channel_members (channel_id, user_id, app_id, role, joined_at)
     select t.channel_id, t.user_id, ${appId}, t.role, t.joined_at
@@ -192,6 +191,16 @@ async function skipTriggersOfThisTransaction(tx: Tx, appId: string): Promise<voi
   await Promise.all([tx`select id from apps where id = ${appId} for key share`, tx`set local session_replication_role = replica`]);
 }
 
+/**
+ * Every id of each table in turn must be a row of the app (locked as a foreign key check locks it
+ * where the triggers are skipped); then, where they are, the triggers are off until the commit.
+ */
+async function requireReferences(tx: Tx, appId: string, references: [ReferencedTable, string[]][], options: ReferenceOptions): Promise<void> {
+  const trusted = options.skipReferenceTriggers ?? false;
+  for (const [table, ids] of references) await requireRows(tx, table, appId, ids, trusted);
+  if (trusted) await skipTriggersOfThisTransaction(tx, appId);
+}
+
 /** How a batch of messages was written: straight into the table, or through staging (some may be stored already). */
 export type MessagePath = 'direct' | 'staged';
 
@@ -260,10 +269,7 @@ export const REACTION_REFERENCES_CHECKED = ['app_id', 'message_id', 'user_id'] a
 
 /** Reactions; see writeMessages for skipping the triggers (the same checks: the messages, the users, the app, each locked). */
 export async function writeReactions(tx: Tx, appId: string, reactions: readonly ReactionLine[], options: ReferenceOptions = {}): Promise<void> {
-  const trusted = options.skipReferenceTriggers ?? false;
-  await requireRows(tx, 'messages', appId, reactions.map((reaction) => reaction.message_id), trusted);
-  await requireRows(tx, 'users', appId, reactions.map((reaction) => reaction.user_id), trusted);
-  if (trusted) await skipTriggersOfThisTransaction(tx, appId);
+  await requireReferences(tx, appId, [['messages', reactions.map((reaction) => reaction.message_id)], ['users', reactions.map((reaction) => reaction.user_id)]], options);
   let rows = '';
   for (const r of reactions) rows += copyRow([r.message_id, r.user_id, r.type, appId, r.created_at, r.version, r.removed_at]);
   await tx`create temp table if not exists import_reactions (like reactions including defaults) on commit delete rows`;
