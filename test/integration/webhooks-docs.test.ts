@@ -1,10 +1,10 @@
 /**
- * docs/webhooks.md's verification snippets work: the Node (node:crypto) and Python ones, taken
+ * docs/webhooks.md's verification snippets work: the Node (node:crypto), Python and Go ones, taken
  * from the page as written, accept what the server signs and refuse a wrong secret, a changed body
  * and a stale timestamp; the SDK snippet imports what @heyyo/sdk/webhooks exports.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,14 +22,17 @@ function snippet(heading: string, language: string): string {
   return match[1]!;
 }
 
-const hasPython = (() => {
+/** Whether `command` runs here (npm test installs python3's and go's Debian packages when it can). */
+function runs(command: string, ...args: string[]): boolean {
   try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    execFileSync(command, args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+}
+const hasPython = runs('python3', '--version');
+const hasGo = runs('go', 'version');
 
 const dir = mkdtempSync(join(tmpdir(), 'heyyo-webhook-docs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,6 +76,42 @@ for raw, header, key in json.load(sys.stdin):
     const output = execFileSync('python3', [file], { input: JSON.stringify(all.map(([raw, header, key]) => [raw, header, key])) }).toString();
     expect(output.trim().split('\n')).toEqual(all.map(([, , , expected]) => String(expected)));
   });
+
+  it.skipIf(!hasGo)('has a Go snippet that verifies what the server signs', () => {
+    const module = join(dir, 'go');
+    mkdirSync(join(module, 'heyyo'), { recursive: true });
+    writeFileSync(join(module, 'go.mod'), 'module verify\n\ngo 1.19\n');
+    writeFileSync(join(module, 'heyyo', 'heyyo.go'), snippet('### Go', 'go'));
+    writeFileSync(
+      join(module, 'main.go'),
+      `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"verify/heyyo"
+)
+
+func main() {
+	var cases [][3]string
+	if err := json.NewDecoder(os.Stdin).Decode(&cases); err != nil {
+		panic(err)
+	}
+	for _, c := range cases {
+		fmt.Println(heyyo.VerifySignature([]byte(c[0]), c[1], c[2], 5*time.Minute))
+	}
+}
+`,
+    );
+    const all = cases();
+    // Offline: the snippet uses the standard library only. The build cache outlives the run (the first build compiles crypto).
+    const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOCACHE: join(tmpdir(), 'heyyo-test-go-cache'), GOPATH: join(dir, 'gopath') };
+    const output = execFileSync('go', ['run', '.'], { cwd: module, env, input: JSON.stringify(all.map(([raw, header, key]) => [raw, header, key])) }).toString();
+    expect(output.trim().split('\n')).toEqual(all.map(([, , , expected]) => String(expected)));
+  }, 180_000);
 
   it('has an SDK snippet that imports what @heyyo/sdk/webhooks exports', () => {
     const code = snippet('### Node, with the SDK', 'js');

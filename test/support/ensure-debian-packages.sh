@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tools some tests drive, from Debian's packages (never downloaded builds): Chromium for the SDK's
 # browser test, HAProxy for the load-balancer test, redis-server for the outage test (its own Redis,
-# restarted mid-traffic). Installs the missing ones when we can (root and
+# restarted mid-traffic), Go for the webhook docs' Go snippet. Installs the missing ones when we can (root and
 # apt-get); otherwise says how, and those tests will fail.
 # Usage: ensure-debian-packages.sh <command or /absolute/file>=<package> ...
 set -euo pipefail
