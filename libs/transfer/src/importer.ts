@@ -41,7 +41,7 @@ export interface ImportOptions {
    */
   perRowTriggers?: boolean;
   /**
-   * Membership and message batches written at once, each over its own channels (a lane per writer). With more than
+   * Membership, message and reaction batches written at once, each over its own channels (reactions: messages), a lane per writer. With more than
    * one, a batch Postgres refuses may be followed by another lane's batch that had already committed.
    * @defaultValue 2
    */
@@ -144,12 +144,14 @@ export async function importLines(options: ImportOptions): Promise<ImportReport>
   const touched = { channels: new Set<string>(), reactedMessages: new Set<string>(), parents: new Set<string>() } satisfies ImportTouched;
   const newBatch = (): Batch => ({ kind: undefined, lines: [], firstLine: 0, read: 0, broken: false });
   // Message and membership batches go to `writers` lanes by channel, each with its own transaction in
-  // flight: no two lanes ever lock the same channel, and a reply's parent (same channel) is in its lane before it.
+  // flight: no two lanes ever lock the same channel, and a reply's parent (same channel) is in its lane
+  // before it. Reaction batches go by message (a message's reactions always to the same lane).
   const writers = Math.max(1, options.writers ?? 2);
   const lanes: Lane[] = Array.from({ length: writers }, () => ({ batch: newBatch(), tail: Promise.resolve() }));
   const queued = new Set<Promise<void>>();
+  const laneBy = (id: string) => lanes[Number.parseInt(id.slice(-4), 16) % writers]!;
   const laneOf = (line: AnyLine) =>
-    line.kind === 'message' || line.kind === 'member' ? lanes[Number.parseInt(line.channel_id.slice(-4), 16) % writers]! : lanes[0]!;
+    line.kind === 'message' || line.kind === 'member' ? laneBy(line.channel_id) : line.kind === 'reaction' ? laneBy(line.message_id) : lanes[0]!;
   let kind: Kind | undefined;
 
   const lineOf = (current: Batch, id: string) =>
