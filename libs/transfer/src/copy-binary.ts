@@ -14,7 +14,6 @@ const CHUNK_BYTES = 1 << 20;
 /** Microseconds from 1970-01-01 to Postgres's epoch, 2000-01-01 (its timestamps count from there). */
 const POSTGRES_EPOCH_MICROS = 946_684_800_000_000;
 
-
 /** Builds a binary COPY stream in chunks; every value must already be checked (validate-line.ts). */
 export class BinaryCopyRows {
   private readonly chunks: Buffer[] = [];

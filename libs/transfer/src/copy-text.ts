@@ -12,11 +12,11 @@ const escapeText = (text: string) => (SPECIAL.test(text) ? text.replace(SPECIAL_
 /** One value: null → \N, objects as JSON (jsonb columns), the rest as text. */
 export function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  return escapeText(typeof value === 'object' ? copyJsonText(value) : String(value));
+  return escapeText(typeof value === 'object' ? jsonText(value) : String(value));
 }
 
 /** JSON of an object or array; the empty ones, most of an import's, without a trip through JSON.stringify. */
-export function copyJsonText(value: object): string {
+export function jsonText(value: object): string {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : JSON.stringify(value);
   for (const _ in value) return JSON.stringify(value);
   return '{}';

@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Sql, TransactionSql } from 'postgres';
 import { BinaryCopyRows } from './copy-binary.ts';
-import { copyJsonText, copyRow } from './copy-text.ts';
+import { copyRow, jsonText } from './copy-text.ts';
 import type { AppBanLine, ChannelLine, MemberLine, MessageLine, ReactionLine, ReadStateLine, RestrictionLine, UserLine } from './format.ts';
 
 /*
@@ -138,7 +138,7 @@ function messageRows(appId: string, messages: readonly MessageLine[]): Buffer[] 
   const rows = new BinaryCopyRows();
   for (const m of messages) {
     rows.row(MESSAGE_COLUMNS.length).uuid(m.id).uuid(appId).uuid(m.channel_id).uuid(m.user_id).int8(m.seq).text(m.text)
-      .jsonb(copyJsonText(m.attachments)).jsonb(copyJsonText(m.metadata)).uuid(m.parent_id).text(m.client_id)
+      .jsonb(jsonText(m.attachments)).jsonb(jsonText(m.metadata)).uuid(m.parent_id).text(m.client_id)
       .timestamptz(m.created_at).timestamptz(m.updated_at).timestamptz(m.deleted_at).timestamptz(m.edited_at)
       .timestamptz(m.pinned_at).uuid(m.pinned_by);
   }
@@ -180,7 +180,7 @@ export interface ReferenceOptions {
    * batch's transaction only; see maySkipReferenceTriggers). Sound because every reference of the
    * batch (MESSAGE_REFERENCES_CHECKED, MEMBER_REFERENCES_CHECKED, REACTION_REFERENCES_CHECKED) is checked first, set-based, within
    * the app, and its row locked as the triggers would lock it: the app, the channels (FOR UPDATE for
-   * messages), the users and the parents. One trigger call per key per row is most of a COPY's cost.
+   * messages), the users, the parents and the reacted messages. One trigger call per key per row is most of a COPY's cost.
    * @defaultValue false
    */
   skipReferenceTriggers?: boolean;

@@ -71,4 +71,3 @@ export function timestampMicros(value: string): number | bigint | undefined {
   const seconds = daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset;
   return Math.abs(seconds) < EXACT_SECONDS ? seconds * 1_000_000 + micros : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
-

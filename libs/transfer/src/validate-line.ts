@@ -2,7 +2,7 @@ import { FORMAT_NAME, FORMAT_VERSION, KIND_ORDER, type AnyLine, type Kind } from
 import { hygieneIssue, mayBreakHygiene } from './hygiene.ts';
 import { timestampMicros } from './iso-timestamp.ts';
 import { isLowercaseUuid } from './uuid-text.ts';
-import { copyJsonText } from './copy-text.ts';
+import { jsonText } from './copy-text.ts';
 
 /** Bounds on imported values: the server's own limits (config `limits`), so an import stores nothing a send could not. */
 export interface LineLimits {
@@ -20,7 +20,6 @@ class Invalid extends Error {}
 const fail = (reason: string): never => {
   throw new Invalid(reason);
 };
-
 
 type Fields = Record<string, unknown>;
 
@@ -66,7 +65,7 @@ function integer(fields: Fields, name: string, min: number, max = Number.MAX_SAF
 function object(fields: Fields, name: string, maxBytes: number): Record<string, unknown> {
   const value = fields[name] ?? {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${name} must be an object`);
-  if (Buffer.byteLength(copyJsonText(value)) > maxBytes) return fail(`${name} must be at most ${maxBytes} bytes as JSON`);
+  if (Buffer.byteLength(jsonText(value)) > maxBytes) return fail(`${name} must be at most ${maxBytes} bytes as JSON`);
   return value as Record<string, unknown>;
 }
 
